@@ -1,0 +1,31 @@
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from masthead.publishing.management.commands.serve import serve
+from masthead.publishing.sample_content import DEMO_LOGINS, load_sample_content
+
+
+class Command(BaseCommand):
+    help = "Set up the demo site (database, sample content, logins) and serve it on 127.0.0.1."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument(
+            "--no-serve", action="store_true", help="Prepare the demo site but do not serve it."
+        )
+
+    def handle(self, *args, port, no_serve, **options):
+        call_command("migrate", interactive=False, verbosity=0)
+        call_command("collectstatic", interactive=False, verbosity=0)
+        summary = load_sample_content()
+        self.stdout.write(summary)
+        self.stdout.write("")
+        for role, (username, password) in DEMO_LOGINS.items():
+            self.stdout.write(f"  {role:<10} username: {username:<10} password: {password}")
+        if no_serve:
+            return
+        self.stdout.write("")
+        self.stdout.write(f"Masthead demo: http://127.0.0.1:{port}/  (admin: /admin/)")
+        self.stdout.write("Stop with Ctrl+C.")
+        self.stdout.flush()
+        serve(host="127.0.0.1", port=port, workers=1, threads=8)

@@ -1,0 +1,294 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from masthead.publishing.rendering import render_markdown
+
+# Top-level URL names a blog slug may not take (DESIGN.md §3).
+RESERVED_BLOG_SLUGS = frozenset(
+    {
+        "admin", "authors", "topics", "search", "feed", "sitemap.xml", "robots.txt", "static",
+        "media", "moderation", "archive", "comments", "accounts", "api", "cite", "preview",
+    }
+)  # fmt: skip
+# Second-level names under a blog that a post slug may not take.
+RESERVED_POST_SLUGS = frozenset({"feed", "archive", "page"})
+
+
+def validate_blog_slug(value: str) -> None:
+    if value in RESERVED_BLOG_SLUGS:
+        raise ValidationError(f"“{value}” is reserved for the site's own pages; choose another.")
+
+
+def validate_post_slug(value: str) -> None:
+    if value in RESERVED_POST_SLUGS:
+        raise ValidationError(f"“{value}” is reserved for the blog's own pages; choose another.")
+
+
+class Institution(models.Model):
+    """The one organisation that presents every blog on the site."""
+
+    name = models.CharField(max_length=200)
+    short_name = models.CharField(
+        max_length=100, help_text="Used as the publisher in citations, e.g. “Harbour Institute”."
+    )
+    url = models.URLField("website", blank=True)
+    tagline = models.CharField(max_length=240, blank=True)
+    comment_guidelines = models.TextField(
+        blank=True, help_text="Markdown. Shown beside every comment form."
+    )
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if Institution.objects.exclude(pk=self.pk).exists():
+            raise ValidationError("The site has one institution: edit it rather than adding one.")
+
+    @property
+    def comment_guidelines_html(self) -> str:
+        return render_markdown(self.comment_guidelines)
+
+    @classmethod
+    def current(cls) -> "Institution":
+        """The site's institution, or an unsaved placeholder before one is set up."""
+        return cls.objects.order_by("pk").first() or cls(name="Masthead", short_name="Masthead")
+
+
+class Blog(models.Model):
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=60, unique=True, validators=[validate_blog_slug])
+    tagline = models.CharField(
+        max_length=200, help_text="One line under the name, e.g. “Experts give their take on …”."
+    )
+    description = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(default=0, help_text="Order on the hub.")
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("publishing:blog", args=[self.slug])
+
+
+class Author(models.Model):
+    """A person or an institution in a byline.
+
+    Citations need a person's family and given names apart ("Okafor, Ada");
+    an institutional author is cited by one name as written.
+    """
+
+    display_name = models.CharField(max_length=120, help_text="As shown in bylines.")
+    given_name = models.CharField(max_length=80, blank=True)
+    family_name = models.CharField(
+        max_length=80, blank=True, help_text="Include particles: “van der Berg”."
+    )
+    is_institutional = models.BooleanField(
+        "institutional author",
+        default=False,
+        help_text="A team or organisation, cited by its display name alone.",
+    )
+    slug = models.SlugField(max_length=80, unique=True)
+    role = models.CharField(max_length=160, blank=True, help_text="e.g. “Senior Fellow”.")
+    bio = models.TextField("short bio", blank=True, validators=[MaxLengthValidator(2000)])
+    photo = models.ImageField(upload_to="authors/", blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+
+    class Meta:
+        ordering = ["family_name", "display_name"]
+
+    def __str__(self):
+        return self.display_name
+
+    def clean(self):
+        if self.is_institutional:
+            if self.given_name or self.family_name:
+                raise ValidationError(
+                    "An institutional author is cited by its display name alone; "
+                    "leave the given and family names empty."
+                )
+        elif not self.family_name.strip():
+            raise ValidationError(
+                {"family_name": "A person needs a family name so citations can list them."}
+            )
+
+    def get_absolute_url(self):
+        return reverse("publishing:author", args=[self.slug])
+
+
+class Topic(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("publishing:topic", args=[self.slug])
+
+
+class PostQuerySet(models.QuerySet):
+    def public(self):
+        """Posts a reader may see now: published or scheduled, and their time has come.
+
+        A scheduled post needs no job to go live: it simply starts matching
+        this filter once its publish time has passed.
+        """
+        return self.filter(
+            status__in=[Post.Status.SCHEDULED, Post.Status.PUBLISHED],
+            publish_at__lte=timezone.now(),
+        )
+
+    def with_byline(self):
+        return self.select_related("blog").prefetch_related(
+            models.Prefetch(
+                "bylines", queryset=PostAuthor.objects.select_related("author").order_by("position")
+            )
+        )
+
+
+class Post(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SCHEDULED = "scheduled", "Scheduled"
+        PUBLISHED = "published", "Published"
+
+    blog = models.ForeignKey(Blog, on_delete=models.PROTECT, related_name="posts")
+    title = models.CharField(max_length=240)
+    slug = models.SlugField(max_length=120, validators=[validate_post_slug])
+    authors = models.ManyToManyField(Author, through="PostAuthor", related_name="posts")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    publish_at = models.DateTimeField(
+        "publish time",
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="When the post goes public. A scheduled post appears by itself at this time.",
+    )
+    summary = models.TextField(
+        blank=True,
+        validators=[MaxLengthValidator(600)],
+        help_text="One or two sentences for listings, feeds and link previews.",
+    )
+    body = models.TextField(help_text="Markdown.")
+    body_html = models.TextField(editable=False, default="")
+    featured_image = models.ImageField(upload_to="posts/%Y/", blank=True)
+    image_alt = models.CharField(
+        "image alt text", max_length=300, blank=True, help_text="What the image shows."
+    )
+    image_caption = models.CharField(max_length=300, blank=True)
+    image_credit = models.CharField(max_length=200, blank=True, help_text="e.g. “Photo: J. Ruiz”.")
+    topics = models.ManyToManyField(Topic, blank=True, related_name="posts")
+    comments_open = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(
+        "last substantive update",
+        null=True,
+        blank=True,
+        help_text="Set when the argument or facts changed, not for a typo.",
+    )
+    correction_note = models.TextField(
+        blank=True, help_text="Shown with “Updated” on the post, e.g. what was corrected."
+    )
+    revision = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    modified_at = models.DateTimeField(auto_now=True)
+
+    objects = PostQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-publish_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["blog", "slug"], name="post_slug_unique_in_blog",
+                violation_error_message="Another post in this blog already has this slug.",
+            ),
+        ]  # fmt: skip
+        indexes = [models.Index(fields=["status", "publish_at"], name="post_public_idx")]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        errors = {}
+        if self.status == self.Status.SCHEDULED and self.publish_at is None:
+            errors["publish_at"] = "A scheduled post needs a publish time."
+        if (
+            self.status == self.Status.PUBLISHED
+            and self.publish_at
+            and self.publish_at > timezone.now()
+        ):
+            errors["publish_at"] = (
+                "This time is in the future: choose “Scheduled” to publish it then."
+            )
+        if self.featured_image and not self.image_alt.strip():
+            errors["image_alt"] = "Describe the image for readers who cannot see it."
+        if self.correction_note and not self.updated_at:
+            errors["updated_at"] = "A correction note needs the time of the update."
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        if self.status == self.Status.PUBLISHED and self.publish_at is None:
+            self.publish_at = timezone.now()
+        if not self.slug:
+            self.slug = slugify(self.title)[:120]
+        self.body_html = render_markdown(self.body)
+        if self.pk:
+            self.revision = models.F("revision") + 1
+        super().save(*args, **kwargs)
+        if self.pk and isinstance(self.revision, models.expressions.Combinable):
+            self.refresh_from_db(fields=["revision"])
+
+    def publish(self, when=None):
+        """Publish now, or schedule for ``when`` if that is in the future."""
+        when = when or timezone.now()
+        self.publish_at = when
+        self.status = self.Status.SCHEDULED if when > timezone.now() else self.Status.PUBLISHED
+        self.save()
+
+    @property
+    def is_public(self) -> bool:
+        return (
+            self.status != self.Status.DRAFT
+            and self.publish_at is not None
+            and self.publish_at <= timezone.now()
+        )
+
+    @property
+    def byline(self) -> list[Author]:
+        """The authors in byline order (uses the prefetch from ``with_byline``)."""
+        return [link.author for link in self.bylines.all()]
+
+    def get_absolute_url(self):
+        return reverse("publishing:post", args=[self.blog.slug, self.slug])
+
+
+class PostAuthor(models.Model):
+    """One place in a post's byline; ``position`` keeps co-authors in order."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="bylines")
+    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="bylines")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["post", "author"], name="author_once_per_byline"),
+        ]
+        verbose_name = "byline author"
+
+    def __str__(self):
+        return f"{self.author} on {self.post}"

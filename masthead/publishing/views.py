@@ -1,0 +1,118 @@
+import calendar
+import datetime
+
+from django.conf import settings
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db.models import Count, Prefetch
+from django.db.models.functions import TruncMonth
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from masthead.publishing.models import Author, Blog, Post, Topic
+
+
+def paginate(request, queryset, per_page=None):
+    """One page of ``queryset``; a page number that is not a page answers 404."""
+    paginator = Paginator(queryset, per_page or settings.MASTHEAD_POSTS_PER_PAGE)
+    raw = request.GET.get("page", "1")
+    try:
+        return paginator.page(raw)
+    except (PageNotAnInteger, EmptyPage):
+        raise Http404(f"There is no page “{raw[:20]}” here.") from None
+
+
+@require_safe
+def hub(request):
+    latest = Post.objects.public().with_byline()
+    blogs = Blog.objects.prefetch_related(
+        Prefetch("posts", queryset=latest, to_attr="all_public_posts")
+    )
+    # Three latest per blog; the prefetch above is one query for all blogs.
+    sections = [(blog, blog.all_public_posts[:3]) for blog in blogs]
+    return render(request, "publishing/hub.html", {"sections": sections})
+
+
+@require_safe
+def blog_index(request, blog_slug):
+    blog = get_object_or_404(Blog, slug=blog_slug)
+    page = paginate(request, Post.objects.public().filter(blog=blog).with_byline())
+    return render(request, "publishing/blog.html", {"blog": blog, "page": page})
+
+
+def find_post(request, blog_slug, post_slug) -> Post:
+    """The post a reader may see; staff may also see drafts and future posts (preview)."""
+    posts = Post.objects.with_byline().prefetch_related("topics")
+    if not (request.user.is_authenticated and request.user.is_staff):
+        posts = posts.public()
+    return get_object_or_404(posts, blog__slug=blog_slug, slug=post_slug)
+
+
+@require_safe
+def post_detail(request, blog_slug, post_slug):
+    post = find_post(request, blog_slug, post_slug)
+    response = render(
+        request,
+        "publishing/post.html",
+        {"post": post, "blog": post.blog, "is_preview": not post.is_public},
+    )
+    if not post.is_public:
+        response["Cache-Control"] = "private, no-store"
+        response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@require_safe
+def author_detail(request, author_slug):
+    author = get_object_or_404(Author, slug=author_slug)
+    page = paginate(request, Post.objects.public().filter(authors=author).with_byline())
+    return render(request, "publishing/author.html", {"author": author, "page": page})
+
+
+@require_safe
+def topic_detail(request, topic_slug):
+    topic = get_object_or_404(Topic, slug=topic_slug)
+    page = paginate(request, Post.objects.public().filter(topics=topic).with_byline())
+    return render(request, "publishing/topic.html", {"topic": topic, "page": page})
+
+
+@require_safe
+def archive_index(request):
+    months = (
+        Post.objects.public()
+        .annotate(month=TruncMonth("publish_at"))
+        .values("month")
+        .annotate(count=Count("pk"))
+        .order_by("-month")
+    )
+    return render(request, "publishing/archive_index.html", {"months": months})
+
+
+@require_safe
+def archive_month(request, year, month):
+    if not (1 <= month <= 12) or not (1900 <= year <= 9999):
+        raise Http404("There is no such month.")
+    tz = timezone.get_current_timezone()
+    start = datetime.datetime(year, month, 1, tzinfo=tz)
+    end = start + datetime.timedelta(days=calendar.monthrange(year, month)[1])
+    posts = Post.objects.public().filter(publish_at__gte=start, publish_at__lt=end)
+    page = paginate(request, posts.with_byline())
+    return render(
+        request, "publishing/archive_month.html", {"page": page, "month_start": start.date()}
+    )
+
+
+@require_safe
+def robots_txt(request):
+    sitemap = request.build_absolute_uri(reverse("sitemap"))
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /moderation/",
+        "",
+        f"Sitemap: {sitemap}",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

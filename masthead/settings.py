@@ -1,0 +1,237 @@
+"""Masthead's one settings module.
+
+Every knob comes from the environment through the small typed helpers below,
+which fail loudly on a value they cannot read. The defaults run the demo: an
+embedded SQLite database, a local-memory cache, and media stored on disk.
+``MASTHEAD_ENV=production`` switches on the production checks and refuses to
+start while an insecure default would still be in use.
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent
+
+
+def env_str(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name} must be true or false, not {raw!r}")
+
+
+def env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from None
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+ENVIRONMENT = env_str("MASTHEAD_ENV", "development")
+if ENVIRONMENT not in {"development", "production"}:
+    raise ImproperlyConfigured("MASTHEAD_ENV must be 'development' or 'production'")
+PRODUCTION = ENVIRONMENT == "production"
+
+# Where the embedded database, collected static files and uploads live.
+DATA_DIR = Path(env_str("MASTHEAD_DATA_DIR", str(Path.cwd() / "var"))).resolve()
+
+if PRODUCTION:
+    SECRET_KEY = env_str("DJANGO_SECRET_KEY")
+    if len(SECRET_KEY) < 50:
+        raise ImproperlyConfigured(
+            "Production mode needs DJANGO_SECRET_KEY: at least 50 random characters "
+            "(python -c 'import secrets; print(secrets.token_urlsafe(64))')."
+        )
+    ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [])
+    if not ALLOWED_HOSTS:
+        raise ImproperlyConfigured(
+            "Production mode needs ALLOWED_HOSTS: the site's host names, comma-separated."
+        )
+else:
+    # Safe only because a development site answers on loopback names alone.
+    SECRET_KEY = env_str(
+        "DJANGO_SECRET_KEY", "development-only-key-never-use-in-production-7f3a9c1e5b2d8f4a6c0e"
+    )
+    ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
+
+DEBUG = env_bool("MASTHEAD_DEBUG", False)
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured("MASTHEAD_DEBUG cannot be on in production mode.")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
+    "masthead.publishing",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "masthead.urls"
+WSGI_APPLICATION = "masthead.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "masthead.publishing.context_processors.site",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------
+SQLITE_PATH = DATA_DIR / "masthead.sqlite3"
+DATABASE_URL = env_str("DATABASE_URL")
+if DATABASE_URL:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": SQLITE_PATH,
+            "OPTIONS": {
+                # WAL lets readers carry on while a comment is being written;
+                # IMMEDIATE takes the write lock up front so concurrent writers
+                # queue on the busy timeout instead of failing mid-transaction.
+                "init_command": (
+                    "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA foreign_keys=ON;"
+                ),
+                "transaction_mode": "IMMEDIATE",
+                "timeout": env_int("MASTHEAD_SQLITE_TIMEOUT", 20),
+            },
+            "TEST": {"NAME": None},
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache ------------------------------------------------------------------
+REDIS_URL = env_str("REDIS_URL")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "masthead",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "masthead",
+        }
+    }
+
+# --- Passwords, sessions ------------------------------------------------------
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# --- Language and time ----------------------------------------------------------
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = env_str("MASTHEAD_TIME_ZONE", "UTC")
+USE_I18N = True
+USE_TZ = True
+
+# --- Static files and uploads -----------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(env_str("MASTHEAD_MEDIA_ROOT", str(DATA_DIR / "media"))).resolve()
+# Uploaded media is served by the app itself unless a front server does it.
+MASTHEAD_SERVE_MEDIA = env_bool("MASTHEAD_SERVE_MEDIA", not PRODUCTION)
+
+# Hashed, compressed file names once `collectstatic` has run (the demo and
+# `masthead serve` run it); straight from the apps' folders otherwise (tests).
+MASTHEAD_COLLECTED_STATIC = env_bool("MASTHEAD_COLLECTED_STATIC", PRODUCTION)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if MASTHEAD_COLLECTED_STATIC
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = not MASTHEAD_COLLECTED_STATIC
+
+# Uploads beyond this are refused before they reach a view.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("MASTHEAD_MAX_REQUEST_BYTES", 2_621_440)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# --- Security ---------------------------------------------------------------------
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = env_bool("MASTHEAD_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = env_int("MASTHEAD_HSTS_SECONDS", 31_536_000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("MASTHEAD_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("MASTHEAD_HSTS_PRELOAD", False)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    if env_bool("MASTHEAD_BEHIND_TLS_PROXY", False):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    CSRF_TRUSTED_ORIGINS = [f"https://{host.lstrip('.')}" for host in ALLOWED_HOSTS]
+
+# --- Logging ------------------------------------------------------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("MASTHEAD_LOG_LEVEL", "WARNING")},
+}
+
+# --- Masthead -----------------------------------------------------------------------
+MASTHEAD_POSTS_PER_PAGE = env_int("MASTHEAD_POSTS_PER_PAGE", 10)
+MASTHEAD_SERVER_WORKERS = env_int("MASTHEAD_SERVER_WORKERS", 2)
+MASTHEAD_SERVER_THREADS = env_int("MASTHEAD_SERVER_THREADS", 8)

@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path, re_path
+from django.views.static import serve
+
+from masthead.publishing import views as publishing_views
+from masthead.publishing.sitemaps import SITEMAPS
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", publishing_views.robots_txt, name="robots_txt"),
+]
+
+if settings.MASTHEAD_SERVE_MEDIA:
+    prefix = settings.MEDIA_URL.lstrip("/")
+    urlpatterns.append(
+        re_path(rf"^{prefix}(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
+    )
+
+# Last: the blog catch-all `/<blog>/` must not shadow the site's own pages.
+urlpatterns.append(path("", include("masthead.publishing.urls")))

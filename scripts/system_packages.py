@@ -1,0 +1,40 @@
+"""Install the Debian packages the test suite needs, or say clearly what is missing.
+
+The suite drives Debian's Chromium (never a downloaded browser) and reads
+PDFs with pdftotext. As root we install what is missing with apt-get; as
+anyone else we stop with the command to run.
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+
+# command that must exist -> Debian package that provides it
+NEEDED = {
+    "chromium": "chromium",
+    "pdftotext": "poppler-utils",
+}
+
+
+def main() -> int:
+    missing = sorted({pkg for cmd, pkg in NEEDED.items() if shutil.which(cmd) is None})
+    if not missing:
+        return 0
+    command = ["apt-get", "install", "-y", *missing]
+    if os.geteuid() != 0 or shutil.which("apt-get") is None:
+        print(
+            "The tests need these Debian packages: " + ", ".join(missing) + ".\n"
+            "Install them as root:  " + " ".join(command),
+            file=sys.stderr,
+        )
+        return 1
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    print("Installing " + ", ".join(missing) + " with apt-get ...", flush=True)
+    subprocess.run(["apt-get", "update", "-q"], check=True, env=env)
+    subprocess.run([*command, "-q"], check=True, env=env)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

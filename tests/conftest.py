@@ -1,0 +1,124 @@
+"""Shared personas and content for the suite: one institution, two blogs, people and posts.
+
+Tests read as sentences about these: ``published_post`` is public,
+``draft_post`` and ``scheduled_post`` are not (yet).
+"""
+
+import datetime
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from masthead.publishing.models import Author, Blog, Institution, Post, PostAuthor, Topic
+
+
+@pytest.fixture
+def institution(db):
+    return Institution.objects.create(
+        name="Harbour Institute for Public Affairs",
+        short_name="Harbour Institute",
+        url="https://harbour.example.org",
+        tagline="Independent analysis of public affairs",
+        comment_guidelines="Be civil. Stay on topic. No personal attacks.",
+    )
+
+
+@pytest.fixture
+def blog(institution):
+    return Blog.objects.create(
+        name="Energy Desk",
+        slug="energy",
+        tagline="Experts give their take on the energy transition",
+    )
+
+
+@pytest.fixture
+def other_blog(institution):
+    return Blog.objects.create(
+        name="Cities Lab", slug="cities", tagline="Experts give their take on urban life"
+    )
+
+
+@pytest.fixture
+def ada(db):
+    return Author.objects.create(
+        display_name="Ada Okafor", given_name="Ada", family_name="Okafor", slug="ada-okafor",
+        role="Senior Fellow", bio="Ada studies electricity markets.",
+    )  # fmt: skip
+
+
+@pytest.fixture
+def ben(db):
+    return Author.objects.create(
+        display_name="Ben van der Berg", given_name="Ben", family_name="van der Berg",
+        slug="ben-van-der-berg", role="Research Associate",
+    )  # fmt: skip
+
+
+@pytest.fixture
+def research_team(db):
+    return Author.objects.create(
+        display_name="Harbour Energy Team", is_institutional=True, slug="energy-team"
+    )
+
+
+@pytest.fixture
+def topic(db):
+    return Topic.objects.create(name="Grid Storage", slug="grid-storage")
+
+
+def make_post(blog, authors, *, title, status=Post.Status.PUBLISHED, publish_at=None, **fields):
+    post = Post.objects.create(
+        blog=blog,
+        title=title,
+        status=status,
+        publish_at=publish_at,
+        body=fields.pop("body", f"Body of **{title}**."),
+        **fields,
+    )
+    for position, author in enumerate(authors):
+        PostAuthor.objects.create(post=post, author=author, position=position)
+    return post
+
+
+@pytest.fixture
+def published_post(blog, ada, ben, topic):
+    post = make_post(
+        blog, [ada, ben],
+        title="Batteries Will Not Save the Grid Alone",
+        slug="batteries-alone",
+        publish_at=timezone.now() - datetime.timedelta(days=3),
+        summary="Storage helps, but transmission matters more.",
+        body="## Why storage is not enough\n\nStorage shifts power in *time*; lines in space.",
+    )  # fmt: skip
+    post.topics.add(topic)
+    return post
+
+
+@pytest.fixture
+def draft_post(blog, ada):
+    return make_post(blog, [ada], title="Unfinished Thoughts on Tariffs", slug="tariffs",
+                     status=Post.Status.DRAFT)  # fmt: skip
+
+
+@pytest.fixture
+def scheduled_post(blog, ada):
+    return make_post(
+        blog, [ada], title="Next Week's Auction Preview", slug="auction-preview",
+        status=Post.Status.SCHEDULED, publish_at=timezone.now() + datetime.timedelta(days=2),
+    )  # fmt: skip
+
+
+@pytest.fixture
+def editor(db):
+    return get_user_model().objects.create_user(
+        "editor", "editor@harbour.example.org", "correct horse battery staple",
+        is_staff=True, is_superuser=True,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
