@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "masthead.publishing",
+    "masthead.citations",
 ]
 
 MIDDLEWARE = [
@@ -235,3 +236,19 @@ LOGGING = {
 MASTHEAD_POSTS_PER_PAGE = env_int("MASTHEAD_POSTS_PER_PAGE", 10)
 MASTHEAD_SERVER_WORKERS = env_int("MASTHEAD_SERVER_WORKERS", 2)
 MASTHEAD_SERVER_THREADS = env_int("MASTHEAD_SERVER_THREADS", 8)
+
+# --- Citations (masthead.citations) -------------------------------------------------
+INSTALLED_APPS += ["django_tasks", "django_tasks.backends.database"]
+TASKS = {"default": {"BACKEND": "django_tasks.backends.database.DatabaseBackend"}}
+# The site's public address: stored citations are formatted at edit time,
+# without a request to read the host from.
+MASTHEAD_SITE_URL = env_str("MASTHEAD_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Formatted when a post is saved and shown on the post page and in its dialog.
+MASTHEAD_CITATION_STYLES = env_list(
+    "MASTHEAD_CITATION_STYLES",
+    ["modern-language-association", "apa", "chicago-author-date", "chicago-notes-bibliography"],
+)
+# The reference in the footer of a printed post and its PDF.
+MASTHEAD_PRINT_CITATION_STYLE = env_str(
+    "MASTHEAD_PRINT_CITATION_STYLE", "chicago-notes-bibliography"
+)

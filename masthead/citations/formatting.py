@@ -1,0 +1,132 @@
+"""Formatting posts' references ahead of time, in batches, and reading them back.
+
+Page views only read what is stored here. Formatting runs a CSL engine in a
+subprocess, so it happens when a post is saved (the post's signal), in the
+background (a task for a style a reader asked for), or from a command.
+"""
+
+from dataclasses import dataclass
+
+import nh3
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from masthead.citations import csl, engine
+from masthead.citations.models import FormattedCitation
+from masthead.citations.styles import Style, get_style
+from masthead.publishing.models import Institution, Post
+
+
+def wants_sentence_case(style: Style) -> bool:
+    """APA and its variants capitalise titles of web content in sentence case."""
+    parent = style.path.stem
+    return parent == "apa" or parent.startswith("apa-")
+
+
+# What a CSL engine's HTML may hold; anything else is dropped before it is stored.
+ENTRY_TAGS = {"i", "em", "b", "strong", "span", "div", "a", "sup", "sub"}
+ENTRY_ATTRIBUTES = {"span": {"class"}, "div": {"class"}, "a": {"href"}}
+
+
+def clean_entry_html(fragment: str) -> str:
+    return nh3.clean(fragment, tags=ENTRY_TAGS, attributes=ENTRY_ATTRIBUTES, link_rel=None)
+
+
+def core_styles() -> list[Style]:
+    return [get_style(style_id) for style_id in settings.MASTHEAD_CITATION_STYLES]
+
+
+@dataclass(frozen=True)
+class Citation:
+    style: Style
+    html: str
+    text: str
+
+
+def style_item(post: Post, style: Style, institution: Institution | None = None) -> dict:
+    return csl.item_for_style(
+        csl.post_as_csl(post, institution=institution), sentence_case=wants_sentence_case(style)
+    )
+
+
+def format_posts(posts: list[Post], styles: list[Style]) -> int:
+    """Format and store every post in every style: one engine call per style.
+
+    ``posts`` should come with their bylines prefetched (``with_byline``).
+    Returns the number of references stored.
+    """
+    posts = list(posts)
+    if not posts:
+        return 0
+    institution = Institution.current()
+    stored = 0
+    for style in styles:
+        items = [style_item(post, style, institution) for post in posts]
+        entries = engine.format_bibliography(items, style)
+        now = timezone.now()
+        with transaction.atomic():
+            for post, item, entry in zip(posts, items, entries, strict=True):
+                FormattedCitation.objects.update_or_create(
+                    post=post,
+                    style_id=style.id,
+                    defaults={
+                        "revision": post.revision,
+                        "source_hash": csl.fingerprint(item),
+                        "html": clean_entry_html(entry.html),
+                        "text": entry.text,
+                        "formatted_at": now,
+                    },
+                )
+                stored += 1
+    return stored
+
+
+def format_post_by_id(post_id: int, style_ids: list[str] | None = None) -> int:
+    post = Post.objects.with_byline().filter(pk=post_id).first()
+    if post is None:
+        return 0
+    styles = [get_style(i) for i in style_ids] if style_ids else core_styles()
+    return format_posts([post], styles)
+
+
+def stored_citations(post: Post, styles: list[Style]) -> dict[str, Citation | None]:
+    """The fresh stored reference for each style, or None where there is none yet."""
+    institution = Institution.current()
+    rows = {
+        row.style_id: row
+        for row in FormattedCitation.objects.filter(
+            post=post, style_id__in=[style.id for style in styles]
+        )
+    }
+    found = {}
+    for style in styles:
+        row = rows.get(style.id)
+        source_hash = csl.fingerprint(style_item(post, style, institution))
+        fresh = row is not None and row.is_fresh_for(source_hash)
+        found[style.id] = Citation(style, row.html, row.text) if fresh else None
+    return found
+
+
+def request_style(post: Post, style: Style) -> None:
+    """Ask the background worker to format ``style`` for ``post``; no engine runs here.
+
+    Asking twice for the same unchanged post queues one job, not two.
+    """
+    from masthead.citations.tasks import format_post_citations
+
+    source_hash = csl.fingerprint(style_item(post, style))
+    row, created = FormattedCitation.objects.get_or_create(
+        post=post,
+        style_id=style.id,
+        defaults={"revision": post.revision, "source_hash": source_hash},
+    )
+    if not created:
+        if row.source_hash == source_hash:
+            return  # already formatted, or already queued for this version
+        row.source_hash = source_hash
+        row.revision = post.revision
+        row.formatted_at = None
+        row.requested_at = timezone.now()
+        row.save(update_fields=["source_hash", "revision", "formatted_at", "requested_at"])
+    transaction.on_commit(lambda: format_post_citations.enqueue(post.pk, [style.id]))

@@ -1,0 +1,80 @@
+from django.db import models
+from django.utils import timezone
+
+from masthead.publishing.models import Post
+
+
+class SentenceCaseTitle(models.Model):
+    """The post's title in sentence case, as the editor confirmed it, for APA.
+
+    It is used only while the post still has the title it was written for:
+    after a retitle, APA falls back to the title as written until an editor
+    confirms a new one.
+    """
+
+    post = models.OneToOneField(Post, on_delete=models.CASCADE, related_name="sentence_case_title")
+    title = models.CharField(
+        "title in sentence case",
+        max_length=240,
+        help_text="Only the first word, proper nouns and the word after a colon capitalised.",
+    )
+    confirmed = models.BooleanField(
+        "confirmed for APA", default=False, help_text="Tick once the capitals are right."
+    )
+    for_title = models.CharField(max_length=240, editable=False)
+
+    class Meta:
+        verbose_name = "APA sentence-case title"
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.for_title = self.post.title
+        super().save(*args, **kwargs)
+
+    def applies_to(self, post: Post) -> bool:
+        return self.confirmed and bool(self.title.strip()) and self.for_title == post.title
+
+
+class FormattedCitation(models.Model):
+    """A post's reference in one CSL style, formatted ahead of any page view.
+
+    ``source_hash`` fingerprints the CSL-JSON it was formatted from: the
+    stored entry is shown only while the post's CSL-JSON is unchanged, so a
+    retitle, a byline change or a renamed blog never shows a stale reference.
+    An empty ``formatted_at`` means it was asked for and is being prepared.
+    """
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="formatted_citations")
+    style_id = models.CharField(max_length=160)
+    revision = models.PositiveIntegerField(help_text="The post's revision when formatted.")
+    source_hash = models.CharField(max_length=64)
+    html = models.TextField(blank=True)
+    text = models.TextField(blank=True)
+    requested_at = models.DateTimeField(default=timezone.now)
+    formatted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["post", "style_id"], name="one_citation_per_style"),
+        ]
+
+    def __str__(self):
+        return f"{self.post} in {self.style_id}"
+
+    def is_fresh_for(self, source_hash: str) -> bool:
+        return self.formatted_at is not None and self.source_hash == source_hash
+
+
+class PrintedPost(models.Model):
+    """A post's PDF, rendered once per revision and kept until the post changes."""
+
+    post = models.OneToOneField(Post, on_delete=models.CASCADE, related_name="printed")
+    revision = models.PositiveIntegerField()
+    source_hash = models.CharField(max_length=64)
+    pdf = models.BinaryField()
+    rendered_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"PDF of {self.post} (revision {self.revision})"

@@ -1,0 +1,138 @@
+"""Citation pieces for the post page: metadata for reference managers, the Cite
+link and dialog, and the reference in the print footer. All read stored
+references; none formats anything."""
+
+import json
+
+from django import template
+from django.conf import settings
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from masthead.citations import csl, formatting
+from masthead.citations.styles import get_style
+from masthead.publishing.models import Institution
+
+register = template.Library()
+
+# Labels readers know, for the styles shown on the post page.
+STYLE_LABELS = {
+    "modern-language-association": "MLA",
+    "apa": "APA",
+    "chicago-author-date": "Chicago (author-date)",
+    "chicago-notes-bibliography": "Chicago (notes and bibliography)",
+}
+
+
+def style_label(style) -> str:
+    return STYLE_LABELS.get(style.id, style.title)
+
+
+@register.filter
+def label(style):
+    return style_label(style)
+
+
+def _json_for_script(data) -> str:
+    # Escapes <, > and & so the JSON cannot close its <script> element.
+    text = json.dumps(data, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def schema_org_posting(post, request) -> dict:
+    institution = Institution.current()
+    url = request.build_absolute_uri(post.get_absolute_url())
+    authors = []
+    for author in post.byline:
+        kind = "Organization" if author.is_institutional else "Person"
+        entry = {"@type": kind, "name": author.display_name}
+        entry["url"] = request.build_absolute_uri(author.get_absolute_url())
+        authors.append(entry)
+    data = {
+        "@context": "https://schema.org",
+        "@type": "BlogPosting",
+        "headline": post.title,
+        "url": url,
+        "mainEntityOfPage": url,
+        "author": authors,
+        "publisher": {"@type": "Organization", "name": institution.name},
+        "isPartOf": {
+            "@type": "Blog",
+            "name": post.blog.name,
+            "url": request.build_absolute_uri(post.blog.get_absolute_url()),
+        },
+    }
+    if institution.url:
+        data["publisher"]["url"] = institution.url
+    if post.publish_at:
+        data["datePublished"] = post.publish_at.isoformat()
+    data["dateModified"] = (post.updated_at or post.publish_at or post.modified_at).isoformat()
+    if post.summary:
+        data["description"] = post.summary
+    if post.featured_image:
+        data["image"] = request.build_absolute_uri(post.featured_image.url)
+    return data
+
+
+@register.inclusion_tag("citations/_metadata.html", takes_context=True)
+def citation_metadata(context, post):
+    request = context["request"]
+    date = post.publish_at
+    return {
+        "post": post,
+        "institution": Institution.current(),
+        "url": request.build_absolute_uri(post.get_absolute_url()),
+        "pdf_url": request.build_absolute_uri(
+            reverse("citations:pdf", args=[post.blog.slug, post.slug])
+        ),
+        "date_slashes": date.strftime("%Y/%m/%d") if date else "",
+        "date_iso": date.date().isoformat() if date else "",
+        "image_url": request.build_absolute_uri(post.featured_image.url)
+        if post.featured_image
+        else "",
+        "json_ld": mark_safe(_json_for_script(schema_org_posting(post, request))),  # noqa: S308
+    }
+
+
+@register.simple_tag
+def cite_link(post):
+    url = reverse("citations:cite", args=[post.blog.slug, post.slug])
+    return format_html(
+        '<a class="action" href="{}" data-cite-dialog="cite-dialog" aria-haspopup="dialog">Cite</a>',
+        url,
+    )
+
+
+def download_links(post) -> dict:
+    args = [post.blog.slug, post.slug]
+    return {
+        "cite_url": reverse("citations:cite", args=args),
+        "bib_url": reverse("citations:cite_bib", args=args),
+        "ris_url": reverse("citations:cite_ris", args=args),
+        "json_url": reverse("citations:cite_json", args=args),
+        "pdf_url": reverse("citations:pdf", args=args),
+    }
+
+
+def core_citations(post):
+    styles = formatting.core_styles()
+    stored = formatting.stored_citations(post, styles)
+    return [(style, stored[style.id]) for style in styles]
+
+
+@register.inclusion_tag("citations/_dialog.html")
+def cite_dialog(post):
+    return {"post": post, "citations": core_citations(post), **download_links(post)}
+
+
+@register.inclusion_tag("citations/_print_citation.html")
+def print_citation(post):
+    style = get_style(settings.MASTHEAD_PRINT_CITATION_STYLE)
+    citation = formatting.stored_citations(post, [style])[style.id]
+    return {"citation": citation, "style": style}
+
+
+@register.simple_tag
+def csl_json(post):
+    return csl.post_as_csl(post)

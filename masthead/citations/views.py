@@ -1,0 +1,112 @@
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from masthead.citations import csl, exports, formatting, printing, styles
+from masthead.citations.templatetags.citations import core_citations, download_links
+from masthead.publishing.views import find_post
+
+CSL_JSON = "application/vnd.citationstyles.csl+json; charset=utf-8"
+
+
+def _private_if_preview(response, post):
+    if not post.is_public:
+        response["Cache-Control"] = "private, no-store"
+        response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def _download(body: str, content_type: str, filename: str, post) -> HttpResponse:
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return _private_if_preview(response, post)
+
+
+@require_safe
+def cite_page(request, blog_slug, post_slug):
+    """Every core style, or the one style named by ``?style=``; ``?q=`` searches styles."""
+    post = find_post(request, blog_slug, post_slug)
+    query = request.GET.get("q", "").strip()[:100]
+    context = {
+        "post": post,
+        "blog": post.blog,
+        "query": query,
+        "search_results": styles.search(query) if query else [],
+        "is_preview": not post.is_public,
+        "style_count": len(styles.all_style_ids()),
+        **download_links(post),
+    }
+    style_id = request.GET.get("style", "").strip()
+    status = 200
+    if style_id:
+        try:
+            style = styles.get_style(style_id)
+        except styles.UnknownStyle as unknown:
+            context["unknown_style"] = unknown
+            response = render(request, "citations/cite_page.html", context, status=404)
+            return _private_if_preview(response, post)
+        citation = formatting.stored_citations(post, [style])[style.id]
+        if citation is None:
+            formatting.request_style(post, style)
+            status = 202
+        context["chosen_style"] = style
+        context["chosen_citation"] = citation
+    else:
+        context["citations"] = core_citations(post)
+    response = render(request, "citations/cite_page.html", context, status=status)
+    if status == 202:
+        # Being prepared: a cache must not keep this answer.
+        response["Cache-Control"] = "no-cache"
+        response["Retry-After"] = "5"
+    return _private_if_preview(response, post)
+
+
+@require_safe
+def cite_json(request, blog_slug, post_slug):
+    post = find_post(request, blog_slug, post_slug)
+    item = csl.post_as_csl(post)
+    response = JsonResponse(
+        [item], safe=False, content_type=CSL_JSON, json_dumps_params={"ensure_ascii": False}
+    )
+    response["Content-Disposition"] = f'inline; filename="{exports.citation_key(item)}.json"'
+    return _private_if_preview(response, post)
+
+
+@require_safe
+def cite_bib(request, blog_slug, post_slug):
+    """BibTeX ``@misc``; ``?format=biblatex`` for a BibLaTeX ``@online`` record."""
+    post = find_post(request, blog_slug, post_slug)
+    item = csl.post_as_csl(post)
+    biblatex = request.GET.get("format") == "biblatex"
+    body = exports.biblatex(item) if biblatex else exports.bibtex(item)
+    name = exports.citation_key(item) + ("-biblatex" if biblatex else "")
+    return _download(body, "application/x-bibtex; charset=utf-8", f"{name}.bib", post)
+
+
+@require_safe
+def cite_ris(request, blog_slug, post_slug):
+    post = find_post(request, blog_slug, post_slug)
+    item = csl.post_as_csl(post)
+    return _download(
+        exports.ris(item),
+        "application/x-research-info-systems; charset=utf-8",
+        f"{exports.citation_key(item)}.ris",
+        post,
+    )
+
+
+@require_safe
+def post_pdf(request, blog_slug, post_slug):
+    post = find_post(request, blog_slug, post_slug)
+    pdf = printing.post_pdf(post)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{post.slug}.pdf"'
+    return _private_if_preview(response, post)
+
+
+@require_safe
+def style_list(request):
+    """Style ids and titles matching ``?q=``, for the picker's suggestions."""
+    query = request.GET.get("q", "").strip()[:100]
+    found = styles.search(query, limit=20) if len(query) >= 2 else []
+    return JsonResponse({"styles": [{"id": i, "title": t} for i, t in found]})
