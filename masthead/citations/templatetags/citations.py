@@ -7,6 +7,7 @@ import json
 from django import template
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -78,19 +79,17 @@ def schema_org_posting(post, request) -> dict:
 @register.inclusion_tag("citations/_metadata.html", takes_context=True)
 def citation_metadata(context, post):
     request = context["request"]
-    date = post.publish_at
+    date = timezone.localtime(post.publish_at) if post.publish_at else None
+    pdf_path = reverse("citations:pdf", args=[post.blog.slug, post.slug])
+    image_path = post.featured_image.url if post.featured_image else ""
     return {
         "post": post,
         "institution": Institution.current(),
         "url": request.build_absolute_uri(post.get_absolute_url()),
-        "pdf_url": request.build_absolute_uri(
-            reverse("citations:pdf", args=[post.blog.slug, post.slug])
-        ),
+        "pdf_url": request.build_absolute_uri(pdf_path),
         "date_slashes": date.strftime("%Y/%m/%d") if date else "",
         "date_iso": date.date().isoformat() if date else "",
-        "image_url": request.build_absolute_uri(post.featured_image.url)
-        if post.featured_image
-        else "",
+        "image_url": request.build_absolute_uri(image_path) if image_path else "",
         "json_ld": mark_safe(_json_for_script(schema_org_posting(post, request))),  # noqa: S308
     }
 
@@ -99,8 +98,9 @@ def citation_metadata(context, post):
 def cite_link(post):
     url = reverse("citations:cite", args=[post.blog.slug, post.slug])
     return format_html(
-        '<a class="action" href="{}" data-cite-dialog="cite-dialog" aria-haspopup="dialog">Cite</a>',
+        '<a class="action" href="{}" data-cite-dialog="cite-dialog" aria-haspopup="dialog">{}</a>',
         url,
+        "Cite",
     )
 
 
