@@ -5,6 +5,7 @@ PDFs with pdftotext. As root we install what is missing with apt-get; as
 anyone else we stop with the command to run.
 """
 
+import ctypes.util
 import os
 import shutil
 import subprocess
@@ -17,8 +18,19 @@ NEEDED = {
 }
 
 
+# shared library (as ctypes names it) that must load -> Debian package that provides it
+NEEDED_LIBRARIES = {
+    # WeasyPrint (the PDF of a post) lays out text with Pango.
+    "pango-1.0": "libpango-1.0-0",
+    "pangoft2-1.0": "libpangoft2-1.0-0",
+}
+
+
 def main() -> int:
-    missing = sorted({pkg for cmd, pkg in NEEDED.items() if shutil.which(cmd) is None})
+    missing = sorted(
+        {pkg for cmd, pkg in NEEDED.items() if shutil.which(cmd) is None}
+        | {pkg for lib, pkg in NEEDED_LIBRARIES.items() if ctypes.util.find_library(lib) is None}
+    )
     if not missing:
         return 0
     command = ["apt-get", "install", "-y", *missing]

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pypandoc
 
+from masthead.citations import conformance
 from masthead.citations.styles import Style
 
 ENTRY_START = re.compile(r'<div id="ref-(?P<key>item-\d+)" class="csl-entry"[^>]*>')
@@ -73,7 +74,7 @@ def format_bibliography(items: list[dict], style: Style) -> list[Entry]:
         folder = Path(workdir)
         for index, item in enumerate(items):
             # Keys of our own: the caller's ids may hold characters pandoc reads as syntax.
-            keyed = [{**item, "id": f"item-{index}"}]
+            keyed = [{**conformance.prepare(item), "id": f"item-{index}"}]
             (folder / f"{index}.json").write_text(
                 json.dumps(keyed, ensure_ascii=False), encoding="utf-8"
             )
@@ -106,7 +107,7 @@ def format_bibliography(items: list[dict], style: Style) -> list[Entry]:
         raise FormattingError(f"pandoc failed for style {style.id}: {done.stderr.strip()[:500]}")
     found = split_entries(done.stdout)
     entries = []
-    for index in range(len(items)):
-        body = found.get(f"item-{index}", "")
+    for index, item in enumerate(items):
+        body = conformance.finish(item, found.get(f"item-{index}", ""))
         entries.append(Entry(html=body, text=html_to_text(body)))
     return entries

@@ -18,31 +18,41 @@ from masthead.publishing.models import Post
 PDF_STYLESHEET = Path(__file__).resolve().parent / "static" / "citations" / "pdf.css"
 
 
-class RefusedFetch(ValueError):
-    pass
-
-
-def local_files_only(url: str, timeout: int = 10, ssl_context=None) -> dict:
-    """Give WeasyPrint the site's own static and media files; fetch nothing else.
+def local_file_for(url: str) -> Path:
+    """The site's own static or media file a URL names; ``ValueError`` for anything else.
 
     The page is rendered on the server: following a URL out of a post could
-    reach private hosts, so anything not under STATIC_URL or MEDIA_URL is refused.
+    reach private hosts, so only files under STATIC_URL and MEDIA_URL are read.
     """
     path = urlsplit(url).path
-    found = None
     if path.startswith(settings.STATIC_URL):
-        found = finders.find(path.removeprefix(settings.STATIC_URL))
-        if found is None and Path(settings.STATIC_ROOT).is_dir():
-            candidate = Path(settings.STATIC_ROOT) / path.removeprefix(settings.STATIC_URL)
-            found = str(candidate) if candidate.is_file() else None
+        relative = path.removeprefix(settings.STATIC_URL)
+        found = finders.find(relative)
+        if found:
+            return Path(found)
+        # The project's own static folder (masthead/static) and collected files.
+        for root in (Path(settings.BASE_DIR) / "static", Path(settings.STATIC_ROOT)):
+            candidate = (root / relative).resolve()
+            if candidate.is_relative_to(root.resolve()) and candidate.is_file():
+                return candidate
     elif path.startswith(settings.MEDIA_URL):
-        candidate = (Path(settings.MEDIA_ROOT) / path.removeprefix(settings.MEDIA_URL)).resolve()
-        if candidate.is_relative_to(Path(settings.MEDIA_ROOT).resolve()) and candidate.is_file():
-            found = str(candidate)
-    if found is None:
-        raise RefusedFetch(f"not a local static or media file: {url[:200]}")
-    mime_type, _ = mimetypes.guess_type(found)
-    return {"string": Path(found).read_bytes(), "mime_type": mime_type, "redirected_url": url}
+        root = Path(settings.MEDIA_ROOT).resolve()
+        candidate = (root / path.removeprefix(settings.MEDIA_URL)).resolve()
+        if candidate.is_relative_to(root) and candidate.is_file():
+            return candidate
+    raise ValueError(f"not a local static or media file: {url[:200]}")
+
+
+def _local_files_fetcher():
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class LocalFilesOnly(URLFetcher):
+        def fetch(self, url, headers=None):
+            found = local_file_for(url)
+            mime_type = mimetypes.guess_type(found.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(url, found.read_bytes(), {"Content-Type": mime_type})
+
+    return LocalFilesOnly()
 
 
 def _site_request():
@@ -74,7 +84,9 @@ def post_pdf(post: Post) -> bytes:
     stored = PrintedPost.objects.filter(post=post).first()
     if stored and stored.source_hash == source_hash:
         return bytes(stored.pdf)
-    document = HTML(string=page_html, base_url=csl.post_url(post), url_fetcher=local_files_only)
+    document = HTML(
+        string=page_html, base_url=csl.post_url(post), url_fetcher=_local_files_fetcher()
+    )
     pdf = document.write_pdf(stylesheets=[CSS(filename=str(PDF_STYLESHEET))])
     PrintedPost.objects.update_or_create(
         post=post,

@@ -1,0 +1,27 @@
+"""Print how often our references match citeproc-js's, per style, and every difference.
+
+.venv/bin/python bench/citation_fidelity.py
+"""
+
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "masthead.settings")
+
+
+def main() -> None:
+    import django
+
+    django.setup()
+    from masthead.citations.fidelity import measure
+
+    data = ROOT / "tests" / "citations" / "data"
+    for agreement in measure(data / "fidelity_items.json", data / "citeproc_js_reference.json"):
+        print(agreement.describe())
+
+
+if __name__ == "__main__":
+    main()
