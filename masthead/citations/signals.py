@@ -4,6 +4,8 @@ The work runs once the editor's transaction has committed, so the byline and
 the sentence-case title saved by the admin's inlines are already in place.
 """
 
+import threading
+
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -11,40 +13,31 @@ from django.dispatch import receiver
 from masthead.citations.models import SentenceCaseTitle
 from masthead.publishing.models import Author, Blog, Institution, Post, PostAuthor
 
+_waiting = threading.local()
 
-class _Batch:
-    """Posts to re-format when the current transaction commits: one engine run per save.
 
-    An admin save touches the post, its byline rows and the sentence-case
-    title; each fires a signal, and all of them join one batch.
-    """
+def _flush() -> None:
+    """Format every post waiting in this thread; later flushes in the same commit find none."""
+    from masthead.citations.formatting import core_styles, format_posts
 
-    def __init__(self):
-        self.post_ids: set[int] = set()
-        self.__qualname__ = "citation re-formatting"  # named in Django's error log
-
-    def __call__(self):
-        from masthead.citations.formatting import core_styles, format_posts
-
-        posts = list(Post.objects.with_byline().filter(pk__in=self.post_ids))
-        format_posts(posts, core_styles())
+    ids = getattr(_waiting, "post_ids", set())
+    _waiting.post_ids = set()
+    if ids:
+        format_posts(list(Post.objects.with_byline().filter(pk__in=ids)), core_styles())
 
 
 def reformat_later(post_ids) -> None:
+    """Re-format these posts once the current transaction commits.
+
+    An admin save touches the post, its byline rows and the sentence-case
+    title; each fires a signal, and the first flush formats them all at once.
+    """
     ids = set(post_ids)
     if not ids:
         return
-    connection = transaction.get_connection()
-    if connection.in_atomic_block:
-        # A batch already waiting on this transaction (not one left by a rollback).
-        waiting = [f for _, f, *_ in connection.run_on_commit if isinstance(f, _Batch)]
-        if waiting:
-            waiting[0].post_ids.update(ids)
-            return
-    batch = _Batch()
-    batch.post_ids.update(ids)
+    _waiting.post_ids = getattr(_waiting, "post_ids", set()) | ids
     # robust: an engine failure is logged; it must not turn the editor's save into an error.
-    transaction.on_commit(batch, robust=True)
+    transaction.on_commit(_flush, robust=True)
 
 
 @receiver(post_save, sender=Post)
