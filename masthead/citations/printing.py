@@ -8,7 +8,6 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
-from django.test import RequestFactory
 from django.utils import timezone
 
 from masthead.citations import csl
@@ -55,31 +54,27 @@ def _local_files_fetcher():
     return LocalFilesOnly()
 
 
-def _site_request():
-    """A request for the site's public address, so the PDF shows the canonical URL."""
-    site = urlsplit(settings.MASTHEAD_SITE_URL)
-    return RequestFactory().get(
-        "/", HTTP_HOST=site.netloc, secure=site.scheme == "https", SERVER_NAME=site.hostname
-    )
-
-
 def _fingerprint(post: Post, page_html: str) -> str:
     return hashlib.sha256(f"{post.revision}\n{page_html}".encode()).hexdigest()
 
 
-def render_post_html(post: Post) -> str:
+def render_post_html(post: Post, request) -> str:
     return render_to_string(
         "publishing/post.html",
-        {"post": post, "blog": post.blog, "is_preview": False, "printing": True},
-        request=_site_request(),
+        {"post": post, "blog": post.blog, "is_preview": not post.is_public},
+        request=request,
     )
 
 
-def post_pdf(post: Post) -> bytes:
-    """The PDF of the post's current revision, rendered on first request and then kept."""
+def post_pdf(post: Post, request) -> bytes:
+    """The PDF of the post's current revision, rendered on first request and then kept.
+
+    WeasyPrint lays the page out in this process (no subprocess); the result
+    is stored, and rendered again only when the printed page would differ.
+    """
     from weasyprint import CSS, HTML
 
-    page_html = render_post_html(post)
+    page_html = render_post_html(post, request)
     source_hash = _fingerprint(post, page_html)
     stored = PrintedPost.objects.filter(post=post).first()
     if stored and stored.source_hash == source_hash:

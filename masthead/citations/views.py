@@ -98,7 +98,7 @@ def cite_ris(request, blog_slug, post_slug):
 @require_safe
 def post_pdf(request, blog_slug, post_slug):
     post = find_post(request, blog_slug, post_slug)
-    pdf = printing.post_pdf(post)
+    pdf = printing.post_pdf(post, request)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{post.slug}.pdf"'
     return _private_if_preview(response, post)
