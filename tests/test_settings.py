@@ -61,7 +61,7 @@ def test_the_default_database_is_sqlite_in_wal_mode_with_a_busy_timeout(tmp_path
         "c.execute('PRAGMA journal_mode'); print(c.fetchone()[0]);"
         "print(connection.settings_dict['OPTIONS']['timeout'])"
     )
-    result = masthead(["shell", "-c", probe], {}, tmp_path)
+    result = masthead(["shell", "--no-imports", "-c", probe], {}, tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["wal", "20"]
     assert (tmp_path / "masthead.sqlite3").exists()
