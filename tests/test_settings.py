@@ -65,3 +65,13 @@ def test_the_default_database_is_sqlite_in_wal_mode_with_a_busy_timeout(tmp_path
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["wal", "20"]
     assert (tmp_path / "masthead.sqlite3").exists()
+
+
+def test_redis_url_switches_the_cache_to_redis(tmp_path):
+    probe = "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])"
+    shared = masthead(
+        ["shell", "--no-imports", "-c", probe], {"REDIS_URL": "redis://127.0.0.1:6390/0"}, tmp_path
+    )
+    local = masthead(["shell", "--no-imports", "-c", probe], {}, tmp_path)
+    assert shared.stdout.strip() == "django.core.cache.backends.redis.RedisCache"
+    assert local.stdout.strip() == "django.core.cache.backends.locmem.LocMemCache"
