@@ -2,7 +2,7 @@
 
 Every picture is a pure function of its arguments (a seeded random generator,
 no clock), so the demo draws the same image on every machine. Shapes are drawn
-at twice the size and scaled down, which gives smooth edges without a vector
+at twice the size and averaged down, which gives smooth edges without a vector
 renderer.
 """
 
@@ -45,15 +45,16 @@ PALETTES: dict[str, dict[str, tuple]] = {
 
 def _canvas(palette: dict) -> Image.Image:
     """A soft vertical gradient from the palette's sky colours."""
-    width, height = FEATURE_SIZE[0] * _SCALE, FEATURE_SIZE[1] * _SCALE
     top, bottom = palette["sky"]
-    column = Image.new("RGB", (1, height))
-    for y in range(height):
-        t = y / (height - 1)
+    steps = 64
+    column = Image.new("RGB", (1, steps))
+    for y in range(steps):
+        t = y / (steps - 1)
         column.putpixel(
             (0, y), tuple(round(a + (b - a) * t) for a, b in zip(top, bottom, strict=True))
         )
-    return column.resize((width, height))
+    size = (FEATURE_SIZE[0] * _SCALE, FEATURE_SIZE[1] * _SCALE)
+    return column.resize(size, Image.Resampling.BILINEAR)
 
 
 def _with_alpha(colour: tuple, alpha: int) -> tuple:
@@ -143,9 +144,9 @@ def _network(draw, rng, palette, w, h):
     for x1, y1 in nodes:
         nearest = sorted(nodes, key=lambda p: (p[0] - x1) ** 2 + (p[1] - y1) ** 2)[1:3]
         for x2, y2 in nearest:
-            draw.line((x1, y1, x2, y2), fill=line, width=5)
+            draw.line((x1, y1, x2, y2), fill=line, width=8)
     for i, (x, y) in enumerate(nodes):
-        r = 26 if i % 5 == 0 else 15
+        r = 32 if i % 5 == 0 else 19
         colour = palette["accent"] if i % 5 == 0 else palette["layers"][2]
         draw.ellipse((x - r, y - r, x + r, y + r), fill=colour, outline=(255, 255, 255), width=5)
 
@@ -246,7 +247,7 @@ def feature_image(motif: str, palette: str, seed: str) -> bytes:
     image = _canvas(colours)
     draw = ImageDraw.Draw(image, "RGBA")
     MOTIFS[motif](draw, random.Random(seed), colours, image.width, image.height)
-    image = image.convert("RGB").resize(FEATURE_SIZE, Image.Resampling.LANCZOS)
+    image = image.reduce(_SCALE)
     out = io.BytesIO()
     image.save(out, "JPEG", quality=82, optimize=True, progressive=True)
     return out.getvalue()
@@ -269,7 +270,7 @@ def portrait(initials: str, colour: tuple[int, int, int]) -> bytes:
     draw.ellipse((inner, inner, size - inner, size - inner), outline=(255, 255, 255), width=6)
     draw.text((size / 2, size / 2), initials, font=_initials_font(int(size * 0.36)),
               fill=(255, 255, 255), anchor="mm")  # fmt: skip
-    image = image.resize((PORTRAIT_SIZE, PORTRAIT_SIZE), Image.Resampling.LANCZOS)
+    image = image.reduce(_SCALE)
     out = io.BytesIO()
     image.save(out, "PNG", optimize=True)
     return out.getvalue()

@@ -805,6 +805,12 @@ better.
   just how many trips pass a point.
 - Report **ranges**, not single numbers, and say how they were calculated.
 
+## Why it matters beyond cycling
+
+The same problems affect counts of pedestrians, bus passengers and even cars. A city that
+builds a sound counting programme for one mode can extend it to the others at little
+extra cost, and judge every change to its streets on comparable evidence.
+
 Good counting will not settle the political argument over street space. It can at least
 make sure that argument is about the same facts.
 """,
@@ -1076,6 +1082,12 @@ like a locked door.
 2. **Test forms with the patients** who find them hardest, before launch.
 3. **Let staff complete the form** on a patient's behalf, and count those contacts.
 4. **Publish access data** by route and by age group, so gaps are visible.
+
+## Measure the whole front door
+
+Clinics often judge an online system by how many requests arrive through it. A better test
+is whether the total wait for a first contact has fallen for every group of patients,
+including those who still phone or walk in.
 
 Digital triage is a tool, not a policy. Its value depends on whether it frees staff time
 for the patients who cannot or will not use it.
