@@ -95,7 +95,7 @@ def _bars(draw, rng, palette, w, h, trend: float):
     _gridlines(draw, palette, w, h)
     count = 12
     gap = w * 0.8 / count
-    level = rng.uniform(0.35, 0.5) if trend >= 0 else rng.uniform(0.65, 0.8)
+    level = rng.uniform(0.18, 0.3) if trend >= 0 else rng.uniform(0.65, 0.8)
     for i in range(count):
         level = min(0.85, max(0.12, level + trend + rng.uniform(-0.06, 0.06)))
         left = w * 0.1 + i * gap + gap * 0.18
@@ -172,12 +172,12 @@ def _waves(draw, rng, palette, w, h):
         tower = h * rng.uniform(0.16, 0.24)
         top = horizon - tower
         colour = palette["layers"][1]
-        draw.line((x, horizon, x, top), fill=colour, width=7)
+        draw.line((x, horizon, x, top), fill=colour, width=10)
         angle = rng.uniform(0, 2 * math.pi)
         for blade in range(3):
             a = angle + blade * 2 * math.pi / 3
             draw.line((x, top, x + math.cos(a) * tower * 0.45, top + math.sin(a) * tower * 0.45),
-                      fill=colour, width=6)  # fmt: skip
+                      fill=colour, width=9)  # fmt: skip
     for depth, colour in enumerate(palette["layers"]):
         base = horizon + depth * h * 0.13
         phase = rng.uniform(0, 6.28)

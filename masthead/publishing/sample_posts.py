@@ -341,7 +341,7 @@ the old economy will find the next closure much harder to win.
         ),
         picture=Picture(
             "skyline",
-            "Rows of house and apartment silhouettes in three shades of teal under an amber "
+            "A layered skyline of rooftops and towers in three shades of teal under an amber "
             "sun, with a few lit windows in the front row.",
             "Older terraces make up a large share of the housing that will need new heating.",
         ),
@@ -390,8 +390,8 @@ to act, support street-level schemes that batch the surveys, the paperwork and t
         ),
         picture=Picture(
             "spike",
-            "A filled line chart in teal that rises gradually, climbs steeply near the right "
-            "edge and then falls back, ending on an amber dot.",
+            "A filled line chart in teal that rises gradually, climbs steeply past the middle "
+            "and then falls back, ending on an amber dot.",
             "Short spikes in wholesale prices are visible in daily data and far less so in bills.",
         ),
         correction=Correction(
@@ -444,8 +444,8 @@ on their own, a forecast of next year's bills.
         ),
         picture=Picture(
             "waves",
-            "A row of wind turbines on the horizon above layered green-teal waves, with a "
-            "coral sun low in the sky.",
+            "A row of wind turbines on the horizon above layered green-teal waves, with an "
+            "amber sun low in the sky.",
             "Each generation of turbine needs longer quays and stronger ground to assemble.",
         ),
         body="""
