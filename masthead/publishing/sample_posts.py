@@ -913,7 +913,7 @@ patient who really needs a doctor.
         blog="health",
         slug="heatwaves-and-hospital-admissions",
         title="Heatwaves and Hospital Admissions: Planning for the Predictable",
-        authors=("oluwaseun-adeyemi", "tomas-de-la-cruz"),
+        authors=("oluwaseun-adeyemi", "tomas-de-la-cruz", "data-team"),
         topics=("public-health", "climate-adaptation"),
         days_ago=300,
         hour=8,
