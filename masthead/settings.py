@@ -129,6 +129,7 @@ DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 else:
+    SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
@@ -183,6 +184,7 @@ USE_TZ = True
 # --- Static files and uploads -----------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MASTHEAD_MEDIA_ROOT", str(DATA_DIR / "media"))).resolve()
 # Uploaded media is served by the app itself unless a front server does it.
@@ -218,6 +220,10 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = env_int("MASTHEAD_HSTS_SECONDS", 31_536_000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("MASTHEAD_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("MASTHEAD_HSTS_PRELOAD", False)
+    if not SECURE_HSTS_PRELOAD:
+        # Preloading commits the whole domain to HTTPS in browsers for months;
+        # that consent belongs to the domain's owner, so it is opt-in here.
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     if env_bool("MASTHEAD_BEHIND_TLS_PROXY", False):
@@ -234,8 +240,9 @@ LOGGING = {
 
 # --- Masthead -----------------------------------------------------------------------
 MASTHEAD_POSTS_PER_PAGE = env_int("MASTHEAD_POSTS_PER_PAGE", 10)
-MASTHEAD_SERVER_WORKERS = env_int("MASTHEAD_SERVER_WORKERS", 2)
-MASTHEAD_SERVER_THREADS = env_int("MASTHEAD_SERVER_THREADS", 8)
+# Granian's own guidance for WSGI: at most two threads per core, plus one.
+MASTHEAD_SERVER_WORKERS = env_int("MASTHEAD_SERVER_WORKERS", os.cpu_count() or 1)
+MASTHEAD_SERVER_THREADS = env_int("MASTHEAD_SERVER_THREADS", 2 * (os.cpu_count() or 1) + 1)
 
 # --- Citations (masthead.citations) -------------------------------------------------
 INSTALLED_APPS += ["django_tasks", "django_tasks.backends.database"]
