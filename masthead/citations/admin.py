@@ -6,6 +6,8 @@ is re-registered as a subclass that adds one inline.
 
 from django import forms
 from django.contrib import admin
+from django.forms.formsets import INITIAL_FORM_COUNT, TOTAL_FORM_COUNT, ManagementForm
+from django.utils.functional import cached_property
 
 from masthead.citations.csl import suggest_sentence_case
 from masthead.citations.models import FormattedCitation, SentenceCaseTitle
@@ -14,6 +16,20 @@ from masthead.publishing.models import Post
 
 
 class SentenceCaseTitleFormSet(forms.BaseInlineFormSet):
+    @cached_property
+    def management_form(self):
+        if self.is_bound and f"{self.prefix}-{TOTAL_FORM_COUNT}" not in self.data:
+            # A post form sent without this inline (a script, an older page): leave the
+            # sentence-case title as it is rather than refusing the editor's whole save.
+            empty = {
+                f"{self.prefix}-{TOTAL_FORM_COUNT}": 0,
+                f"{self.prefix}-{INITIAL_FORM_COUNT}": 0,
+            }
+            form = ManagementForm(empty, auto_id=self.auto_id, prefix=self.prefix)
+            form.full_clean()
+            return form
+        return super().management_form
+
     def get_form_kwargs(self, index):
         kwargs = super().get_form_kwargs(index)
         has_record = (
