@@ -6,6 +6,15 @@ self-contained binary installed from PyPI (no Node.js, GPL as a separate
 program), and one call formats a whole batch of items. A call costs a
 process start, so this module is only used at edit time, by background
 tasks and by commands — never while serving a page view.
+
+A post's reference must read as if the post were the only item cited: no
+"2024a" because another post by the same author was in the same batch, no
+number [2], no "———" for a repeated author. Items in one bibliography only
+affect each other through shared names (disambiguation, author substitution)
+or through numbering, so a batch is split into groups of items with no family
+name in common, each group formatted as a bibliography of its own; numeric
+and label styles, and items without names, get a group each. Parsing a large
+style once per group instead of once per item is what makes a batch fast.
 """
 
 import html
@@ -23,9 +32,14 @@ from masthead.citations.styles import Style
 
 ENTRY_START = re.compile(r'<div id="ref-(?P<key>item-\d+)" class="csl-entry"[^>]*>')
 TAG = re.compile(r"<[^>]+>")
-PANDOC_TIMEOUT_SECONDS = 120
-BATCH_FILTER = Path(__file__).resolve().parent / "one_bibliography_per_item.lua"
-WRAPPER_START = re.compile(r'<div id="entry-\d+">')
+PANDOC_TIMEOUT_SECONDS = 300
+GROUPS_FILTER = Path(__file__).resolve().parent / "independent_bibliographies.lua"
+GROUP_START = re.compile(r'<div id="group-\d+">')
+MAX_GROUP_SIZE = 250
+NAME_VARIABLES = (
+    "author", "editor", "translator", "composer", "director", "collection-editor",
+    "container-author", "editorial-director", "interviewer", "recipient", "reviewed-author",
+)  # fmt: skip
 
 
 class FormattingError(RuntimeError):
@@ -49,38 +63,69 @@ def html_to_text(fragment: str) -> str:
 def split_entries(output: str) -> dict[str, str]:
     """The inner HTML of each item's ``csl-entry`` div in pandoc's output, by key.
 
-    The filter wraps each item's bibliography in a div of its own; an entry
-    may hold divs too (numeric styles put the number in one), so an entry is
-    what follows its opening tag, less the three closing tags at the end of
-    its wrapper (entry, bibliography, wrapper).
+    With ``--wrap=none`` pandoc writes an entry's content on the lines between
+    its opening tag and its closing ``</div>`` line; the closing lines of the
+    bibliography and the group follow the last entry. Content may hold divs of
+    its own (numeric styles put the number in one), so only whole closing
+    lines are dropped.
     """
     found = {}
-    for chunk in WRAPPER_START.split(output):
-        start = ENTRY_START.search(chunk)
-        if start is None:
-            continue
-        body = chunk[start.end() :].strip()
-        for _ in range(3):
-            body = body.removesuffix("</div>").rstrip()
-        found[start["key"]] = body
+    starts = list(ENTRY_START.finditer(output))
+    for index, start in enumerate(starts):
+        end = starts[index + 1].start() if index + 1 < len(starts) else len(output)
+        chunk = GROUP_START.split(output[start.end() : end])[0]
+        lines = chunk.strip().splitlines()
+        while lines and lines[-1].strip() == "</div>":
+            lines.pop()
+        found[start["key"]] = "\n".join(lines).strip()
     return found
 
 
+def _names_of(item: dict) -> set[str]:
+    names = set()
+    for variable in NAME_VARIABLES:
+        for name in item.get(variable) or []:
+            if isinstance(name, dict):
+                names.add((name.get("family") or name.get("literal") or "").strip().casefold())
+    names.discard("")
+    return names
+
+
+def plan_groups(items: list[dict], style: Style) -> list[list[int]]:
+    """Item indexes grouped so that no two items in a group can change each other's entry."""
+    if style.is_numbered:
+        return [[index] for index in range(len(items))]
+    groups: list[list[int]] = []
+    names_in: list[set[str]] = []  # an empty set closes a group: its item has no names
+    for index, item in enumerate(items):
+        names = _names_of(item)
+        for group, taken in zip(groups, names_in, strict=True):
+            if names and taken and not taken & names and len(group) < MAX_GROUP_SIZE:
+                group.append(index)
+                taken.update(names)
+                break
+        else:
+            groups.append([index])
+            names_in.append(set(names))
+    return groups
+
+
 def format_bibliography(items: list[dict], style: Style) -> list[Entry]:
-    """One bibliography entry per item, in the order given, each formatted on its own."""
+    """One bibliography entry per item, in the order given, each as if cited alone."""
     if not items:
         return []
+    groups = plan_groups(items, style)
     with tempfile.TemporaryDirectory(prefix="masthead-cite-") as workdir:
         folder = Path(workdir)
-        for index, item in enumerate(items):
+        for number, indexes in enumerate(groups):
             # Keys of our own: the caller's ids may hold characters pandoc reads as syntax.
-            keyed = [{**conformance.prepare(item), "id": f"item-{index}"}]
-            (folder / f"{index}.json").write_text(
+            keyed = [{**conformance.prepare(items[i]), "id": f"item-{i}"} for i in indexes]
+            (folder / f"{number}.json").write_text(
                 json.dumps(keyed, ensure_ascii=False), encoding="utf-8"
             )
         metadata = {
-            "masthead-items": str(folder),
-            "masthead-count": str(len(items)),
+            "masthead-groups-folder": str(folder),
+            "masthead-groups": str(len(groups)),
             "masthead-csl": str(style.path),
         }
         command = [
@@ -88,7 +133,7 @@ def format_bibliography(items: list[dict], style: Style) -> list[Entry]:
             "--from=markdown",
             "--to=html",
             "--wrap=none",
-            f"--lua-filter={BATCH_FILTER}",
+            f"--lua-filter={GROUPS_FILTER}",
             *(f"--metadata={key}:{value}" for key, value in metadata.items()),
         ]
         try:

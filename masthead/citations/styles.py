@@ -34,13 +34,15 @@ class Style:
     path: Path  # the file the engine reads: the parent's for a dependent style
 
     @property
-    def is_note_style(self) -> bool:
-        return _is_note_style(self.path)
+    def is_numbered(self) -> bool:
+        """Numeric and label styles number a bibliography's entries ([1], [Oka24])."""
+        return _is_numbered(self.path)
 
 
 @functools.cache
-def _is_note_style(path: Path) -> bool:
-    return 'class="note"' in _head(path, 4000)
+def _is_numbered(path: Path) -> bool:
+    formats = re.findall(r'citation-format="([a-z-]+)"', _head(path, 6000))
+    return any(fmt in {"numeric", "label"} for fmt in formats)
 
 
 def _head(path: Path, size: int = 3000) -> str:
