@@ -38,12 +38,21 @@ WORDS = [
 ]
 
 
-def synthetic_items(count: int, seed: int = 7) -> list[dict]:
+def family_names(count: int) -> list[str]:
+    """``count`` distinct family names: the eight above, then double-barrelled ones."""
+    second = ["", "-Hale", "-Rowe", "-Vance", "-Moss", "-Reid", "-Shaw", "-Lund", "-Berg", "-Cole"]
+    return [
+        FAMILIES[n % len(FAMILIES)] + second[n // len(FAMILIES) % len(second)] for n in range(count)
+    ]
+
+
+def synthetic_items(count: int, authors: int = 8, seed: int = 7) -> list[dict]:
     rng = random.Random(seed)
+    families = family_names(authors)
     items = []
     for n in range(count):
-        authors = [
-            {"family": rng.choice(FAMILIES), "given": rng.choice(GIVENS)}
+        authors_of_item = [
+            {"family": rng.choice(families), "given": rng.choice(GIVENS)}
             for _ in range(rng.choice([1, 1, 2, 3, 5]))
         ]
         title = " ".join(rng.choice(WORDS) for _ in range(rng.randint(3, 9))).capitalize()
@@ -52,7 +61,7 @@ def synthetic_items(count: int, seed: int = 7) -> list[dict]:
                 "id": f"post-{n}",
                 "type": "post-weblog",
                 "title": title,
-                "author": authors,
+                "author": authors_of_item,
                 "container-title": "Energy Desk",
                 "publisher": "Harbour Institute",
                 "issued": {"date-parts": [[rng.randint(2015, 2026), rng.randint(1, 12), 1]]},
@@ -62,12 +71,12 @@ def synthetic_items(count: int, seed: int = 7) -> list[dict]:
     return items
 
 
-def engine_throughput(count: int) -> None:
+def engine_throughput(count: int, authors: int) -> None:
     from masthead.citations.engine import format_bibliography
     from masthead.citations.formatting import core_styles
 
-    items = synthetic_items(count)
-    print(f"Engine: {count} items per style, one pandoc process per style")
+    items = synthetic_items(count, authors)
+    print(f"Engine: {count} items per style by {authors} authors, one pandoc process per style")
     for style in core_styles():
         started = time.perf_counter()
         format_bibliography(items, style)
@@ -75,7 +84,7 @@ def engine_throughput(count: int) -> None:
         print(f"  {style.id:30} {count / elapsed:7.1f} items/s  ({elapsed:.2f} s)")
 
 
-def archive(posts: int) -> None:
+def archive(posts: int, author_count: int) -> None:
     from django.core.management import call_command
     from django.db import transaction
 
@@ -106,7 +115,7 @@ def archive(posts: int) -> None:
             for n, row in enumerate(rows)
             for k in range(1 + n % 3)
         )
-    print(f"Archive: {posts} posts in SQLite, all four post-page styles")
+    print(f"Archive: {posts} posts by {author_count} authors in SQLite, the four post-page styles")
     started = time.perf_counter()
     call_command("format_citations", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
     elapsed = time.perf_counter() - started
@@ -117,6 +126,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--items", type=int, default=200)
     parser.add_argument("--posts", type=int, default=1000)
+    parser.add_argument(
+        "--authors", type=int, default=8, help="distinct authors; fewer means more shared names"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="masthead-bench-") as data_dir:
         os.environ["MASTHEAD_DATA_DIR"] = data_dir
@@ -125,8 +137,8 @@ def main() -> None:
         import django
 
         django.setup()
-        engine_throughput(args.items)
-        archive(args.posts)
+        engine_throughput(args.items, args.authors)
+        archive(args.posts, args.authors)
 
 
 if __name__ == "__main__":
