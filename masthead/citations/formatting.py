@@ -65,20 +65,28 @@ def format_posts(posts: list[Post], styles: list[Style]) -> int:
         items = [style_item(post, style, institution) for post in posts]
         entries = engine.format_bibliography(items, style)
         now = timezone.now()
-        with transaction.atomic():
-            for post, item, entry in zip(posts, items, entries, strict=True):
-                FormattedCitation.objects.update_or_create(
-                    post=post,
-                    style_id=style.id,
-                    defaults={
-                        "revision": post.revision,
-                        "source_hash": csl.fingerprint(item),
-                        "html": clean_entry_html(entry.html),
-                        "text": entry.text,
-                        "formatted_at": now,
-                    },
-                )
-                stored += 1
+        rows = [
+            FormattedCitation(
+                post=post,
+                style_id=style.id,
+                revision=post.revision,
+                source_hash=csl.fingerprint(item),
+                html=clean_entry_html(entry.html),
+                text=entry.text,
+                requested_at=now,
+                formatted_at=now,
+            )
+            for post, item, entry in zip(posts, items, entries, strict=True)
+        ]
+        # One statement per style and batch: insert, or replace the stored reference.
+        FormattedCitation.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["post", "style_id"],
+            update_fields=["revision", "source_hash", "html", "text", "formatted_at"],
+            batch_size=250,
+        )
+        stored += len(rows)
     return stored
 
 
@@ -92,7 +100,7 @@ def format_post_by_id(post_id: int, style_ids: list[str] | None = None) -> int:
 
 def stored_citations(post: Post, styles: list[Style]) -> dict[str, Citation | None]:
     """The fresh stored reference for each style, or None where there is none yet."""
-    institution = Institution.current()
+    item = csl.post_as_csl(post)
     rows = {
         row.style_id: row
         for row in FormattedCitation.objects.filter(
@@ -102,8 +110,8 @@ def stored_citations(post: Post, styles: list[Style]) -> dict[str, Citation | No
     found = {}
     for style in styles:
         row = rows.get(style.id)
-        source_hash = csl.fingerprint(style_item(post, style, institution))
-        fresh = row is not None and row.is_fresh_for(source_hash)
+        styled = csl.item_for_style(item, sentence_case=wants_sentence_case(style))
+        fresh = row is not None and row.is_fresh_for(csl.fingerprint(styled))
         found[style.id] = Citation(style, row.html, row.text) if fresh else None
     return found
 
