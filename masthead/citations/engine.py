@@ -81,13 +81,28 @@ def split_entries(output: str) -> dict[str, str]:
     return found
 
 
-def _names_of(item: dict) -> set[str]:
+def _year_of(item: dict) -> str:
+    try:
+        return str(item["issued"]["date-parts"][0][0])
+    except (KeyError, IndexError, TypeError):
+        return "no date"
+
+
+def _names_of(item: dict, *, per_year: bool) -> set[str]:
+    """What the item shares with a neighbour that could change its entry.
+
+    Year suffixes and added names only separate entries that would read the
+    same (same names, same year); a style that substitutes a repeated
+    author (“———”) compares authors whatever the year.
+    """
+    year = _year_of(item) if per_year else ""
     names = set()
     for variable in NAME_VARIABLES:
         for name in item.get(variable) or []:
             if isinstance(name, dict):
-                names.add((name.get("family") or name.get("literal") or "").strip().casefold())
-    names.discard("")
+                family = (name.get("family") or name.get("literal") or "").strip().casefold()
+                if family:
+                    names.add(f"{family}|{year}")
     return names
 
 
@@ -95,10 +110,11 @@ def plan_groups(items: list[dict], style: Style) -> list[list[int]]:
     """Item indexes grouped so that no two items in a group can change each other's entry."""
     if style.is_numbered:
         return [[index] for index in range(len(items))]
+    per_year = not style.substitutes_repeated_authors
     groups: list[list[int]] = []
     names_in: list[set[str]] = []  # an empty set closes a group: its item has no names
     for index, item in enumerate(items):
-        names = _names_of(item)
+        names = _names_of(item, per_year=per_year)
         for group, taken in zip(groups, names_in, strict=True):
             if names and taken and not taken & names and len(group) < MAX_GROUP_SIZE:
                 group.append(index)

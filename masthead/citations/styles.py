@@ -38,6 +38,16 @@ class Style:
         """Numeric and label styles number a bibliography's entries ([1], [Oka24])."""
         return _is_numbered(self.path)
 
+    @property
+    def substitutes_repeated_authors(self) -> bool:
+        """The style writes “———” for an author repeated from the entry before."""
+        return _substitutes_repeated_authors(self.path)
+
+
+@functools.cache
+def _substitutes_repeated_authors(path: Path) -> bool:
+    return "subsequent-author-substitute" in path.read_text(encoding="utf-8")
+
 
 @functools.cache
 def _is_numbered(path: Path) -> bool:

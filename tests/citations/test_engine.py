@@ -17,7 +17,8 @@ def post(title, families, year):
     }
 
 
-# Same author and year twice, a shared co-author, a namesake, two untitled authors.
+# Same author and year twice, a shared co-author, namesakes in different years,
+# the same author in another year, two posts without authors.
 NEIGHBOURS = [
     post("Grid Notes", ["Okafor"], 2024),
     post("More Grid Notes", ["Okafor"], 2024),
@@ -25,10 +26,23 @@ NEIGHBOURS = [
     post("Other Notes", ["Lindqvist"], 2023),
     {"type": "post-weblog", "title": "About Us", "container-title": "Energy Desk"},
     {"type": "post-weblog", "title": "About Us", "container-title": "Energy Desk"},
+    {**post("Seoul Buses", ["Kim"], 2023), "author": [{"family": "Kim", "given": "Min-jun"}]},
+    {**post("Busan Housing", ["Kim"], 2024), "author": [{"family": "Kim", "given": "Seo-yeon"}]},
+    post("Older Grid Notes", ["Okafor"], 2019),
 ]
 
 
-@pytest.mark.parametrize("style_id", ["apa", "chicago-author-date", "ieee"])
+@pytest.mark.parametrize(
+    "style_id",
+    [
+        "apa",
+        "chicago-author-date",
+        "modern-language-association",
+        "chicago-notes-bibliography",
+        "ieee",
+        "harvard-cite-them-right",
+    ],
+)
 def test_a_batch_reads_exactly_as_each_item_formatted_alone(style_id):
     style = get_style(style_id)
     together = format_bibliography(NEIGHBOURS, style)
@@ -40,7 +54,11 @@ def test_a_batch_reads_exactly_as_each_item_formatted_alone(style_id):
 def test_items_sharing_a_name_never_share_a_bibliography():
     groups = plan_groups(NEIGHBOURS, get_style("apa"))
     for group in groups:
-        names = [n["family"] for i in group for n in NEIGHBOURS[i].get("author", [])]
+        names = [
+            (n["family"], NEIGHBOURS[i]["issued"]["date-parts"][0][0])
+            for i in group
+            for n in NEIGHBOURS[i].get("author", [])
+        ]
         assert len(names) == len(set(names))
     assert [4] in groups and [5] in groups  # untitled authors each stand alone
 
