@@ -106,7 +106,7 @@ def archive(posts: int, author_count: int) -> None:
                 slug=f"post-{n}",
                 status=Post.Status.PUBLISHED,
                 body="Body.",
-                publish_at="2024-01-01T00:00:00Z",
+                publish_at="{}-{:02d}-{:02d}T09:00:00Z".format(*item["issued"]["date-parts"][0]),
             )
             for n, item in enumerate(items)
         )
@@ -115,7 +115,10 @@ def archive(posts: int, author_count: int) -> None:
             for n, row in enumerate(rows)
             for k in range(1 + n % 3)
         )
-    print(f"Archive: {posts} posts by {author_count} authors in SQLite, the four post-page styles")
+    print(
+        f"Archive: {posts} posts by {author_count} authors over 12 years in SQLite, "
+        "the four post-page styles"
+    )
     started = time.perf_counter()
     call_command("format_citations", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
     elapsed = time.perf_counter() - started
