@@ -19,7 +19,12 @@ def main() -> None:
     from masthead.citations.fidelity import measure
 
     data = ROOT / "tests" / "citations" / "data"
-    for agreement in measure(data / "fidelity_items.json", data / "citeproc_js_reference.json"):
+    items, reference = data / "fidelity_items.json", data / "citeproc_js_reference.json"
+    print("Plain text:")
+    for agreement in measure(items, reference):
+        print(agreement.describe())
+    print("Text with italics and bold:")
+    for agreement in measure(items, reference, markup=True):
         print(agreement.describe())
 
 

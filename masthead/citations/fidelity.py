@@ -4,7 +4,9 @@ Used by the test suite (tests/citations/test_fidelity.py) and by
 bench/citation_fidelity.py, which prints the figures and every difference.
 """
 
+import html
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,7 +35,20 @@ class Agreement:
         return "\n".join(lines)
 
 
-def measure(items_path: Path, reference_path: Path) -> list[Agreement]:
+def comparable_html(fragment: str) -> str:
+    """The markup both engines mean alike: italics and bold, not their links or spans.
+
+    citeproc-js writes <i> and <b>, pandoc <em> and <strong>; pandoc also links
+    URLs and wraps quoted titles in a bare <span>.
+    """
+    fragment = re.sub(r"</?(span|a)\b[^>]*>", "", fragment)
+    for old, new in (("i", "em"), ("b", "strong")):
+        fragment = fragment.replace(f"<{old}>", f"<{new}>").replace(f"</{old}>", f"</{new}>")
+    return html.unescape(fragment).strip()
+
+
+def measure(items_path: Path, reference_path: Path, *, markup: bool = False) -> list[Agreement]:
+    """Agreement per style in plain text, or (``markup``) in text with italics and bold."""
     items = json.loads(items_path.read_text(encoding="utf-8"))
     reference = json.loads(reference_path.read_text(encoding="utf-8"))
     results = []
@@ -41,8 +56,15 @@ def measure(items_path: Path, reference_path: Path) -> list[Agreement]:
         entries = format_bibliography(items, get_style(style_id))
         agreement = Agreement(style_id, total=len(items))
         for item, entry in zip(items, entries, strict=True):
-            expected = data["entries"][item["id"]]["text"]
-            if entry.text != expected:
-                agreement.differences.append((item["id"], entry.text, expected))
+            reference_entry = data["entries"][item["id"]]
+            if markup:
+                ours, expected = (
+                    comparable_html(entry.html),
+                    comparable_html(reference_entry["html"]),
+                )
+            else:
+                ours, expected = entry.text, reference_entry["text"]
+            if ours != expected:
+                agreement.differences.append((item["id"], ours, expected))
         results.append(agreement)
     return results

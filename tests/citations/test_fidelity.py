@@ -55,3 +55,15 @@ def test_at_least_97_percent_of_references_match_citeproc_js_exactly(agreements,
     agreement = agreements[style_id]
     print(agreement.describe())  # every difference, shown with -s or on failure
     assert agreement.ratio >= 0.97, agreement.describe()
+
+
+@pytest.fixture(scope="module")
+def markup_agreements():
+    return {a.style_id: a for a in measure(ITEMS, REFERENCE, markup=True)}
+
+
+@pytest.mark.parametrize("style_id", CORE_STYLES)
+def test_italics_and_bold_match_citeproc_js_as_often_as_the_text(markup_agreements, style_id):
+    agreement = markup_agreements[style_id]
+    print(agreement.describe())
+    assert agreement.ratio >= 0.97, agreement.describe()
