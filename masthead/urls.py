@@ -19,5 +19,7 @@ if settings.MASTHEAD_SERVE_MEDIA:
         re_path(rf"^{prefix}(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
     )
 
+urlpatterns.append(path("", include("masthead.discussion.urls")))
+
 # Last: the blog catch-all `/<blog>/` must not shadow the site's own pages.
 urlpatterns.append(path("", include("masthead.publishing.urls")))
