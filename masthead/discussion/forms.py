@@ -4,10 +4,23 @@ from masthead.discussion.models import BODY_MAX_LENGTH, NAME_MAX_LENGTH, REJECTI
 from masthead.discussion.text import clean_line, clean_text
 
 
+class CleanTextField(forms.CharField):
+    """Text cleaned (NFC, no control characters) before any validation sees it."""
+
+    def __init__(self, *, one_line=False, **kwargs):
+        self.one_line = one_line
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return clean_line(value) if self.one_line else clean_text(value)
+
+
 class CommentForm(forms.Form):
     """What a reader submits. Limits are checked on the cleaned text, as it will be stored."""
 
-    author_name = forms.CharField(
+    author_name = CleanTextField(
+        one_line=True,
         label="Name",
         max_length=NAME_MAX_LENGTH * 4,  # the real limit is checked after cleaning
         error_messages={"required": "Please give a name to post under."},
@@ -22,7 +35,7 @@ class CommentForm(forms.Form):
         },
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    body = forms.CharField(
+    body = CleanTextField(
         label="Comment",
         max_length=BODY_MAX_LENGTH * 4,
         error_messages={"required": "Please write your comment."},
@@ -36,9 +49,7 @@ class CommentForm(forms.Form):
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def clean_author_name(self):
-        name = clean_line(self.cleaned_data["author_name"])
-        if not name:
-            raise forms.ValidationError("Please give a name to post under.")
+        name = self.cleaned_data["author_name"]
         if len(name) > NAME_MAX_LENGTH:
             raise forms.ValidationError(
                 f"Names can be at most {NAME_MAX_LENGTH} characters (this one has {len(name)})."
@@ -49,9 +60,7 @@ class CommentForm(forms.Form):
         return self.cleaned_data["email"].strip().lower()
 
     def clean_body(self):
-        body = clean_text(self.cleaned_data["body"])
-        if not body:
-            raise forms.ValidationError("Please write your comment.")
+        body = self.cleaned_data["body"]
         if len(body) > BODY_MAX_LENGTH:
             raise forms.ValidationError(
                 f"Comments can be at most {BODY_MAX_LENGTH:,} characters "
