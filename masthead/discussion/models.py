@@ -9,9 +9,11 @@ page and the log can never disagree with the comments themselves.
 
 import datetime
 import hashlib
+import math
 import secrets
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -66,13 +68,26 @@ class Thread(models.Model):
         cls.objects.get_or_create(post_id=post_id)
         return cls.objects.select_for_update().get(post_id=post_id)
 
+    @property
+    def page_count(self) -> int:
+        return max(1, math.ceil(self.approved_root_count / settings.MASTHEAD_COMMENTS_PER_PAGE))
+
+    def cache_key(self, page_number: int) -> str:
+        return f"discussion:page:{self.post_id}:{self.version}:{page_number}"
+
     def recount(self) -> None:
         """Store the counts afresh; called inside the transaction that changed a comment."""
+        stale_keys = [self.cache_key(n) for n in range(1, self.page_count + 1)]
         shown = Comment.objects.filter(post_id=self.post_id, status=Comment.Status.APPROVED)
         self.approved_count = shown.filter(erased_at__isnull=True).count()
         self.approved_root_count = shown.filter(parent__isnull=True).count()
         self.version += 1
         self.save()
+        # The new version already hides the old pages; dropping them keeps a rejected
+        # comment's text out of the cache altogether. Again after commit, in case a
+        # reader re-filled an old page in between.
+        cache.delete_many(stale_keys)
+        transaction.on_commit(lambda: cache.delete_many(stale_keys))
 
 
 class CommentQuerySet(models.QuerySet):

@@ -61,10 +61,10 @@ def discussion(context, post):
     request = context.get("request")
     thread = Thread.objects.filter(post_id=post.pk).first() or Thread(post_id=post.pk)
     number = request.GET.get("comments", "1") if request else "1"
-    number = int(number) if number.isdigit() else 1
+    number = min(max(int(number) if number.isdigit() else 1, 1), thread.page_count)
     comments_html = ""
     if thread.approved_root_count:
-        key = f"discussion:page:{post.pk}:{thread.version}:{number}"
+        key = thread.cache_key(number)
         comments_html = cache.get(key)
         if comments_html is None:
             page = comment_page(post, thread, number)
