@@ -21,10 +21,9 @@ from django.utils import timezone
 from django_tasks import task
 
 from masthead.discussion.models import Comment, SentMail
+from masthead.discussion.roles import MODERATORS_GROUP
 
 logger = logging.getLogger(__name__)
-
-MODERATORS_GROUP = "Moderators"
 
 
 def site_url(path: str) -> str:

@@ -5,11 +5,10 @@ both can run again and again without adding anything twice.
 """
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.db import transaction
 
 from masthead.discussion.models import Comment
-from masthead.discussion.notifications import MODERATORS_GROUP
+from masthead.discussion.roles import ensure_moderators_group
 from masthead.publishing.models import Post
 
 MODERATOR_LOGIN = ("moderator", "masthead-moderator")
@@ -40,7 +39,7 @@ def ensure_moderator_login() -> tuple[str, str]:
     user.email = user.email or "moderator@example.org"
     user.set_password(password)
     user.save()
-    user.groups.add(Group.objects.get(name=MODERATORS_GROUP))
+    user.groups.add(ensure_moderators_group())
     return MODERATOR_LOGIN
 
 

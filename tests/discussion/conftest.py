@@ -4,11 +4,11 @@ import time
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core import signing
 from django.core.cache import cache
 
 from masthead.discussion.abuse import FORM_TOKEN_SALT
+from masthead.discussion.roles import ensure_moderators_group
 
 SITE = "http://testserver"
 
@@ -51,7 +51,7 @@ def moderator(db):
     user = get_user_model().objects.create_user(
         "mod", "mod@harbour.example.org", "moderating is care", is_staff=True
     )
-    user.groups.add(Group.objects.get(name="Moderators"))
+    user.groups.add(ensure_moderators_group())
     return user
 
 

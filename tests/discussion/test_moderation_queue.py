@@ -125,3 +125,25 @@ def test_the_moderation_pages_are_not_for_search_engines(moderator_client):
     assert (
         'name="robots" content="noindex"' in moderator_client.get("/moderation/").content.decode()
     )
+
+
+def test_migrating_creates_the_moderators_group_with_the_queue_permission(db):
+    from django.contrib.auth.models import Group
+
+    group = Group.objects.get(name="Moderators")
+    codenames = set(group.permissions.values_list("codename", flat=True))
+    assert {"moderate_comment", "view_comment", "change_moderationrules"} <= codenames
+
+
+def test_the_demo_moderator_login_opens_the_queue(client, published_post):
+    from masthead.discussion.sample import ensure_moderator_login, load_sample_comments
+
+    username, password = ensure_moderator_login()
+    summary = load_sample_comments()
+    assert "3 published, 2 awaiting moderation" in summary
+    assert "already" in load_sample_comments()  # running it again adds nothing
+    assert client.login(username=username, password=password)
+    html = client.get("/moderation/").content.decode()
+    assert "<strong>2</strong> awaiting moderation" in html
+    page = client.get(published_post.get_absolute_url()).content.decode()
+    assert '<h2 id="comments-heading">3 Comments</h2>' in page
