@@ -128,6 +128,7 @@ DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 else:
+    SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
@@ -182,6 +183,7 @@ USE_TZ = True
 # --- Static files and uploads -----------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MASTHEAD_MEDIA_ROOT", str(DATA_DIR / "media"))).resolve()
 # Uploaded media is served by the app itself unless a front server does it.
@@ -217,6 +219,10 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = env_int("MASTHEAD_HSTS_SECONDS", 31_536_000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("MASTHEAD_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("MASTHEAD_HSTS_PRELOAD", False)
+    if not SECURE_HSTS_PRELOAD:
+        # Preloading commits the whole domain to HTTPS in browsers for months;
+        # that consent belongs to the domain's owner, so it is opt-in here.
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     if env_bool("MASTHEAD_BEHIND_TLS_PROXY", False):

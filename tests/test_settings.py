@@ -1,0 +1,77 @@
+"""Production mode refuses insecure settings and passes Django's deployment checks."""
+
+import os
+import secrets
+import subprocess
+import sys
+
+import pytest
+
+
+def masthead(args, env, tmp_path):
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("MASTHEAD_", "DJANGO_"))}
+    clean.pop("ALLOWED_HOSTS", None)
+    clean.update({"MASTHEAD_DATA_DIR": str(tmp_path), **env})
+    return subprocess.run(
+        [sys.executable, "-m", "masthead.cli", *args],
+        env=clean, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+
+
+PRODUCTION = {"MASTHEAD_ENV": "production", "ALLOWED_HOSTS": "commentary.example.org"}
+
+
+def test_production_refuses_to_start_without_a_secret_key(tmp_path):
+    result = masthead(["check"], PRODUCTION, tmp_path)
+    assert result.returncode != 0
+    assert "Production mode needs DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_to_start_without_allowed_hosts(tmp_path):
+    env = {"MASTHEAD_ENV": "production", "DJANGO_SECRET_KEY": secrets.token_urlsafe(64)}
+    result = masthead(["check"], env, tmp_path)
+    assert result.returncode != 0
+    assert "Production mode needs ALLOWED_HOSTS" in result.stderr
+
+
+def test_production_passes_the_deployment_checks_at_warning_level(tmp_path):
+    env = {**PRODUCTION, "DJANGO_SECRET_KEY": secrets.token_urlsafe(64)}
+    result = masthead(["check", "--deploy", "--fail-level", "WARNING"], env, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_development_mode_fails_the_deployment_checks(tmp_path):
+    """The same check is not a rubber stamp: the demo's settings do not pass it."""
+    result = masthead(["check", "--deploy", "--fail-level", "WARNING"], {}, tmp_path)
+    assert result.returncode != 0
+
+
+@pytest.mark.parametrize("value", ["maybe", "2x"])
+def test_a_setting_that_cannot_be_read_stops_start_up_with_its_name(tmp_path, value):
+    result = masthead(["check"], {"MASTHEAD_DEBUG": value}, tmp_path)
+    assert result.returncode != 0
+    assert "MASTHEAD_DEBUG must be true or false" in result.stderr
+
+
+def test_the_default_database_is_sqlite_in_wal_mode_with_a_busy_timeout(tmp_path, monkeypatch):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    probe = (
+        "from django.db import connection; c = connection.cursor();"
+        "c.execute('PRAGMA journal_mode'); print(c.fetchone()[0]);"
+        "print(connection.settings_dict['OPTIONS']['timeout'])"
+    )
+    result = masthead(["shell", "--no-imports", "-c", probe], {}, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["wal", "20"]
+    assert (tmp_path / "masthead.sqlite3").exists()
+
+
+def test_redis_url_switches_the_cache_to_redis(tmp_path):
+    probe = "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])"
+    shared = masthead(
+        ["shell", "--no-imports", "-c", probe], {"REDIS_URL": "redis://127.0.0.1:6390/0"}, tmp_path
+    )
+    local = masthead(["shell", "--no-imports", "-c", probe], {}, tmp_path)
+    assert shared.stdout.strip() == "django.core.cache.backends.redis.RedisCache"
+    assert local.stdout.strip() == "django.core.cache.backends.locmem.LocMemCache"
