@@ -143,7 +143,9 @@ def main():
         print(f"Preparing a database in {data_dir} ...", flush=True)
         run([*MASTHEAD, "migrate", "--verbosity", "0"], env)
         run([*MASTHEAD, "collectstatic", "--noinput", "--verbosity", "0"], env)
-        post_id = int(run([*MASTHEAD, "shell", "-c", SETUP], env, capture_output=True).stdout.split()[-1])
+        post_id = int(
+            run([*MASTHEAD, "shell", "-c", SETUP], env, capture_output=True).stdout.split()[-1]
+        )
 
         server = subprocess.Popen(
             [*MASTHEAD, "serve", "--host", "127.0.0.1", "--port", str(port), "--no-collectstatic",
@@ -207,8 +209,9 @@ def main():
             ok, failed, elapsed = hammer(
                 port, options.seconds, options.clients, page_request, lambda r: r.status == 200
             )
+            size = len(body.encode()) / 1024
             print(f"  pages per second: {ok / elapsed:.0f}  (errors: {failed}; "
-                  f"page size {len(body.encode()) / 1024:.0f} KiB, 50 comments per page)")  # fmt: skip
+                  f"page size {size:.0f} KiB, 50 comments per page)")  # fmt: skip
         finally:
             server.send_signal(signal.SIGTERM)
             try:

@@ -17,7 +17,7 @@ from django.core import signing
 from django.core.cache import cache
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from masthead.discussion.models import Comment, ModerationRules
+from masthead.discussion.models import ModerationRules
 from masthead.discussion.text import count_links
 
 FORM_TOKEN_SALT = "masthead.discussion.form-started"  # noqa: S105 - a namespace, not a secret
@@ -119,17 +119,17 @@ def count_submission(ip_hash: str, email: str) -> RateCount:
 def flags_for(
     *,
     body: str,
-    fingerprint: str,
-    email: str,
+    known_commenter: bool,
+    duplicate: bool,
     rate: RateCount,
     seconds_to_submit: float | None,
     honeypot: str,
 ) -> list[str]:
     """Why a moderator should look twice at this comment, in words they will read."""
     flags = []
-    if not Comment.objects.by_commenter(email).approved().exists():
+    if not known_commenter:
         flags.append("First-time commenter")
-    rules = ModerationRules.current()
+    rules = ModerationRules.cached()
     links = count_links(body)
     if links > rules.max_links:
         flags.append(f"{links} links (more than {rules.max_links})")
@@ -143,7 +143,7 @@ def flags_for(
             f"Rate: {max(rate.per_ip, rate.per_email)} comments from this sender within "
             f"{settings.MASTHEAD_COMMENT_RATE_WINDOW_SECONDS // 60} minutes"
         )
-    if Comment.objects.filter(body_fingerprint=fingerprint).exists():
+    if duplicate:
         flags.append("Duplicate of an earlier comment")
     if honeypot.strip():
         flags.append("Filled in the hidden field that only robots see")

@@ -344,9 +344,25 @@ class ModerationRules(models.Model):
     def __str__(self):
         return "Moderation rules"
 
+    CACHE_KEY = "discussion:moderation-rules"
+
     @classmethod
     def current(cls) -> "ModerationRules":
         return cls.objects.order_by("pk").first() or cls()
+
+    @classmethod
+    def cached(cls) -> "ModerationRules":
+        """The rules as every submission reads them: from the cache, refreshed on save."""
+        rules = cache.get(cls.CACHE_KEY)
+        if rules is None:
+            rules = cls.current()
+            cache.set(cls.CACHE_KEY, rules, timeout=60)
+        return rules
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        cache.delete(self.CACHE_KEY)
+        transaction.on_commit(lambda: cache.delete(self.CACHE_KEY))
 
     @property
     def word_list(self) -> list[str]:

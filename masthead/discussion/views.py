@@ -4,6 +4,7 @@ import hashlib
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt
@@ -75,7 +76,7 @@ def reply(request, post_id, comment_id):
 @csrf_exempt
 @require_POST
 def submit(request, post_id):
-    post = get_object_or_404(Post.objects.public().select_related("blog"), pk=post_id)
+    public_posts = Post.objects.public().select_related("blog")
     if not abuse.request_is_from_this_site(request):
         return refusal(
             request,
@@ -83,39 +84,63 @@ def submit(request, post_id):
             "This form was not sent from our site",
             "We only accept comments posted from the form on our own pages. "
             "Please go back to the post and use the form there.",
-            post,
-        )
-    if not comments_are_open(post):
-        return refusal(
-            request, 403, "Comments are closed", "This post no longer takes comments.", post
+            get_object_or_404(public_posts, pk=post_id),
         )
     form = CommentForm(request.POST)
     if not form.is_valid():
+        post = get_object_or_404(public_posts, pk=post_id)
+        if not comments_are_open(post):
+            return closed(request, post)
         form.data = form.data.copy()
         form.data["started"] = form.data.get("started") or abuse.new_form_token()
         return form_page(request, post, form, status=400)
     data = form.cleaned_data
-    parent = reply_target(post, data["parent"])
     ip_hash = abuse.hash_ip(abuse.client_ip(request))
-
+    comment = Comment(
+        post_id=post_id,
+        author_name=data["author_name"],
+        email=data["email"],
+        notify_on_publish=data["notify_on_publish"],
+        ip_hash=ip_hash,
+    )
+    comment.set_text(data["body"])
     # The same form sent twice (double click, reload) yields the same key: one comment.
-    submission_key = hashlib.sha256(
+    comment.submission_key = hashlib.sha256(
         "\x1f".join(
-            [str(post.pk), str(parent.pk if parent else ""), data["email"], data["body"],
-             ip_hash, data["started"]]
+            [str(post_id), str(data["parent"] or ""), comment.email, comment.body, ip_hash,
+             data["started"]]
         ).encode()
     ).hexdigest()  # fmt: skip
-    existing = Comment.objects.filter(submission_key=submission_key).first()
-    if existing:
-        return redirect(existing.get_status_url(), permanent=False)
 
-    rate = abuse.count_submission(ip_hash, data["email"])
+    # One query answers everything the checks need to know about the past.
+    post = get_object_or_404(
+        public_posts.annotate(
+            twin_token=Subquery(
+                Comment.objects.filter(submission_key=comment.submission_key).values(
+                    "status_token"
+                )[:1]
+            ),
+            known_commenter=Exists(
+                Comment.objects.approved().filter(email=comment.email).exclude(email="")
+            ),
+            duplicate=Exists(Comment.objects.filter(body_fingerprint=comment.body_fingerprint)),
+        ),
+        pk=post_id,
+    )
+    if post.twin_token:
+        return redirect("discussion:status", post.twin_token)
+    if not comments_are_open(post):
+        return closed(request, post)
+    comment.post = post
+    comment.parent = reply_target(post, data["parent"])
+
+    rate = abuse.count_submission(ip_hash, comment.email)
     if rate.exceeded:
         response = form_page(
             request,
             post,
             form,
-            parent,
+            comment.parent,
             status=429,
             problem="You have sent several comments in a short time. Please wait a few minutes "
             "and send this one again; your text is kept below so nothing is lost.",
@@ -123,20 +148,10 @@ def submit(request, post_id):
         response["Retry-After"] = str(settings.MASTHEAD_COMMENT_RATE_WINDOW_SECONDS)
         return response
 
-    comment = Comment(
-        post=post,
-        parent=parent,
-        author_name=data["author_name"],
-        email=data["email"],
-        notify_on_publish=data["notify_on_publish"],
-        ip_hash=ip_hash,
-        submission_key=submission_key,
-    )
-    comment.set_text(data["body"])
     comment.flags = abuse.flags_for(
         body=comment.body,
-        fingerprint=comment.body_fingerprint,
-        email=comment.email,
+        known_commenter=post.known_commenter,
+        duplicate=post.duplicate,
         rate=rate,
         seconds_to_submit=abuse.seconds_since_form_rendered(data["started"]),
         honeypot=data["website"],
@@ -147,8 +162,12 @@ def submit(request, post_id):
             schedule_moderator_digest()
     except IntegrityError:
         # The twin of this submission committed first.
-        comment = get_object_or_404(Comment, submission_key=submission_key)
+        comment = get_object_or_404(Comment, submission_key=comment.submission_key)
     return redirect(comment.get_status_url(), permanent=False)
+
+
+def closed(request, post):
+    return refusal(request, 403, "Comments are closed", "This post no longer takes comments.", post)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
