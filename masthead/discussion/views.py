@@ -114,7 +114,9 @@ def submit(request, post_id):
 
     # One query answers everything the checks need to know about the past.
     post = get_object_or_404(
-        public_posts.annotate(
+        Post.objects.public()
+        .only("pk", "blog_id", "status", "publish_at", "comments_open")
+        .annotate(
             twin_token=Subquery(
                 Comment.objects.filter(submission_key=comment.submission_key).values(
                     "status_token"
