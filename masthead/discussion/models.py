@@ -79,7 +79,12 @@ class Thread(models.Model):
         """Store the counts afresh; called inside the transaction that changed a comment."""
         stale_keys = [self.cache_key(n) for n in range(1, self.page_count + 1)]
         shown = Comment.objects.filter(post_id=self.post_id, status=Comment.Status.APPROVED)
-        self.approved_count = shown.filter(erased_at__isnull=True).count()
+        # A reply shows only under a shown comment; one whose parent was taken down is not
+        # on the page, so it is not in the count either.
+        visible = shown.filter(
+            models.Q(parent__isnull=True) | models.Q(parent__status=Comment.Status.APPROVED)
+        )
+        self.approved_count = visible.filter(erased_at__isnull=True).count()
         self.approved_root_count = shown.filter(parent__isnull=True).count()
         self.version += 1
         self.save()

@@ -201,3 +201,20 @@ def test_the_audit_log_cannot_be_changed_or_deleted(published_post, moderator):
     with pytest.raises(TypeError):
         ModerationDecision.objects.update(reason="x")
     assert ModerationDecision.objects.get().reason == ""
+
+
+def test_taking_down_a_comment_hides_its_replies_from_the_page_and_the_count(
+    client, published_post, moderator
+):
+    submit(client, published_post, body="A root that will go.")
+    root = Comment.objects.get()
+    root.approve(by=moderator)
+    submit(client, published_post, body="An innocent reply.", parent=root.pk, email="b@example.org")
+    Comment.objects.get(body="An innocent reply.").approve(by=moderator)
+    assert comments_heading(client.get(published_post.get_absolute_url()).content.decode()) == (
+        "2 Comments"
+    )
+    root.reject("Off topic", by=moderator)
+    page = client.get(published_post.get_absolute_url()).content.decode()
+    assert "An innocent reply." not in page
+    assert comments_heading(page) == "0 Comments"
