@@ -22,6 +22,7 @@ import argparse
 import http.client
 import os
 import re
+import resource
 import signal
 import socket
 import subprocess
@@ -110,12 +111,19 @@ def hammer(port, seconds, clients, make_request, is_success):
         connection.close()
 
     threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    cpu_before = resource.getrusage(resource.RUSAGE_SELF)
     started = time.monotonic()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     elapsed = time.monotonic() - started
+    cpu_after = resource.getrusage(resource.RUSAGE_SELF)
+    client_cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (
+        cpu_after.ru_stime - cpu_before.ru_stime
+    )
+    print(f"  (the load clients themselves used {client_cpu:.1f} CPU-seconds of {elapsed:.1f} s; "
+          f"load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")  # fmt: skip
     return sum(successes), sum(failures), elapsed
 
 

@@ -93,7 +93,8 @@ def submit(request, post_id):
             return closed(request, post)
         form.data = form.data.copy()
         form.data["started"] = form.data.get("started") or abuse.new_form_token()
-        return form_page(request, post, form, status=400)
+        parent = reply_target(post, form.cleaned_data.get("parent"))
+        return form_page(request, post, form, parent, status=400)
     data = form.cleaned_data
     ip_hash = abuse.hash_ip(abuse.client_ip(request))
     comment = Comment(

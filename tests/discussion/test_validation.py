@@ -70,3 +70,15 @@ def test_a_comment_on_a_draft_post_is_not_found(client, draft_post):
 
 def test_getting_the_submit_address_answers_method_not_allowed(client, published_post):
     assert client.get(f"/comments/{published_post.pk}/").status_code == 405
+
+
+def test_a_reply_with_a_mistake_stays_a_reply_on_the_error_page(client, published_post):
+    root = Comment(post=published_post, author_name="Ada", email="ada@example.org")
+    root.set_text("The first word.")
+    root.save()
+    root.approve()
+    response = submit(client, published_post, parent=root.pk, body="")
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Reply to Ada" in html
+    assert f'name="parent" value="{root.pk}"' in html
