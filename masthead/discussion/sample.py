@@ -7,6 +7,7 @@ both can run again and again without adding anything twice.
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from masthead.discussion.abuse import RateCount, flags_for
 from masthead.discussion.models import Comment
 from masthead.discussion.roles import ensure_moderators_group
 from masthead.publishing.models import Post
@@ -58,9 +59,16 @@ def load_sample_comments(post: Post | None = None) -> str:
             author_name=name,
             email=email,
             parent=created[reply_to] if reply_to is not None else None,
-            flags=["Sample comment"],
         )
         comment.set_text(text)
+        comment.flags = flags_for(
+            body=comment.body,
+            known_commenter=any(c.email == email for c in created),
+            duplicate=False,
+            rate=RateCount(per_ip=1, per_email=1),
+            seconds_to_submit=90,
+            honeypot="",
+        )
         comment.save()
         if status == "approved":
             comment.approve()
