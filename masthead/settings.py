@@ -239,8 +239,9 @@ LOGGING = {
 
 # --- Masthead -----------------------------------------------------------------------
 MASTHEAD_POSTS_PER_PAGE = env_int("MASTHEAD_POSTS_PER_PAGE", 10)
-MASTHEAD_SERVER_WORKERS = env_int("MASTHEAD_SERVER_WORKERS", 2)
-MASTHEAD_SERVER_THREADS = env_int("MASTHEAD_SERVER_THREADS", 8)
+# Granian's own guidance for WSGI: at most two threads per core, plus one.
+MASTHEAD_SERVER_WORKERS = env_int("MASTHEAD_SERVER_WORKERS", os.cpu_count() or 1)
+MASTHEAD_SERVER_THREADS = env_int("MASTHEAD_SERVER_THREADS", 2 * (os.cpu_count() or 1) + 1)
 
 # --- Discussion (masthead.discussion) ---------------------------------------------------
 INSTALLED_APPS += ["masthead.discussion"]

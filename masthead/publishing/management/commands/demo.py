@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
@@ -28,4 +29,5 @@ class Command(BaseCommand):
         self.stdout.write(f"Masthead demo: http://127.0.0.1:{port}/  (admin: /admin/)")
         self.stdout.write("Stop with Ctrl+C.")
         self.stdout.flush()
-        serve(host="127.0.0.1", port=port, workers=1, threads=8)
+        # One process: the demo's local-memory cache (rate limits) is then shared.
+        serve(host="127.0.0.1", port=port, workers=1, threads=settings.MASTHEAD_SERVER_THREADS)
