@@ -131,8 +131,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--seconds", type=float, default=10.0)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--workers", type=int, help="Granian processes (default: as serve)")
+    parser.add_argument("--threads", type=int, help="threads per process (default: as serve)")
     options = parser.parse_args()
     options.clients = max(1, min(options.clients, 64))
     options.seconds = max(1.0, min(options.seconds, 30.0))
@@ -155,11 +155,13 @@ def main():
             run([*MASTHEAD, "shell", "-c", SETUP], env, capture_output=True).stdout.split()[-1]
         )
 
-        server = subprocess.Popen(
-            [*MASTHEAD, "serve", "--host", "127.0.0.1", "--port", str(port), "--no-collectstatic",
-             "--workers", str(options.workers), "--threads", str(options.threads)],
-            env=env, cwd=ROOT, start_new_session=True,
-        )  # fmt: skip
+        serve = [*MASTHEAD, "serve", "--host", "127.0.0.1", "--port", str(port),
+                 "--no-collectstatic"]  # fmt: skip
+        if options.workers:
+            serve += ["--workers", str(options.workers)]
+        if options.threads:
+            serve += ["--threads", str(options.threads)]
+        server = subprocess.Popen(serve, env=env, cwd=ROOT, start_new_session=True)
         try:
             wait_for_port(port)
             origin = f"http://127.0.0.1:{port}"
@@ -208,7 +210,7 @@ def main():
                 return "GET", "/bench/long-thread/", None, {}
 
             warm = http.client.HTTPConnection("127.0.0.1", port)
-            for _ in range(options.workers * 4):
+            for _ in range(16):
                 warm.request("GET", "/bench/long-thread/")
                 body = warm.getresponse().read().decode()
             assert "1000 Comments" in body, "the long thread did not render its count"
