@@ -83,7 +83,30 @@ def wait_for_port(port: int, timeout: float = 60) -> None:
     raise SystemExit(f"The server did not start on port {port} within {timeout} s.")
 
 
-def hammer(port, seconds, clients, make_request, is_success):
+def server_cpu_seconds(root_pid: int) -> float:
+    """CPU time used so far by the server we started and its worker processes (Linux /proc)."""
+    children: dict[int, list[int]] = {}
+    stats: dict[int, list[str]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid = int(entry.name)
+        stats[pid] = fields
+        children.setdefault(int(fields[1]), []).append(pid)
+    total, todo = 0, [root_pid]
+    while todo:
+        pid = todo.pop()
+        if pid in stats:
+            total += int(stats[pid][11]) + int(stats[pid][12])  # utime + stime
+        todo.extend(children.get(pid, []))
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def hammer(port, seconds, clients, make_request, is_success, server_pid):
     """``clients`` threads, each with one keep-alive connection, for ``seconds``."""
     successes = [0] * clients
     failures = [0] * clients
@@ -112,19 +135,26 @@ def hammer(port, seconds, clients, make_request, is_success):
 
     threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
     cpu_before = resource.getrusage(resource.RUSAGE_SELF)
+    server_before = server_cpu_seconds(server_pid)
     started = time.monotonic()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     elapsed = time.monotonic() - started
+    server_used = server_cpu_seconds(server_pid) - server_before
     cpu_after = resource.getrusage(resource.RUSAGE_SELF)
     client_cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (
         cpu_after.ru_stime - cpu_before.ru_stime
     )
     print(f"  (the load clients themselves used {client_cpu:.1f} CPU-seconds of {elapsed:.1f} s; "
           f"load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")  # fmt: skip
-    return sum(successes), sum(failures), elapsed
+    done = sum(successes)
+    if done:
+        per_request = server_used / done * 1000
+        print(f"  (server CPU: {server_used:.1f} s, {per_request:.1f} ms per answer: about "
+              f"{1000 / per_request:.0f}/s per free core)")  # fmt: skip
+    return done, sum(failures), elapsed
 
 
 def main():
@@ -192,7 +222,7 @@ def main():
 
             print(f"POST: {options.clients} clients for {options.seconds:.0f} s ...", flush=True)
             ok, failed, elapsed = hammer(
-                port, options.seconds, options.clients, comment_request, accepted
+                port, options.seconds, options.clients, comment_request, accepted, server.pid
             )
             rows = int(
                 run(
@@ -217,7 +247,12 @@ def main():
             print(f"GET 1,000-comment post page: {options.clients} clients for "
                   f"{options.seconds:.0f} s ...", flush=True)  # fmt: skip
             ok, failed, elapsed = hammer(
-                port, options.seconds, options.clients, page_request, lambda r: r.status == 200
+                port,
+                options.seconds,
+                options.clients,
+                page_request,
+                lambda r: r.status == 200,
+                server.pid,
             )
             size = len(body.encode()) / 1024
             print(f"  pages per second: {ok / elapsed:.0f}  (errors: {failed}; "
