@@ -46,7 +46,7 @@ class CommentForm(forms.Form):
     # Honeypot: hidden from people by CSS and from assistive technology by aria-hidden.
     website = forms.CharField(required=False, label="Leave this empty")
     started = forms.CharField(required=False, widget=forms.HiddenInput)
-    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    parent = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def clean_author_name(self):
         name = self.cleaned_data["author_name"]
@@ -58,6 +58,11 @@ class CommentForm(forms.Form):
 
     def clean_email(self):
         return self.cleaned_data["email"].strip().lower()
+
+    def clean_parent(self) -> int | None:
+        # Hidden and only ever filled by our own reply page; anything else means "no parent".
+        raw = self.cleaned_data["parent"].strip()
+        return int(raw) if raw.isdigit() and len(raw) < 19 else None
 
     def clean_body(self):
         body = self.cleaned_data["body"]

@@ -82,3 +82,19 @@ def test_a_reply_with_a_mistake_stays_a_reply_on_the_error_page(client, publishe
     assert response.status_code == 400
     assert "Reply to Ada" in html
     assert f'name="parent" value="{root.pk}"' in html
+
+
+def test_a_tampered_reply_field_posts_an_ordinary_comment(client, published_post):
+    response = submit(client, published_post, parent="<script>")
+    assert response.status_code == 302
+    assert Comment.objects.get().parent is None
+
+
+def test_a_reply_to_a_comment_that_is_not_published_becomes_an_ordinary_comment(
+    client, published_post
+):
+    hidden = Comment(post=published_post, author_name="P", email="p@example.org")
+    hidden.set_text("Still pending.")
+    hidden.save()
+    submit(client, published_post, parent=hidden.pk, body="Trying to reply.")
+    assert Comment.objects.get(body="Trying to reply.").parent is None
