@@ -5,6 +5,8 @@ the cache under the thread's version, which every moderation decision raises;
 a page view then costs one small query (the thread row) and a cache read.
 """
 
+import hashlib
+
 from django import template
 from django.conf import settings
 from django.core.cache import cache
@@ -73,12 +75,33 @@ def discussion(context, post):
             )
             cache.set(key, comments_html, timeout=settings.MASTHEAD_COMMENT_CACHE_SECONDS)
     is_open = comments_are_open(post)
-    form = CommentForm(initial={"started": new_form_token()}) if is_open else None
+    institution = context.get("institution")
     return {
         "post": post,
         "thread": thread,
         "comments_html": comments_html,
         "is_open": is_open,
-        "form": form,
-        "institution": context.get("institution"),
+        "form_html": empty_form_html(post, institution) if is_open else "",
     }
+
+
+_TOKEN_MARK = "__masthead_form_started__"
+
+
+def empty_form_html(post, institution) -> str:
+    """The blank form for this post, rendered once and cached; only its timestamp is fresh."""
+    guidelines = institution.comment_guidelines if institution else ""
+    version = hashlib.sha256(guidelines.encode()).hexdigest()[:12]
+    key = f"discussion:form:{post.pk}:{version}"
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string(
+            "discussion/_comment_form.html",
+            {
+                "post": post,
+                "form": CommentForm(initial={"started": _TOKEN_MARK}),
+                "institution": institution,
+            },
+        )
+        cache.set(key, html, timeout=settings.MASTHEAD_COMMENT_CACHE_SECONDS)
+    return html.replace(_TOKEN_MARK, new_form_token())
