@@ -85,7 +85,7 @@ def discussion(context, post):
     }
 
 
-_TOKEN_MARK = "__masthead_form_started__"
+_TIMESTAMP_SLOT = "__masthead_form_started__"
 
 
 def empty_form_html(post, institution) -> str:
@@ -99,9 +99,9 @@ def empty_form_html(post, institution) -> str:
             "discussion/_comment_form.html",
             {
                 "post": post,
-                "form": CommentForm(initial={"started": _TOKEN_MARK}),
+                "form": CommentForm(initial={"started": _TIMESTAMP_SLOT}),
                 "institution": institution,
             },
         )
         cache.set(key, html, timeout=settings.MASTHEAD_COMMENT_CACHE_SECONDS)
-    return html.replace(_TOKEN_MARK, new_form_token())
+    return html.replace(_TIMESTAMP_SLOT, new_form_token())
