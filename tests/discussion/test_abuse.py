@@ -123,3 +123,20 @@ def test_nothing_flagged_is_ever_discarded(client, published_post):
     comment = Comment.objects.get()
     assert comment.status == Comment.Status.PENDING
     assert len(comment.flags) >= 4
+
+
+def test_each_post_page_carries_a_freshly_signed_form_timestamp(client, published_post):
+    import re
+    import time
+
+    from masthead.discussion.abuse import seconds_since_form_rendered
+
+    def token_on_page():
+        html = client.get(published_post.get_absolute_url()).content.decode()
+        return re.search(r'name="started" value="([^"]+)"', html).group(1)
+
+    first = token_on_page()  # renders and caches the blank form
+    time.sleep(1.1)
+    second = token_on_page()  # served from the cached form
+    assert first != second
+    assert 0 <= seconds_since_form_rendered(second) < 2
