@@ -38,7 +38,9 @@ def ensure_moderator_login() -> tuple[str, str]:
     user, _ = get_user_model().objects.get_or_create(username=username)
     user.is_staff = True
     user.email = user.email or "moderator@example.org"
-    user.set_password(password)
+    # Only when needed: re-hashing on every run would change the row each time.
+    if not user.check_password(password):
+        user.set_password(password)
     user.save()
     user.groups.add(ensure_moderators_group())
     return MODERATOR_LOGIN
