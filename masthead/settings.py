@@ -244,12 +244,50 @@ MASTHEAD_POSTS_PER_PAGE = env_int("MASTHEAD_POSTS_PER_PAGE", 10)
 MASTHEAD_SERVER_WORKERS = env_int("MASTHEAD_SERVER_WORKERS", os.cpu_count() or 1)
 MASTHEAD_SERVER_THREADS = env_int("MASTHEAD_SERVER_THREADS", 2 * (os.cpu_count() or 1) + 1)
 
-# --- Citations (masthead.citations) -------------------------------------------------
+# --- Discussion (masthead.discussion) ---------------------------------------------------
+INSTALLED_APPS += ["masthead.discussion"]
 INSTALLED_APPS += ["django_tasks", "django_tasks.backends.database"]
 TASKS = {"default": {"BACKEND": "django_tasks.backends.database.DatabaseBackend"}}
-# The site's public address: stored citations are formatted at edit time,
-# without a request to read the host from.
-MASTHEAD_SITE_URL = env_str("MASTHEAD_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Absolute links in mails (the published note, the moderators' digest).
+MASTHEAD_SITE_URL = env_str("MASTHEAD_SITE_URL", "http://127.0.0.1:8000")
+MASTHEAD_COMMENTS_PER_PAGE = env_int("MASTHEAD_COMMENTS_PER_PAGE", 50)
+# Comments close by themselves this many days after a post's publish time; 0 = never.
+MASTHEAD_COMMENTS_CLOSE_AFTER_DAYS = env_int("MASTHEAD_COMMENTS_CLOSE_AFTER_DAYS", 0)
+# Rendered comment pages stay in the cache this long (keyed on the thread's version).
+MASTHEAD_COMMENT_CACHE_SECONDS = env_int("MASTHEAD_COMMENT_CACHE_SECONDS", 3600)
+# Rate limits: more than LIMIT submissions per window answers 429; more than FLAG_AFTER flags.
+MASTHEAD_COMMENT_RATE_WINDOW_SECONDS = env_int("MASTHEAD_COMMENT_RATE_WINDOW_SECONDS", 600)
+MASTHEAD_COMMENT_RATE_LIMIT_PER_IP = env_int("MASTHEAD_COMMENT_RATE_LIMIT_PER_IP", 10)
+MASTHEAD_COMMENT_RATE_LIMIT_PER_EMAIL = env_int("MASTHEAD_COMMENT_RATE_LIMIT_PER_EMAIL", 5)
+MASTHEAD_COMMENT_RATE_FLAG_AFTER = env_int("MASTHEAD_COMMENT_RATE_FLAG_AFTER", 2)
+# A form sent sooner than this after it was rendered is flagged "too fast".
+MASTHEAD_COMMENT_MIN_SECONDS = env_int("MASTHEAD_COMMENT_MIN_SECONDS", 3)
+# Salt for the stored IP hashes; changing it makes old hashes unmatchable (by design).
+MASTHEAD_IP_HASH_SALT = env_str("MASTHEAD_IP_HASH_SALT", "ip-hash:" + SECRET_KEY)
+# Minutes between moderators' digests of new pending comments; 0 turns the digest off.
+MASTHEAD_MODERATION_DIGEST_MINUTES = env_int("MASTHEAD_MODERATION_DIGEST_MINUTES", 60)
+MASTHEAD_MAILS_PER_ADDRESS_PER_DAY = env_int("MASTHEAD_MAILS_PER_ADDRESS_PER_DAY", 10)
+# Rejected and spam comments are erased after this many days; 0 (the default) keeps them.
+MASTHEAD_COMMENT_RETENTION_DAYS = env_int("MASTHEAD_COMMENT_RETENTION_DAYS", 0)
+
+# Outgoing mail: SMTP when MASTHEAD_EMAIL_HOST is set, else printed to the console.
+EMAIL_HOST = env_str("MASTHEAD_EMAIL_HOST")
+EMAIL_PORT = env_int("MASTHEAD_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("MASTHEAD_EMAIL_USER")
+EMAIL_HOST_PASSWORD = env_str("MASTHEAD_EMAIL_PASSWORD")
+EMAIL_USE_TLS = env_bool("MASTHEAD_EMAIL_STARTTLS", False)
+EMAIL_TIMEOUT = 20
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+DEFAULT_FROM_EMAIL = env_str("MASTHEAD_EMAIL_FROM", "Masthead <comments@localhost>")
+
+# --- Citations (masthead.citations) -------------------------------------------------
+# django-tasks and MASTHEAD_SITE_URL (the site's public address, which stored
+# references are formatted with, at edit time, without a request) are set above.
 # Formatted when a post is saved and shown on the post page and in its dialog.
 MASTHEAD_CITATION_STYLES = env_list(
     "MASTHEAD_CITATION_STYLES",

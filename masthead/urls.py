@@ -20,6 +20,7 @@ if settings.MASTHEAD_SERVE_MEDIA:
     )
 
 urlpatterns.append(path("", include("masthead.citations.urls")))
+urlpatterns.append(path("", include("masthead.discussion.urls")))
 
 # Last: the blog catch-all `/<blog>/` must not shadow the site's own pages.
 urlpatterns.append(path("", include("masthead.publishing.urls")))

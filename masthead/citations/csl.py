@@ -31,7 +31,7 @@ def csl_name(author: Author) -> dict:
 
 
 def post_url(post: Post) -> str:
-    return settings.MASTHEAD_SITE_URL + post.get_absolute_url()
+    return settings.MASTHEAD_SITE_URL.rstrip("/") + post.get_absolute_url()
 
 
 def date_parts(moment) -> dict:

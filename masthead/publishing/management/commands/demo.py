@@ -2,6 +2,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from masthead.discussion.sample import ensure_moderator_login, load_sample_comments
+from masthead.discussion.worker import start_task_worker
 from masthead.publishing.management.commands.serve import serve
 from masthead.publishing.sample_content import DEMO_LOGINS, load_sample_content
 
@@ -18,16 +20,20 @@ class Command(BaseCommand):
     def handle(self, *args, port, no_serve, **options):
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
-        summary = load_sample_content()
-        self.stdout.write(summary)
+        self.stdout.write(load_sample_content())
+        self.stdout.write(load_sample_comments())
         self.stdout.write("")
-        for role, (username, password) in DEMO_LOGINS.items():
+        logins = {**DEMO_LOGINS, "moderator": ensure_moderator_login()}
+        for role, (username, password) in logins.items():
             self.stdout.write(f"  {role:<10} username: {username:<10} password: {password}")
         if no_serve:
             return
         self.stdout.write("")
-        self.stdout.write(f"Masthead demo: http://127.0.0.1:{port}/  (admin: /admin/)")
+        self.stdout.write(
+            f"Masthead demo: http://127.0.0.1:{port}/  (admin: /admin/, moderation: /moderation/)"
+        )
         self.stdout.write("Stop with Ctrl+C.")
         self.stdout.flush()
+        start_task_worker()  # sends the notification emails (printed to the console here)
         # One process: the demo's local-memory cache (rate limits) is then shared.
         serve(host="127.0.0.1", port=port, workers=1, threads=settings.MASTHEAD_SERVER_THREADS)

@@ -14,10 +14,19 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-collectstatic", action="store_true", help="Static files are already collected."
         )
+        parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="Do not start the background-task worker (run `masthead db_worker` yourself).",
+        )
 
-    def handle(self, *args, host, port, workers, threads, no_collectstatic, **options):
+    def handle(self, *args, host, port, workers, threads, no_collectstatic, no_worker, **options):
         if not no_collectstatic:
             call_command("collectstatic", interactive=False, verbosity=0)
+        if not no_worker:
+            from masthead.discussion.worker import start_task_worker
+
+            start_task_worker()
         serve(host=host, port=port, workers=workers, threads=threads)
 
 

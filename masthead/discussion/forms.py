@@ -1,0 +1,104 @@
+from django import forms
+
+from masthead.discussion.models import BODY_MAX_LENGTH, NAME_MAX_LENGTH, REJECTION_REASONS
+from masthead.discussion.text import clean_line, clean_text
+
+
+class CleanTextField(forms.CharField):
+    """Text cleaned (NFC, no control characters) before any validation sees it."""
+
+    def __init__(self, *, one_line=False, **kwargs):
+        self.one_line = one_line
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return clean_line(value) if self.one_line else clean_text(value)
+
+
+class CommentForm(forms.Form):
+    """What a reader submits. Limits are checked on the cleaned text, as it will be stored."""
+
+    author_name = CleanTextField(
+        one_line=True,
+        label="Name",
+        max_length=NAME_MAX_LENGTH * 4,  # the real limit is checked after cleaning
+        error_messages={"required": "Please give a name to post under."},
+        widget=forms.TextInput(attrs={"autocomplete": "name", "maxlength": NAME_MAX_LENGTH}),
+    )
+    email = forms.EmailField(
+        label="Email",
+        max_length=254,
+        error_messages={
+            "required": "Please give your email address; it is never shown.",
+            "invalid": "This does not look like an email address (name@example.org).",
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    body = CleanTextField(
+        label="Comment",
+        max_length=BODY_MAX_LENGTH * 4,
+        error_messages={"required": "Please write your comment."},
+        widget=forms.Textarea(attrs={"rows": 7, "maxlength": BODY_MAX_LENGTH}),
+        strip=False,
+    )
+    notify_on_publish = forms.BooleanField(label="Email me when it is published", required=False)
+    # Honeypot: hidden from people by CSS and from assistive technology by aria-hidden.
+    website = forms.CharField(required=False, label="Leave this empty")
+    started = forms.CharField(required=False, widget=forms.HiddenInput)
+    parent = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean_author_name(self):
+        name = self.cleaned_data["author_name"]
+        if len(name) > NAME_MAX_LENGTH:
+            raise forms.ValidationError(
+                f"Names can be at most {NAME_MAX_LENGTH} characters (this one has {len(name)})."
+            )
+        return name
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()
+
+    def clean_parent(self) -> int | None:
+        # Hidden and only ever filled by our own reply page; anything else means "no parent".
+        raw = self.cleaned_data["parent"].strip()
+        return int(raw) if raw.isdigit() and len(raw) < 19 else None
+
+    def clean_body(self):
+        body = self.cleaned_data["body"]
+        if len(body) > BODY_MAX_LENGTH:
+            raise forms.ValidationError(
+                f"Comments can be at most {BODY_MAX_LENGTH:,} characters "
+                f"(this one has {len(body):,}). Please shorten it."
+            )
+        return body
+
+
+class EditCommentForm(forms.Form):
+    body = CommentForm.base_fields["body"]
+    clean_body = CommentForm.clean_body
+
+
+class DecisionForm(forms.Form):
+    ACTIONS = [("approve", "Approve"), ("reject", "Reject"), ("spam", "Spam")]
+
+    action = forms.ChoiceField(choices=ACTIONS)
+    reason = forms.ChoiceField(
+        choices=[("", "No reason given")] + [(r, r) for r in REJECTION_REASONS], required=False
+    )
+
+
+class CommenterForm(forms.Form):
+    email = forms.EmailField(label="Commenter's email")
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()
+
+
+class RulesForm(forms.Form):
+    max_links = forms.IntegerField(label="Flag comments with more links than", min_value=0)
+    listed_words = forms.CharField(
+        label="Listed words (one per line)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )

@@ -1,0 +1,393 @@
+"""Comments, the stored count readers see, and the append-only moderation log.
+
+The state of a comment changes only through its methods (``approve``,
+``reject``, ``mark_spam``, ``withdraw``, ``edit``, ``erase``). Each runs in
+one transaction that also recounts the post's approved comments into its
+``Thread`` row and writes the decision to the log, so the count on the post
+page and the log can never disagree with the comments themselves.
+"""
+
+import datetime
+import hashlib
+import math
+import secrets
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import models, transaction
+from django.utils import timezone
+
+from masthead.discussion.text import clean_text, render_comment_html
+from masthead.publishing.models import Post
+
+NAME_MAX_LENGTH = 80
+BODY_MAX_LENGTH = 5000
+
+REJECTION_REASONS = [
+    "Off topic",
+    "Personal attack or abuse",
+    "Advertising or self-promotion",
+    "Repeats an earlier comment",
+    "Unverifiable claim about a person",
+    "Not in English",
+]
+
+
+def body_fingerprint(text: str) -> str:
+    """Identical for texts that differ only in case and spacing (exact-duplicate detection)."""
+    folded = " ".join(text.casefold().split())
+    return hashlib.sha256(folded.encode()).hexdigest()
+
+
+def new_status_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class Thread(models.Model):
+    """Per-post discussion state: the stored counts readers see, and a version for caches.
+
+    ``version`` rises with every change that could alter the public comment
+    list, so a cache keyed on it can never serve a comment that has since
+    been rejected or erased.
+    """
+
+    post = models.OneToOneField(Post, on_delete=models.CASCADE, related_name="discussion")
+    approved_count = models.PositiveIntegerField(default=0)
+    approved_root_count = models.PositiveIntegerField(
+        default=0, help_text="Approved comments that are not replies (for pagination)."
+    )
+    version = models.PositiveIntegerField(default=0)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"Discussion of {self.post}"
+
+    @classmethod
+    def locked_for(cls, post_id: int) -> "Thread":
+        """The post's thread row, locked until the surrounding transaction ends."""
+        cls.objects.get_or_create(post_id=post_id)
+        return cls.objects.select_for_update().get(post_id=post_id)
+
+    @property
+    def page_count(self) -> int:
+        return max(1, math.ceil(self.approved_root_count / settings.MASTHEAD_COMMENTS_PER_PAGE))
+
+    def cache_key(self, page_number: int) -> str:
+        return f"discussion:page:{self.post_id}:{self.version}:{page_number}"
+
+    def recount(self) -> None:
+        """Store the counts afresh; called inside the transaction that changed a comment."""
+        stale_keys = [self.cache_key(n) for n in range(1, self.page_count + 1)]
+        shown = Comment.objects.filter(post_id=self.post_id, status=Comment.Status.APPROVED)
+        # A reply shows only under a shown comment; one whose parent was taken down is not
+        # on the page, so it is not in the count either.
+        visible = shown.filter(
+            models.Q(parent__isnull=True) | models.Q(parent__status=Comment.Status.APPROVED)
+        )
+        self.approved_count = visible.filter(erased_at__isnull=True).count()
+        self.approved_root_count = shown.filter(parent__isnull=True).count()
+        self.version += 1
+        self.save()
+        # The new version already hides the old pages; dropping them keeps a rejected
+        # comment's text out of the cache altogether. Again after commit, in case a
+        # reader re-filled an old page in between.
+        cache.delete_many(stale_keys)
+        transaction.on_commit(lambda: cache.delete_many(stale_keys))
+
+
+class CommentQuerySet(models.QuerySet):
+    def approved(self):
+        return self.filter(status=Comment.Status.APPROVED)
+
+    def pending(self):
+        return self.filter(status=Comment.Status.PENDING)
+
+    def by_commenter(self, email: str):
+        return self.filter(email=email.strip().lower()).exclude(email="")
+
+
+class Comment(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Awaiting moderation"
+        APPROVED = "approved", "Published"
+        REJECTED = "rejected", "Rejected"
+        SPAM = "spam", "Spam"
+        WITHDRAWN = "withdrawn", "Withdrawn by the commenter"
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments")
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="replies",
+        help_text="The comment this replies to; replies are one level deep.",
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    author_name = models.CharField("name", max_length=NAME_MAX_LENGTH)
+    email = models.EmailField(help_text="Never shown publicly. Stored in lower case.")
+    body = models.TextField("comment as typed", max_length=BODY_MAX_LENGTH)
+    body_html = models.TextField("comment as shown", editable=False)
+    notify_on_publish = models.BooleanField(default=False)
+    ip_hash = models.CharField(max_length=64, blank=True, help_text="Salted hash; never the IP.")
+    flags = models.JSONField(
+        default=list, blank=True, help_text="Why the comment deserves a moderator's attention."
+    )
+    body_fingerprint = models.CharField(max_length=64, db_index=True, editable=False)
+    # Private link for the commenter; and the key that makes a repeated submission one comment.
+    status_token = models.CharField(max_length=64, unique=True, default=new_status_token)
+    submission_key = models.CharField(max_length=64, unique=True, null=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    rejection_reason = models.CharField(max_length=200, blank=True)
+    notified_at = models.DateTimeField(null=True, blank=True)
+    erased_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="comment_queue_idx"),
+            models.Index(
+                fields=["post", "status", "parent", "created_at"], name="comment_thread_idx"
+            ),
+            models.Index(fields=["email"], name="comment_commenter_idx"),
+        ]
+        permissions = [("moderate_comment", "Can moderate comments (the moderation queue)")]
+
+    def __str__(self):
+        return f"{self.author_name or 'Removed'} on {self.post_id} ({self.status})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
+
+    @property
+    def is_erased(self) -> bool:
+        return self.erased_at is not None
+
+    def set_text(self, body: str) -> None:
+        self.body = clean_text(body)
+        self.body_html = render_comment_html(self.body)
+        self.body_fingerprint = body_fingerprint(self.body)
+
+    def save(self, *args, **kwargs):
+        self.email = self.email.strip().lower()
+        if not self.body_html and self.body:
+            self.set_text(self.body)
+        super().save(*args, **kwargs)
+
+    # --- moderators' decisions -------------------------------------------------
+    def approve(self, by=None) -> bool:
+        return self._decide(self.Status.APPROVED, ModerationDecision.Action.APPROVE, by)
+
+    def reject(self, reason: str = "", by=None) -> bool:
+        return self._decide(self.Status.REJECTED, ModerationDecision.Action.REJECT, by, reason)
+
+    def mark_spam(self, by=None) -> bool:
+        return self._decide(self.Status.SPAM, ModerationDecision.Action.SPAM, by)
+
+    def _decide(self, status: str, action: str, by, reason: str = "") -> bool:
+        """Move to ``status`` and log it; False (and nothing logged) if there is nothing to do."""
+        with transaction.atomic():
+            thread = Thread.locked_for(self.post_id)
+            current = Comment.objects.select_for_update().get(pk=self.pk)
+            if current.status == status or current.status == self.Status.WITHDRAWN:
+                self.refresh_from_db()
+                return False
+            if current.is_erased:
+                self.refresh_from_db()
+                return False
+            self.status = status
+            self.decided_at = timezone.now()
+            self.rejection_reason = reason[:200] if status == self.Status.REJECTED else ""
+            self.save(update_fields=["status", "decided_at", "rejection_reason"])
+            thread.recount()
+            ModerationDecision.record(self, action, by, reason)
+            if status == self.Status.APPROVED and self.notify_on_publish and not self.notified_at:
+                from masthead.discussion.notifications import schedule_publication_notice
+
+                schedule_publication_notice(self)
+        return True
+
+    # --- the commenter's own actions, through the private link ------------------
+    def withdraw(self) -> bool:
+        with transaction.atomic():
+            current = Comment.objects.select_for_update().get(pk=self.pk)
+            if not current.is_pending:
+                return False
+            self.status = self.Status.WITHDRAWN
+            self.decided_at = timezone.now()
+            self.save(update_fields=["status", "decided_at"])
+            ModerationDecision.record(self, ModerationDecision.Action.WITHDRAW, None)
+        return True
+
+    def edit(self, body: str) -> bool:
+        """The commenter changes the text while it still awaits moderation."""
+        with transaction.atomic():
+            current = Comment.objects.select_for_update().get(pk=self.pk)
+            if not current.is_pending:
+                return False
+            self.set_text(body)
+            self.edited_at = timezone.now()
+            self.save(update_fields=["body", "body_html", "body_fingerprint", "edited_at"])
+            ModerationDecision.record(self, ModerationDecision.Action.EDIT, None)
+        return True
+
+    # --- privacy ------------------------------------------------------------------
+    def erase(self, by=None, reason: str = "") -> None:
+        """Remove everything personal; an approved comment stays as a "removed" placeholder."""
+        with transaction.atomic():
+            thread = Thread.locked_for(self.post_id)
+            self.author_name = ""
+            self.email = ""
+            self.body = ""
+            self.body_html = ""
+            self.body_fingerprint = ""
+            self.ip_hash = ""
+            self.flags = []
+            self.notify_on_publish = False
+            self.erased_at = timezone.now()
+            self.save()
+            thread.recount()
+            ModerationDecision.record(self, ModerationDecision.Action.ERASE, by, reason)
+
+    def get_status_url(self):
+        from django.urls import reverse
+
+        return reverse("discussion:status", args=[self.status_token])
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("The moderation log is append-only.")
+
+    def delete(self):
+        raise TypeError("The moderation log is append-only.")
+
+
+class ModerationDecision(models.Model):
+    """One line of the audit log: who did what to which comment, when and why."""
+
+    class Action(models.TextChoices):
+        APPROVE = "approve", "Approved"
+        REJECT = "reject", "Rejected"
+        SPAM = "spam", "Marked as spam"
+        WITHDRAW = "withdraw", "Withdrawn by the commenter"
+        EDIT = "edit", "Edited by the commenter"
+        ERASE = "erase", "Personal data erased"
+        EXPORT = "export", "Commenter's data exported"
+
+    comment = models.ForeignKey(
+        Comment, null=True, blank=True, on_delete=models.PROTECT, related_name="decisions"
+    )
+    action = models.CharField(max_length=10, choices=Action.choices)
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    # Kept as text so the log still says who acted after an account is removed.
+    moderator_name = models.CharField(max_length=150, blank=True)
+    reason = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "moderation log entry"
+        verbose_name_plural = "moderation log"
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor}: {self.get_action_display()}"
+
+    @property
+    def actor(self) -> str:
+        return self.moderator_name or "the commenter"
+
+    @classmethod
+    def record(cls, comment, action, by, reason: str = "") -> "ModerationDecision":
+        return cls.objects.create(
+            comment=comment,
+            action=action,
+            moderator=by if by is not None and by.is_authenticated else None,
+            moderator_name=by.get_username() if by is not None else cls.default_actor(action),
+            reason=reason[:200],
+        )
+
+    @classmethod
+    def default_actor(cls, action) -> str:
+        by_commenter = {cls.Action.WITHDRAW, cls.Action.EDIT}
+        return "" if action in by_commenter else "system"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError("The moderation log is append-only: entries cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("The moderation log is append-only: entries cannot be deleted.")
+
+
+class ModerationRules(models.Model):
+    """The flags moderators tune themselves: how many links, and which words, draw attention."""
+
+    max_links = models.PositiveSmallIntegerField(
+        default=2, help_text="A comment with more links than this is flagged."
+    )
+    listed_words = models.TextField(
+        blank=True,
+        help_text="One word or phrase per line; a comment containing one is flagged.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "moderation rules"
+        verbose_name_plural = "moderation rules"
+
+    def __str__(self):
+        return "Moderation rules"
+
+    CACHE_KEY = "discussion:moderation-rules"
+
+    @classmethod
+    def current(cls) -> "ModerationRules":
+        return cls.objects.order_by("pk").first() or cls()
+
+    @classmethod
+    def cached(cls) -> "ModerationRules":
+        """The rules as every submission reads them: from the cache, refreshed on save."""
+        rules = cache.get(cls.CACHE_KEY)
+        if rules is None:
+            rules = cls.current()
+            cache.set(cls.CACHE_KEY, rules, timeout=60)
+        return rules
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        cache.delete(self.CACHE_KEY)
+        transaction.on_commit(lambda: cache.delete(self.CACHE_KEY))
+
+    @property
+    def word_list(self) -> list[str]:
+        return [w.strip().casefold() for w in self.listed_words.splitlines() if w.strip()]
+
+
+class SentMail(models.Model):
+    """A mail handed to the mail server; the per-address daily cap counts these."""
+
+    recipient = models.EmailField(db_index=True)
+    kind = models.CharField(max_length=20)
+    sent_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-sent_at"]
+
+    def __str__(self):
+        return f"{self.kind} mail at {self.sent_at:%Y-%m-%d %H:%M}"
+
+    @classmethod
+    def sent_today(cls, recipient: str) -> int:
+        since = timezone.now() - datetime.timedelta(days=1)
+        return cls.objects.filter(recipient=recipient.lower(), sent_at__gte=since).count()

@@ -1,0 +1,157 @@
+"""The moderation queue at /moderation/: for staff in the Moderators group."""
+
+import json
+
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import permission_required
+from django.db.models import Count
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from masthead.discussion.forms import CommenterForm, DecisionForm, RulesForm
+from masthead.discussion.models import Comment, ModerationDecision, ModerationRules
+from masthead.discussion.privacy import erase_commenter, export_commenter
+
+
+def moderator_required(view):
+    return staff_member_required(
+        permission_required("discussion.moderate_comment", raise_exception=True)(view)
+    )
+
+
+def status_counts() -> dict[str, int]:
+    counts = dict(Comment.objects.values_list("status").annotate(n=Count("pk")))
+    return {label: counts.get(value, 0) for value, label in Comment.Status.choices}
+
+
+def apply_decision(comment: Comment, action: str, reason: str, user) -> bool:
+    if action == "approve":
+        return comment.approve(by=user)
+    if action == "reject":
+        return comment.reject(reason, by=user)
+    return comment.mark_spam(by=user)
+
+
+@require_safe
+@moderator_required
+def queue(request):
+    pending = Comment.objects.pending().select_related("post__blog", "parent")[:200]
+    return render(
+        request,
+        "discussion/moderation/queue.html",
+        {
+            "pending": pending,
+            "counts": status_counts(),
+            "decision_form": DecisionForm(),
+        },
+    )
+
+
+@require_POST
+@moderator_required
+def decide(request, comment_id):
+    comment = get_object_or_404(Comment, pk=comment_id)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose approve, reject or spam.")
+        return redirect("discussion:queue")
+    action, reason = form.cleaned_data["action"], form.cleaned_data["reason"]
+    if apply_decision(comment, action, reason, request.user):
+        messages.success(
+            request, f"Comment by {comment.author_name}: {comment.get_status_display()}."
+        )
+    else:
+        messages.info(request, "That comment was already decided; nothing changed.")
+    return redirect("discussion:queue")
+
+
+@require_POST
+@moderator_required
+def bulk_decide(request):
+    form = DecisionForm(request.POST)
+    ids = [int(pk) for pk in request.POST.getlist("comments") if pk.isdigit()]
+    if not form.is_valid() or not ids:
+        messages.error(request, "Tick at least one comment and choose an action.")
+        return redirect("discussion:queue")
+    changed = sum(
+        apply_decision(comment, form.cleaned_data["action"], form.cleaned_data["reason"],
+                       request.user)
+        for comment in Comment.objects.pending().filter(pk__in=ids)
+    )  # fmt: skip
+    done = {"approve": "approved", "reject": "rejected", "spam": "marked as spam"}
+    messages.success(request, f"{changed} comments {done[form.cleaned_data['action']]}.")
+    return redirect("discussion:queue")
+
+
+@require_POST
+@moderator_required
+def reject_commenter(request, comment_id):
+    comment = get_object_or_404(Comment, pk=comment_id)
+    reason = DecisionForm(request.POST).data.get("reason", "")[:200]
+    changed = sum(
+        c.reject(reason, by=request.user)
+        for c in Comment.objects.pending().by_commenter(comment.email)
+    )
+    messages.success(request, f"Rejected {changed} pending comments from {comment.author_name}.")
+    return redirect("discussion:queue")
+
+
+@require_safe
+@moderator_required
+def log(request):
+    entries = ModerationDecision.objects.select_related("comment__post")[:500]
+    return render(request, "discussion/moderation/log.html", {"entries": entries})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@moderator_required
+def rules(request):
+    current = ModerationRules.current()
+    if request.method == "POST":
+        form = RulesForm(request.POST)
+        if form.is_valid():
+            current.max_links = form.cleaned_data["max_links"]
+            current.listed_words = form.cleaned_data["listed_words"]
+            current.save()
+            messages.success(request, "Rules saved; they apply to comments from now on.")
+            return redirect("discussion:rules")
+    else:
+        form = RulesForm(
+            initial={"max_links": current.max_links, "listed_words": current.listed_words}
+        )
+    return render(request, "discussion/moderation/rules.html", {"form": form})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@moderator_required
+def commenter(request):
+    """Export or erase everything stored about one commenter, found by email."""
+    form = CommenterForm(request.POST or request.GET or None)
+    comments = None
+    if form.is_valid():
+        email = form.cleaned_data["email"]
+        action = request.POST.get("action")
+        if action == "export":
+            document = export_commenter(email, by=request.user)
+            response = HttpResponse(
+                json.dumps(document, indent=2, ensure_ascii=False),
+                content_type="application/json; charset=utf-8",
+            )
+            stamp = timezone.now().strftime("%Y%m%d")
+            response["Content-Disposition"] = f'attachment; filename="commenter-{stamp}.json"'
+            response["Cache-Control"] = "private, no-store"
+            return response
+        if action == "erase":
+            erased = erase_commenter(email, by=request.user)
+            messages.success(
+                request, f"Erased {erased} comments; published ones now read “Comment removed”."
+            )
+            return redirect(reverse("discussion:commenter"))
+        comments = Comment.objects.by_commenter(email).select_related("post")
+    return render(
+        request, "discussion/moderation/commenter.html", {"form": form, "comments": comments}
+    )

@@ -1,0 +1,81 @@
+"""Commenters' text: cleaned once on the way in, rendered once at write time.
+
+Typed text is normalised (Unicode NFC, line endings, control and bidirectional
+formatting characters removed) and kept as typed. The HTML readers see is made
+from it when the comment is written, never per view: paragraphs and line
+breaks, web addresses turned into links, and nothing else.
+
+Autolinking uses markdown-it-py (already our Markdown engine) in its "zero"
+preset, which knows only paragraphs, text and line breaks, plus its linkify
+rule backed by linkify-it-py, a maintained port of the linkify-it JavaScript
+library. Raw HTML is off, so anything that looks like markup is escaped; nh3
+then holds the result to an allow-list of ``p``, ``br`` and ``a href`` with
+http(s) only, and stamps every link ``rel="nofollow ugc noopener"``.
+"""
+
+import re
+import unicodedata
+
+import nh3
+from markdown_it import MarkdownIt
+
+COMMENT_TAGS = {"p", "br", "a"}
+COMMENT_ATTRIBUTES = {"a": {"href"}}
+COMMENT_LINK_REL = "nofollow ugc noopener"
+
+# Formatting characters that are legitimate inside words in some scripts:
+# zero-width non-joiner (Persian, Hindi) and joiner (emoji sequences).
+_KEPT_FORMAT_CHARACTERS = {"\u200c", "\u200d"}
+_KEPT_CONTROL_CHARACTERS = {"\n", "\t"}
+
+_renderer = MarkdownIt("zero", {"linkify": True, "breaks": True, "html": False})
+_renderer.enable(["linkify", "newline"])
+# A bare address like name@example.org is not turned into a mailto link:
+# commenters' addresses are private and links to them are harvested.
+_renderer.linkify.set({"fuzzy_email": False})
+
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
+def clean_text(value: str) -> str:
+    """Text as it will be stored: NFC, plain newlines, no control or bidi-override characters."""
+    value = unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n"))
+    kept = []
+    for character in value:
+        category = unicodedata.category(character)
+        if category == "Cc" and character not in _KEPT_CONTROL_CHARACTERS:
+            continue
+        if category == "Cf" and character not in _KEPT_FORMAT_CHARACTERS:
+            continue
+        if category in {"Cs", "Co", "Cn"}:
+            continue
+        kept.append(character)
+    value = "".join(kept).replace("\t", " ")
+    return _BLANK_LINES.sub("\n\n", value).strip()
+
+
+def clean_line(value: str) -> str:
+    """A one-line field (a name): cleaned like text, with runs of whitespace made one space."""
+    return " ".join(clean_text(value).split())
+
+
+def render_comment_html(text: str) -> str:
+    """The comment as readers see it: paragraphs, line breaks and links, nothing else."""
+    html = _renderer.render(text)
+    return nh3.clean(
+        html,
+        tags=COMMENT_TAGS,
+        attributes=COMMENT_ATTRIBUTES,
+        url_schemes={"http", "https"},
+        link_rel=COMMENT_LINK_REL,
+        strip_comments=True,
+    ).strip()
+
+
+_LINK_PATTERN = re.compile(r"https?://|www\.", re.IGNORECASE)
+
+
+def count_links(text: str) -> int:
+    """How many web addresses a text contains, linked or not (for the link-count flag)."""
+    found = _renderer.linkify.match(text) or []
+    return max(len(found), len(_LINK_PATTERN.findall(text)))

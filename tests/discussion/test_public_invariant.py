@@ -1,0 +1,68 @@
+"""A comment that is not approved appears in no public response."""
+
+import pytest
+from django.core.cache import cache
+
+from masthead.discussion.models import Comment
+
+from .conftest import submit
+
+pytestmark = pytest.mark.django_db
+
+SECRET_WORDS = "Unpublished-marmalade-words"
+
+
+def public_responses(client, post):
+    urls = [
+        post.get_absolute_url(),
+        post.get_absolute_url() + "?comments=2",
+        "/",
+        post.blog.get_absolute_url(),
+        "/feed/",
+        f"/{post.blog.slug}/feed/",
+        "/sitemap.xml",
+        "/archive/",
+        "/search/?q=marmalade",
+    ]
+    return {url: client.get(url) for url in urls}
+
+
+@pytest.mark.parametrize("fate", ["pending", "rejected", "spam", "withdrawn"])
+def test_a_comment_that_is_not_approved_is_in_no_public_response(
+    client, published_post, moderator, fate
+):
+    submit(client, published_post, body=f"{SECRET_WORDS} and more")
+    comment = Comment.objects.get()
+    if fate == "rejected":
+        comment.approve(by=moderator)
+        client.get(published_post.get_absolute_url())  # now cached while approved
+        comment.reject("Off topic", by=moderator)
+    elif fate == "spam":
+        comment.mark_spam(by=moderator)
+    elif fate == "withdrawn":
+        comment.withdraw()
+    for url, response in public_responses(client, published_post).items():
+        assert SECRET_WORDS not in response.content.decode(), url
+    page = client.get(published_post.get_absolute_url()).content.decode()
+    assert '<h2 id="comments-heading">0 Comments</h2>' in page
+    # Nor is it sitting in the cache under any key a page could read.
+    cached = cache._cache if hasattr(cache, "_cache") else {}
+    assert all(SECRET_WORDS not in str(value) for value in cached.values())
+
+
+def test_the_count_is_read_from_the_stored_thread_not_counted_per_view(
+    client, published_post, moderator, django_assert_max_num_queries
+):
+    for number in range(3):
+        submit(client, published_post, body=f"Comment {number}", email=f"x{number}@example.org")
+    for comment in Comment.objects.all():
+        comment.approve(by=moderator)
+    client.get(published_post.get_absolute_url())  # warm the comment cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(published_post.get_absolute_url()).content.decode()
+    assert "3 Comments" in page
+    assert not any("discussion_comment" in q["sql"] and "COUNT" in q["sql"].upper()
+                   for q in queries.captured_queries)  # fmt: skip

@@ -1,0 +1,92 @@
+"""The discussion in Debian's Chromium: the form with JavaScript off, the queue by keyboard."""
+
+import shutil
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from masthead.discussion.models import Comment
+from masthead.discussion.roles import ensure_moderators_group
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    # Playwright's sync API keeps an event loop running in this thread; the ORM calls the
+    # tests make between browser steps are still plain synchronous code.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(autouse=True)
+def allow_instant_submission(settings):
+    settings.MASTHEAD_MODERATION_DIGEST_MINUTES = 0
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+def test_a_reader_without_javascript_posts_a_comment_and_is_told_it_awaits_moderation(
+    browser, live_server, published_post
+):
+    page = browser.new_page(java_script_enabled=False)
+    page.goto(live_server.url + published_post.get_absolute_url())
+    assert not page.is_visible("input[name=website]")  # the honeypot stays out of sight
+    page.fill("#id_author_name", "Rosa Delgado")
+    page.fill("#id_email", "rosa@example.org")
+    page.fill("#id_body", "Submitted from a real browser, no scripts.")
+    page.click("text=Submit comment")
+    assert page.locator("h1").inner_text() == "Your comment awaits moderation"
+    assert "Submitted from a real browser, no scripts." in page.content()
+    assert "/comments/status/" in page.url
+    page.go_back()
+    page.reload()
+    assert "Submitted from a real browser" not in page.content()
+    assert Comment.objects.get().status == Comment.Status.PENDING
+
+
+def test_the_form_shows_each_problem_beside_its_field(browser, live_server, published_post):
+    page = browser.new_page(java_script_enabled=False)
+    page.goto(live_server.url + published_post.get_absolute_url())
+    page.fill("#id_author_name", "Rosa")
+    page.fill("#id_email", "not-an-address")
+    page.fill("#id_body", "Words worth keeping.")
+    page.click("text=Submit comment")
+    assert "does not look like an email address" in page.locator(".field--error").inner_text()
+    assert page.input_value("#id_body") == "Words worth keeping."
+    assert Comment.objects.count() == 0
+
+
+def test_a_moderator_approves_with_the_keyboard(browser, live_server, published_post, client):
+    for number in range(2):
+        comment = Comment(post=published_post, author_name=f"R{number}", email="r@example.org")
+        comment.set_text(f"Queued comment {number}.")
+        comment.save()
+    moderator = get_user_model().objects.create_user("mod", "mod@example.org", "moderate it")
+    moderator.is_staff = True
+    moderator.save()
+    moderator.groups.add(ensure_moderators_group())
+
+    page = browser.new_page()
+    page.goto(live_server.url + "/admin/login/?next=/moderation/")
+    page.fill("#id_username", "mod")
+    page.fill("#id_password", "moderate it")
+    page.click("input[type=submit]")
+    page.wait_for_selector("[data-queue-item]")
+    page.keyboard.press("j")  # move to the second comment
+    with page.expect_navigation():
+        page.keyboard.press("a")
+    statuses = dict(Comment.objects.values_list("body", "status"))
+    assert statuses == {"Queued comment 0.": "pending", "Queued comment 1.": "approved"}
+    with page.expect_navigation():
+        page.keyboard.press("s")
+    assert Comment.objects.get(body="Queued comment 0.").status == "spam"
+    assert "Nothing awaits moderation." in page.content()
