@@ -106,7 +106,8 @@ def test_page_views_never_start_a_subprocess(
             assert client.get(url).status_code in {200, 202, 404}
 
 
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback: its flush must leave content types for later serialized tests.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_any_csl_style_is_prepared_in_the_background_then_shown(client, formatted_post):
     first = client.get("/energy/batteries-alone/cite/?style=nature")
     assert first.status_code == 202
