@@ -54,8 +54,25 @@ def _local_files_fetcher():
     return LocalFilesOnly()
 
 
-def _fingerprint(post: Post, page_html: str) -> str:
-    return hashlib.sha256(f"{post.revision}\n{page_html}".encode()).hexdigest()
+def _fingerprint(post: Post, request) -> str:
+    """What the printed post is made of: its revision, its CSL-JSON (byline, blog,
+    institution), the reference in its footer and the address it is read at.
+
+    Not the page's HTML: parts of it that never print (the comment form's
+    timestamp) change on every view.
+    """
+    from masthead.citations.formatting import stored_citations
+    from masthead.citations.styles import get_style
+
+    style = get_style(settings.MASTHEAD_PRINT_CITATION_STYLE)
+    citation = stored_citations(post, [style])[style.id]
+    parts = [
+        str(post.revision),
+        csl.fingerprint(csl.post_as_csl(post)),
+        citation.html if citation else "",
+        request.build_absolute_uri(post.get_absolute_url()),
+    ]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
 def render_post_html(post: Post, request) -> str:
@@ -74,11 +91,11 @@ def post_pdf(post: Post, request) -> bytes:
     """
     from weasyprint import CSS, HTML
 
-    page_html = render_post_html(post, request)
-    source_hash = _fingerprint(post, page_html)
+    source_hash = _fingerprint(post, request)
     stored = PrintedPost.objects.filter(post=post).first()
     if stored and stored.source_hash == source_hash:
         return bytes(stored.pdf)
+    page_html = render_post_html(post, request)
     document = HTML(
         string=page_html, base_url=csl.post_url(post), url_fetcher=_local_files_fetcher()
     )
