@@ -250,7 +250,11 @@ INSTALLED_APPS += ["django_tasks", "django_tasks.backends.database"]
 TASKS = {"default": {"BACKEND": "django_tasks.backends.database.DatabaseBackend"}}
 
 # Absolute links in mails (the published note, the moderators' digest).
-MASTHEAD_SITE_URL = env_str("MASTHEAD_SITE_URL", "http://127.0.0.1:8000")
+# In production it defaults to HTTPS on the first allowed host.
+MASTHEAD_SITE_URL = env_str(
+    "MASTHEAD_SITE_URL",
+    f"https://{ALLOWED_HOSTS[0].lstrip('.')}" if PRODUCTION else "http://127.0.0.1:8000",
+).rstrip("/")
 MASTHEAD_COMMENTS_PER_PAGE = env_int("MASTHEAD_COMMENTS_PER_PAGE", 50)
 # Comments close by themselves this many days after a post's publish time; 0 = never.
 MASTHEAD_COMMENTS_CLOSE_AFTER_DAYS = env_int("MASTHEAD_COMMENTS_CLOSE_AFTER_DAYS", 0)
