@@ -5,10 +5,13 @@ Tests read as sentences about these: ``published_post`` is public,
 """
 
 import datetime
+import io
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from PIL import Image
 
 from masthead.publishing.models import Author, Blog, Institution, Post, PostAuthor, Topic
 
@@ -66,6 +69,16 @@ def research_team(db):
 @pytest.fixture
 def topic(db):
     return Topic.objects.create(name="Grid Storage", slug="grid-storage")
+
+
+def illustrate(post, *, alt, caption, credit, size=(64, 36), colour="#14365d"):
+    """Give ``post`` a featured image made here, with its alt text, caption and credit."""
+    buffer = io.BytesIO()
+    Image.new("RGB", size, colour).save(buffer, "JPEG")
+    post.featured_image = SimpleUploadedFile(f"{post.slug}.jpg", buffer.getvalue())
+    post.image_alt, post.image_caption, post.image_credit = alt, caption, credit
+    post.save()
+    return post
 
 
 def make_post(blog, authors, *, title, status=Post.Status.PUBLISHED, publish_at=None, **fields):

@@ -1,16 +1,13 @@
 """Every public page answers with what a reader expects to find on it."""
 
 import datetime
-import io
 import re
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.utils import timezone
-from PIL import Image
 
-from tests.conftest import make_post
+from tests.conftest import illustrate, make_post
 
 pytestmark = pytest.mark.django_db
 
@@ -24,14 +21,12 @@ def page(client, url, status=200):
 @pytest.fixture
 def illustrated_post(published_post, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    buffer = io.BytesIO()
-    Image.new("RGB", (64, 36), "#14365d").save(buffer, "JPEG")
-    published_post.featured_image = SimpleUploadedFile("grid.jpg", buffer.getvalue())
-    published_post.image_alt = "Transmission towers against an evening sky"
-    published_post.image_caption = "New lines carry wind power inland."
-    published_post.image_credit = "Photo: Harbour design desk"
-    published_post.save()
-    return published_post
+    return illustrate(
+        published_post,
+        alt="Transmission towers against an evening sky",
+        caption="New lines carry wind power inland.",
+        credit="Photo: Harbour design desk",
+    )
 
 
 def test_the_hub_lists_each_blog_with_its_tagline_and_latest_posts(

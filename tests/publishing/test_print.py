@@ -4,15 +4,12 @@ Debian's Chromium prints the page served over real HTTP to PDF, and
 pdftotext reads the PDF back, as a reader's printer would see it.
 """
 
-import io
 import shutil
 import subprocess
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image
 
-from tests.conftest import make_post
+from tests.conftest import illustrate, make_post
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
@@ -40,13 +37,14 @@ def test_a_printed_post_holds_the_article_and_its_url_but_no_navigation_or_forms
     live_server, published_post, other_blog, ben, settings, tmp_path
 ):
     settings.MEDIA_ROOT = tmp_path / "media"
-    buffer = io.BytesIO()
-    Image.new("RGB", (320, 180), "#a4262c").save(buffer, "JPEG")
-    published_post.featured_image = SimpleUploadedFile("lines.jpg", buffer.getvalue())
-    published_post.image_alt = "A red field"
-    published_post.image_caption = "Transmission corridors cross farmland."
-    published_post.image_credit = "Illustration: design desk"
-    published_post.save()
+    illustrate(
+        published_post,
+        alt="A red field",
+        caption="Transmission corridors cross farmland.",
+        credit="Illustration: design desk",
+        size=(320, 180),
+        colour="#a4262c",
+    )
     make_post(other_blog, [ben], title="Buses First", slug="buses-first")
 
     url = live_server.url + published_post.get_absolute_url()
