@@ -4,23 +4,25 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: install install-test demo test lint format clean
+.PHONY: install install-test demo test lint format lock audit clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 install: $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+	$(BIN)/pip install --quiet -c requirements.lock -e .
 
 install-test: $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -c requirements.lock -e '.[test]'
 	$(BIN)/python scripts/system_packages.py
 
 demo: install
 	$(BIN)/masthead demo --port $(PORT)
 
 test: install-test
+	$(BIN)/python scripts/dependency_lock.py check
+	$(BIN)/python scripts/dependency_lock.py audit
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/masthead makemigrations --check --dry-run
@@ -33,6 +35,13 @@ lint:
 format:
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# After changing dependencies in pyproject.toml: pin the new set, then install it.
+lock: $(BIN)/python
+	$(BIN)/python scripts/dependency_lock.py lock
+
+audit: install-test
+	$(BIN)/python scripts/dependency_lock.py audit
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
