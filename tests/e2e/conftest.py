@@ -185,7 +185,8 @@ def server(tmp_path_factory):
     masthead = str(Path(sys.executable).with_name("masthead"))
     _server_log = data_dir / "server.log"
     with _server_log.open("w") as log:
-        for step in ([masthead, "migrate", "--no-input"], [sys.executable, E2E_DIR / "seed.py"]):
+        migrate = [masthead, "migrate", "--no-input", "--verbosity", "0"]
+        for step in (migrate, [sys.executable, E2E_DIR / "seed.py"]):
             done = subprocess.run(step, env=env, stdout=log, stderr=subprocess.STDOUT)
             if done.returncode:
                 pytest.fail(f"{step[1]} failed:\n{_server_log.read_text()}", pytrace=False)
