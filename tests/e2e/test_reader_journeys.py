@@ -103,7 +103,14 @@ def test_a_reader_cites_the_post_in_three_styles_copies_it_and_downloads_bibtex(
 
 
 def test_a_printed_post_is_the_article_with_its_reference_and_address(reader, server, tmp_path):
+    # Headless Chromium has no print dialog to open: count the calls instead.
+    reader.add_init_script(
+        "window.printRequests = 0; window.print = () => { window.printRequests += 1; };"
+    )
     reader.goto(POST_PATH)
+    reader.get_by_role("button", name="Print").click()
+    assert reader.evaluate("window.printRequests") == 1
+
     reader.emulate_media(media="print")
     pdf = tmp_path / "post.pdf"
     reader.pdf(path=pdf, format="A4")
