@@ -12,6 +12,20 @@ pytestmark = [
 ]
 
 
+@pytest.fixture
+def open_page(browser):
+    """Pages in their own browser contexts, closed after the test."""
+    contexts = []
+
+    def new_page(**options):
+        contexts.append(browser.new_context(**options))
+        return contexts[-1].new_page()
+
+    yield new_page
+    for context in contexts:
+        context.close()
+
+
 @pytest.fixture(autouse=True)
 def allow_instant_submission(settings):
     settings.MASTHEAD_MODERATION_DIGEST_MINUTES = 0
@@ -19,9 +33,9 @@ def allow_instant_submission(settings):
 
 
 def test_a_reader_without_javascript_posts_a_comment_and_is_told_it_awaits_moderation(
-    browser, live_server, published_post
+    open_page, live_server, published_post
 ):
-    page = browser.new_page(java_script_enabled=False)
+    page = open_page(java_script_enabled=False)
     page.goto(live_server.url + published_post.get_absolute_url())
     assert not page.is_visible("input[name=website]")  # the honeypot stays out of sight
     page.fill("#id_author_name", "Rosa Delgado")
@@ -37,8 +51,8 @@ def test_a_reader_without_javascript_posts_a_comment_and_is_told_it_awaits_moder
     assert Comment.objects.get().status == Comment.Status.PENDING
 
 
-def test_the_form_shows_each_problem_beside_its_field(browser, live_server, published_post):
-    page = browser.new_page(java_script_enabled=False)
+def test_the_form_shows_each_problem_beside_its_field(open_page, live_server, published_post):
+    page = open_page(java_script_enabled=False)
     page.goto(live_server.url + published_post.get_absolute_url())
     page.fill("#id_author_name", "Rosa")
     page.fill("#id_email", "not-an-address")
@@ -49,7 +63,7 @@ def test_the_form_shows_each_problem_beside_its_field(browser, live_server, publ
     assert Comment.objects.count() == 0
 
 
-def test_a_moderator_approves_with_the_keyboard(browser, live_server, published_post, client):
+def test_a_moderator_approves_with_the_keyboard(open_page, live_server, published_post, client):
     for number in range(2):
         comment = Comment(post=published_post, author_name=f"R{number}", email="r@example.org")
         comment.set_text(f"Queued comment {number}.")
@@ -59,7 +73,7 @@ def test_a_moderator_approves_with_the_keyboard(browser, live_server, published_
     moderator.save()
     moderator.groups.add(ensure_moderators_group())
 
-    page = browser.new_page()
+    page = open_page()
     page.goto(live_server.url + "/admin/login/?next=/moderation/")
     page.fill("#id_username", "mod")
     page.fill("#id_password", "moderate it")
