@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e import seed
 
@@ -39,7 +40,10 @@ def test_a_comment_is_corrected_queued_approved_by_keyboard_and_then_shown(new_c
     reader.get_by_role("button", name="Submit comment").click()
     email_field = reader.locator(".field", has=reader.locator("#id_email"))
     assert "Please give your email address" in email_field.inner_text()
-    assert reader.locator("#id_email").get_attribute("aria-invalid") == "true"
+    email = reader.locator("#id_email")
+    assert email.get_attribute("aria-invalid") == "true"
+    # A screen reader announces the problem with the field, not just somewhere on the page.
+    expect(email).to_have_accessible_description(re.compile("Please give your email address"))
     # Only the missing field is marked, and nothing typed is lost.
     assert reader.locator(".field--error").count() == 1
     assert reader.locator("#id_author_name").input_value() == "Signe Larsen"
@@ -59,7 +63,6 @@ def test_a_comment_is_corrected_queued_approved_by_keyboard_and_then_shown(new_c
     log_in_as_moderator(moderator)
     ours = moderator.locator("[data-queue-item]", has_text=text)
     assert ours.count() == 1
-    moderator.locator("body").focus()
     for _ in range(moderator.locator("[data-queue-item]").count()):
         if "is-current" in (ours.get_attribute("class") or ""):
             break
