@@ -1,8 +1,8 @@
 """Install the Debian packages the test suite needs, or say clearly what is missing.
 
-The suite drives Debian's Chromium (never a downloaded browser) and reads
-PDFs with pdftotext. As root we install what is missing with apt-get; as
-anyone else we stop with the command to run.
+The suite drives Debian's Chromium (never a downloaded browser), reads
+PDFs with pdftotext and fetches axe-core with npm. As root we install what
+is missing with apt-get; as anyone else we stop with the command to run.
 """
 
 import ctypes.util
@@ -15,6 +15,8 @@ import sys
 NEEDED = {
     "chromium": "chromium",
     "pdftotext": "poppler-utils",
+    # The browser tests' accessibility checker, axe-core, comes from the npm registry.
+    "npm": "npm",
 }
 
 

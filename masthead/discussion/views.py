@@ -19,10 +19,12 @@ from masthead.publishing.models import Post
 
 
 def private(response):
-    """Per-person pages: never cached, never indexed, never leaking their URL as a Referer."""
+    """Per-person pages: never cached, never indexed, never leaking their URL to other sites."""
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex"
-    response["Referrer-Policy"] = "no-referrer"
+    # Not "no-referrer": under it Chromium sends "Origin: null" with the page's own forms,
+    # and both the comment form's origin check and Django's CSRF check then refuse them.
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 

@@ -1,14 +1,10 @@
 """The discussion in Debian's Chromium: the form with JavaScript off, the queue by keyboard."""
 
-import shutil
-
 import pytest
 from django.contrib.auth import get_user_model
 
 from masthead.discussion.models import Comment
 from masthead.discussion.roles import ensure_moderators_group
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 pytestmark = [
     pytest.mark.browser,
@@ -17,15 +13,17 @@ pytestmark = [
 
 
 @pytest.fixture
-def browser(monkeypatch):
-    # Playwright's sync API keeps an event loop running in this thread; the ORM calls the
-    # tests make between browser steps are still plain synchronous code.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield chromium
-        chromium.close()
+def open_page(browser):
+    """Pages in their own browser contexts, closed after the test."""
+    contexts = []
+
+    def new_page(**options):
+        contexts.append(browser.new_context(**options))
+        return contexts[-1].new_page()
+
+    yield new_page
+    for context in contexts:
+        context.close()
 
 
 @pytest.fixture(autouse=True)
@@ -35,9 +33,9 @@ def allow_instant_submission(settings):
 
 
 def test_a_reader_without_javascript_posts_a_comment_and_is_told_it_awaits_moderation(
-    browser, live_server, published_post
+    open_page, live_server, published_post
 ):
-    page = browser.new_page(java_script_enabled=False)
+    page = open_page(java_script_enabled=False)
     page.goto(live_server.url + published_post.get_absolute_url())
     assert not page.is_visible("input[name=website]")  # the honeypot stays out of sight
     page.fill("#id_author_name", "Rosa Delgado")
@@ -53,8 +51,8 @@ def test_a_reader_without_javascript_posts_a_comment_and_is_told_it_awaits_moder
     assert Comment.objects.get().status == Comment.Status.PENDING
 
 
-def test_the_form_shows_each_problem_beside_its_field(browser, live_server, published_post):
-    page = browser.new_page(java_script_enabled=False)
+def test_the_form_shows_each_problem_beside_its_field(open_page, live_server, published_post):
+    page = open_page(java_script_enabled=False)
     page.goto(live_server.url + published_post.get_absolute_url())
     page.fill("#id_author_name", "Rosa")
     page.fill("#id_email", "not-an-address")
@@ -65,7 +63,7 @@ def test_the_form_shows_each_problem_beside_its_field(browser, live_server, publ
     assert Comment.objects.count() == 0
 
 
-def test_a_moderator_approves_with_the_keyboard(browser, live_server, published_post, client):
+def test_a_moderator_approves_with_the_keyboard(open_page, live_server, published_post, client):
     for number in range(2):
         comment = Comment(post=published_post, author_name=f"R{number}", email="r@example.org")
         comment.set_text(f"Queued comment {number}.")
@@ -75,7 +73,7 @@ def test_a_moderator_approves_with_the_keyboard(browser, live_server, published_
     moderator.save()
     moderator.groups.add(ensure_moderators_group())
 
-    page = browser.new_page()
+    page = open_page()
     page.goto(live_server.url + "/admin/login/?next=/moderation/")
     page.fill("#id_username", "mod")
     page.fill("#id_password", "moderate it")

@@ -1,0 +1,110 @@
+"""Known content for the browser journeys, loaded into the server's own fresh database.
+
+Run as a script in the server's environment (``python tests/e2e/seed.py`` after
+``masthead migrate``); the tests import the constants below to know what to look for.
+"""
+
+import datetime
+import io
+import os
+
+# What the journeys expect to find.
+INSTITUTION = "Lantern Institute for Coastal Policy"
+BLOG_SLUG = "tides"
+BLOG_NAME = "Tides & Tables"
+BLOG_TAGLINE = "Experts give their take on life along the coast"
+POST_SLUG = "seawalls-buy-time"
+POST_TITLE = "Seawalls Buy Time, Not Safety"
+AUTHORS = [
+    # (display name, slug, given name, family name)
+    ("Maren Quist", "maren-quist", "Maren", "Quist"),
+    ("Tobiah Nakamura-Reyes", "tobiah-nakamura-reyes", "Tobiah", "Nakamura-Reyes"),
+]
+IMAGE_ALT = "A concrete seawall with waves breaking against it at dusk"
+IMAGE_CAPTION = "The new wall at the harbour mouth, a week after it was finished."
+IMAGE_CREDIT = "Photo: Ines Halvorsen"
+APPROVED_COMMENTS = [
+    ("Odile Brandt", "odile@example.org", "Our town voted on this last spring; the wall won."),
+    ("Kwame Asante", "kwame@example.net", "Managed retreat deserves the same column inches."),
+]
+MODERATOR = ("harbourmaster", "tide-tables-moderator-2026")
+
+
+def seed() -> None:
+    from django.contrib.auth import get_user_model
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+    from PIL import Image
+
+    from masthead.discussion.models import Comment
+    from masthead.discussion.roles import ensure_moderators_group
+    from masthead.publishing.models import Author, Blog, Institution, Post, PostAuthor
+
+    Institution.objects.create(
+        name=INSTITUTION,
+        short_name="Lantern Institute",
+        url="https://lantern.example.org",
+        comment_guidelines="Keep to the argument, not the person. Cite what you can.",
+    )
+    blog = Blog.objects.create(name=BLOG_NAME, slug=BLOG_SLUG, tagline=BLOG_TAGLINE)
+    Blog.objects.create(
+        name="Inland Waters",
+        slug="inland",
+        tagline="Experts give their take on rivers and lakes",
+        position=1,
+    )
+    authors = [
+        Author.objects.create(
+            display_name=name,
+            slug=slug,
+            given_name=given,
+            family_name=family,
+            role="Fellow",
+            bio=f"{given} writes about flood defences and the money behind them.",
+        )  # fmt: skip
+        for name, slug, given, family in AUTHORS
+    ]
+    post = Post(
+        blog=blog,
+        title=POST_TITLE,
+        slug=POST_SLUG,
+        status=Post.Status.PUBLISHED,
+        publish_at=timezone.now() - datetime.timedelta(days=2),
+        summary="A wall moves the flood; it does not remove it.",
+        body=(
+            "## What a wall does\n\n"
+            "A seawall holds back the ordinary storm and invites building right behind it. "
+            "When the extraordinary storm arrives, more is standing in its way.\n\n"
+            "## What it costs\n\n"
+            "Upkeep grows every decade, and the beach in front of the wall *narrows*."
+        ),
+        image_alt=IMAGE_ALT,
+        image_caption=IMAGE_CAPTION,
+        image_credit=IMAGE_CREDIT,
+    )
+    picture = io.BytesIO()
+    Image.new("RGB", (1200, 675), "#2b5d7a").save(picture, "JPEG")
+    post.featured_image.save(f"{POST_SLUG}.jpg", ContentFile(picture.getvalue()), save=False)
+    post.save()
+    for position, author in enumerate(authors):
+        PostAuthor.objects.create(post=post, author=author, position=position)
+
+    for name, email, text in APPROVED_COMMENTS:
+        comment = Comment(post=post, author_name=name, email=email)
+        comment.set_text(text)
+        comment.save()
+        comment.approve()
+
+    username, password = MODERATOR
+    moderator = get_user_model().objects.create_user(
+        username, "harbourmaster@example.org", password, is_staff=True
+    )
+    moderator.groups.add(ensure_moderators_group())
+
+
+if __name__ == "__main__":
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "masthead.settings")
+    django.setup()
+    seed()
