@@ -19,10 +19,15 @@ from masthead.publishing.models import Post
 
 
 def private(response):
-    """Per-person pages: never cached, never indexed, never leaking their URL as a Referer."""
+    """Per-person pages: never cached, never indexed, never leaking their URL as a Referer.
+
+    ``same-origin`` rather than ``no-referrer``: under ``no-referrer`` browsers send
+    ``Origin: null`` with the page's own forms, which the comment check and Django's
+    CSRF check rightly refuse; other sites still get no Referer at all.
+    """
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 

@@ -69,7 +69,7 @@ def test_the_status_page_gives_an_unguessable_private_link_that_is_not_cached(
     page = client.get(response["Location"])
     assert comment.status_token in page.content.decode()
     assert "no-store" in page["Cache-Control"]
-    assert page["Referrer-Policy"] == "no-referrer"
+    assert page["Referrer-Policy"] == "same-origin"
     assert client.get("/comments/status/not-a-real-token/").status_code == 404
 
 
