@@ -240,13 +240,17 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 # Every script and style comes from our own static files: no inline <script>, no
 # event-handler attributes, no style="" (JSON-LD data blocks are not run, so they
-# need no exception). frame-ancestors repeats X-Frame-Options for newer browsers.
+# need no exception). No nonces either: reader pages are cached whole, and a nonce
+# would have to differ per response. frame-ancestors repeats X-Frame-Options.
+# Images load from this site only, so readers are not tracked by other hosts;
+# MASTHEAD_IMAGE_SOURCES adds hosts a post body may show images from (e.g. an
+# imported blog's old media host), comma-separated, like "https://media.example.org".
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'"],
+        "img-src": ["'self'", *env_list("MASTHEAD_IMAGE_SOURCES", [])],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "form-action": ["'self'"],

@@ -127,3 +127,18 @@ def test_production_trusts_a_proxys_https_header_only_when_told_to(tmp_path):
     assert https_probe(tmp_path)["forwarded"] == 301
     behind_proxy = https_probe(tmp_path, MASTHEAD_BEHIND_TLS_PROXY="true")
     assert behind_proxy["forwarded"] == 200
+
+
+def test_images_from_other_hosts_are_blocked_unless_listed(tmp_path):
+    probe = (
+        "from django.test import Client;"
+        "print(Client().get('/robots.txt')['Content-Security-Policy'])"
+    )
+    default = masthead(["shell", "--no-imports", "-c", probe], {}, tmp_path)
+    listed = masthead(
+        ["shell", "--no-imports", "-c", probe],
+        {"MASTHEAD_IMAGE_SOURCES": "https://media.example.org, https://cdn.example.net"},
+        tmp_path,
+    )
+    assert "img-src 'self';" in default.stdout
+    assert "img-src 'self' https://media.example.org https://cdn.example.net;" in listed.stdout
