@@ -7,6 +7,7 @@ embedded SQLite database, a local-memory cache, and media stored on disk.
 start while an insecure default would still be in use.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -89,6 +90,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "csp",
+    "axes",
     "masthead.publishing",
     "masthead.citations",
 ]
@@ -96,12 +99,15 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "masthead.urls"
@@ -175,6 +181,23 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# --- Logins: throttled by django-axes -------------------------------------------------
+# Every login form (the admin's, which moderators use too) authenticates through
+# these backends, so axes sees every attempt before Django checks the password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("MASTHEAD_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("MASTHEAD_LOGIN_LOCKOUT_MINUTES", 15))
+# Per username and address together: someone guessing at one account cannot lock
+# its owner out from everywhere else, and one address cannot keep guessing at it.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "masthead.lockout.locked_out"
+# The same notion of the client's address as the comment rate limits.
+AXES_CLIENT_IP_CALLABLE = "masthead.discussion.abuse.client_ip"
+
 # --- Language and time ----------------------------------------------------------
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env_str("MASTHEAD_TIME_ZONE", "UTC")
@@ -215,6 +238,27 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Every script and style comes from our own static files: no inline <script>, no
+# event-handler attributes, no style="" (JSON-LD data blocks are not run, so they
+# need no exception). No nonces either: reader pages are cached whole, and a nonce
+# would have to differ per response. frame-ancestors repeats X-Frame-Options.
+# Images load from this site only, so readers are not tracked by other hosts;
+# MASTHEAD_IMAGE_SOURCES adds hosts a post body may show images from (e.g. an
+# imported blog's old media host), comma-separated, like "https://media.example.org".
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", *env_list("MASTHEAD_IMAGE_SOURCES", [])],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    }
+}
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("MASTHEAD_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = env_int("MASTHEAD_HSTS_SECONDS", 31_536_000)

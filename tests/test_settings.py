@@ -1,5 +1,6 @@
 """Production mode refuses insecure settings and passes Django's deployment checks."""
 
+import json
 import os
 import secrets
 import subprocess
@@ -75,3 +76,78 @@ def test_redis_url_switches_the_cache_to_redis(tmp_path):
     local = masthead(["shell", "--no-imports", "-c", probe], {}, tmp_path)
     assert shared.stdout.strip() == "django.core.cache.backends.redis.RedisCache"
     assert local.stdout.strip() == "django.core.cache.backends.locmem.LocMemCache"
+
+
+HTTPS_PROBE = """
+import json
+from django.conf import settings
+from django.core.management import call_command
+from django.test import Client
+call_command("migrate", verbosity=0)
+host = {"HTTP_HOST": "commentary.example.org"}
+plain = Client().get("/admin/login/", **host)
+forwarded = Client().get("/admin/login/", HTTP_X_FORWARDED_PROTO="https", **host)
+secure = Client().get("/admin/login/", secure=True, **host)
+print(json.dumps({
+    "plain": [plain.status_code, plain.get("Location")],
+    "forwarded": forwarded.status_code,
+    "secure": secure.status_code,
+    "hsts": secure.get("Strict-Transport-Security"),
+    "csp": secure.get("Content-Security-Policy"),
+    "csrf_cookie_secure": bool(secure.cookies["csrftoken"]["secure"]),
+    "session_cookie_secure": settings.SESSION_COOKIE_SECURE,
+}))
+"""
+
+
+def https_probe(tmp_path, **env):
+    env = {
+        **PRODUCTION,
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
+        # The probe renders pages without running collectstatic first.
+        "MASTHEAD_COLLECTED_STATIC": "false",
+        **env,
+    }
+    result = masthead(["shell", "--no-imports", "-c", HTTPS_PROBE], env, tmp_path)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_production_redirects_to_https_and_sends_hsts_and_secure_cookies(tmp_path):
+    seen = https_probe(tmp_path)
+    assert seen["plain"] == [301, "https://commentary.example.org/admin/login/"]
+    assert seen["secure"] == 200
+    assert seen["hsts"] == "max-age=31536000; includeSubDomains"
+    assert seen["csrf_cookie_secure"] and seen["session_cookie_secure"]
+    assert "script-src 'self'" in seen["csp"] and "unsafe-inline" not in seen["csp"]
+
+
+def test_production_trusts_a_proxys_https_header_only_when_told_to(tmp_path):
+    """Otherwise anyone could send X-Forwarded-Proto and skip the redirect to HTTPS."""
+    assert https_probe(tmp_path)["forwarded"] == 301
+    behind_proxy = https_probe(tmp_path, MASTHEAD_BEHIND_TLS_PROXY="true")
+    assert behind_proxy["forwarded"] == 200
+
+
+def test_images_from_other_hosts_are_blocked_unless_listed(tmp_path):
+    probe = (
+        "from django.test import Client;"
+        "print(Client().get('/robots.txt')['Content-Security-Policy'])"
+    )
+    default = masthead(["shell", "--no-imports", "-c", probe], {}, tmp_path)
+    listed = masthead(
+        ["shell", "--no-imports", "-c", probe],
+        {"MASTHEAD_IMAGE_SOURCES": "https://media.example.org, https://cdn.example.net"},
+        tmp_path,
+    )
+
+    def image_sources(output):
+        directives = [part.split() for part in output.strip().split(";")]
+        return next(sources for name, *sources in directives if name == "img-src")
+
+    assert image_sources(default.stdout) == ["'self'"]
+    assert image_sources(listed.stdout) == [
+        "'self'",
+        "https://media.example.org",
+        "https://cdn.example.net",
+    ]

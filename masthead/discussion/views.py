@@ -19,11 +19,14 @@ from masthead.publishing.models import Post
 
 
 def private(response):
-    """Per-person pages: never cached, never indexed, never leaking their URL to other sites."""
+    """Per-person pages: never cached, never indexed, never leaking their URL as a Referer.
+
+    ``same-origin`` rather than ``no-referrer``: under ``no-referrer`` browsers send
+    ``Origin: null`` with the page's own forms, which the comment check and Django's
+    CSRF check rightly refuse; other sites still get no Referer at all.
+    """
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex"
-    # Not "no-referrer": under it Chromium sends "Origin: null" with the page's own forms,
-    # and both the comment form's origin check and Django's CSRF check then refuse them.
     response["Referrer-Policy"] = "same-origin"
     return response
 

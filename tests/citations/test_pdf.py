@@ -7,19 +7,16 @@ import pytest
 
 from masthead.citations.models import PrintedPost
 
-needs_pdftotext = pytest.mark.skipif(
-    shutil.which("pdftotext") is None, reason="needs poppler-utils (scripts/system_packages.py)"
-)
-
 
 def pdf_text(pdf: bytes) -> str:
+    if shutil.which("pdftotext") is None:
+        pytest.fail("pdftotext is missing: install poppler-utils (scripts/system_packages.py)")
     done = subprocess.run(
         ["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True
     )
     return " ".join(done.stdout.decode().split())
 
 
-@needs_pdftotext
 def test_the_pdf_is_the_printed_post_with_its_citation_url_and_page_numbers(
     client, site_url, formatted_post
 ):

@@ -142,7 +142,10 @@ def test_the_demo_moderator_login_opens_the_queue(client, published_post):
     summary = load_sample_comments()
     assert "3 published, 2 awaiting moderation" in summary
     assert "already" in load_sample_comments()  # running it again adds nothing
-    assert client.login(username=username, password=password)
+    signed_in = client.post(
+        "/admin/login/?next=/moderation/", {"username": username, "password": password}
+    )
+    assert signed_in["Location"] == "/moderation/"
     html = client.get("/moderation/").content.decode()
     assert "<strong>2</strong> awaiting moderation" in html
     page = client.get(published_post.get_absolute_url()).content.decode()

@@ -23,18 +23,10 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
+from tests.browser import launch_chromium
+
 E2E_DIR = Path(__file__).resolve().parent
 AXE_SCRIPT = E2E_DIR / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM_ARGS = [
-    "--no-sandbox",  # the suite runs as root in CI, where Chromium's sandbox refuses to start
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    # The machine has no outside network: nothing should try to reach it.
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 SERVER_START_SECONDS = 90
 
 _server_log: Path | None = None
@@ -65,26 +57,8 @@ def orm_beside_playwright():
 
 @pytest.fixture(scope="package")
 def browser(orm_beside_playwright):
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.fail(
-            "The browser tests need Playwright for Python: run `make install-test` "
-            "(it installs the test extras, playwright among them).",
-            pytrace=False,
-        )
-    if not os.access(CHROMIUM, os.X_OK):
-        pytest.fail(
-            f"The browser tests drive Debian's Chromium at {CHROMIUM}, which is missing: "
-            "run `make install-test` as root, or `apt-get install chromium`.",
-            pytrace=False,
-        )
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
+    with launch_chromium() as chromium:
         yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -32,7 +32,9 @@ def print_to_pdf_text(url: str, tmp_path) -> str:
 
 
 @pytest.mark.browser
-@pytest.mark.django_db(transaction=True)
+# Serialized rollback like every other live-server test: a plain flush would give the
+# content types new ids, and the serialized tests that run later could not restore theirs.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_printed_post_holds_the_article_and_its_url_but_no_navigation_or_forms(
     live_server, published_post, other_blog, ben, settings, tmp_path
 ):

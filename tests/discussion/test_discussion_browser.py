@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 
 from masthead.discussion.models import Comment
 from masthead.discussion.roles import ensure_moderators_group
+from tests.browser import launch_chromium
 
 pytestmark = [
     pytest.mark.browser,
@@ -13,17 +14,18 @@ pytestmark = [
 
 
 @pytest.fixture
-def open_page(browser):
-    """Pages in their own browser contexts, closed after the test."""
-    contexts = []
+def open_page(monkeypatch):
+    """Pages in their own browser contexts, in a Chromium of this test's own.
 
-    def new_page(**options):
-        contexts.append(browser.new_context(**options))
-        return contexts[-1].new_page()
-
-    yield new_page
-    for context in contexts:
-        context.close()
+    Started after the database is set up and stopped before it is flushed: while
+    Playwright's event loop runs, Django's teardown cannot see the serialized
+    database contents and would flush the live-server test's data the wrong way.
+    """
+    # Playwright's sync API keeps an event loop running in this thread; the ORM calls the
+    # tests make between browser steps are still plain synchronous code.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with launch_chromium() as chromium:
+        yield lambda **options: chromium.new_context(**options).new_page()
 
 
 @pytest.fixture(autouse=True)

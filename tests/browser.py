@@ -1,0 +1,47 @@
+"""Debian's Chromium under Playwright, for every browser test in the suite.
+
+Never a downloaded browser; a missing Playwright or Chromium fails the test with
+the way to fix it, it does not skip.
+"""
+
+import contextlib
+import os
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",  # the suite runs as root in CI, where Chromium's sandbox refuses to start
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    # The machine has no outside network: nothing should try to reach it.
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
+
+@contextlib.contextmanager
+def launch_chromium():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.fail(
+            "The browser tests need Playwright for Python: run `make install-test` "
+            "(it installs the test extras, playwright among them).",
+            pytrace=False,
+        )
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.fail(
+            f"The browser tests drive Debian's Chromium at {CHROMIUM}, which is missing: "
+            "run `make install-test` as root, or `apt-get install chromium`.",
+            pytrace=False,
+        )
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            yield chromium
+        finally:
+            chromium.close()
