@@ -1,6 +1,12 @@
 from django import forms
 
-from masthead.discussion.models import BODY_MAX_LENGTH, NAME_MAX_LENGTH, REJECTION_REASONS
+from masthead.discussion.models import (
+    BODY_MAX_LENGTH,
+    NAME_MAX_LENGTH,
+    REJECTION_REASONS,
+    Comment,
+    ModerationRules,
+)
 from masthead.discussion.text import clean_line, clean_text
 
 
@@ -57,12 +63,17 @@ class CommentForm(forms.Form):
         return name
 
     def clean_email(self):
-        return self.cleaned_data["email"].strip().lower()
+        email = self.cleaned_data["email"].strip().lower()
+        # Lower case can be longer than what was typed ("İ" becomes two characters).
+        if len(email) > Comment._meta.get_field("email").max_length:
+            raise forms.ValidationError("This email address is too long; please use a shorter one.")
+        return email
 
     def clean_parent(self) -> int | None:
         # Hidden and only ever filled by our own reply page; anything else means "no parent".
         raw = self.cleaned_data["parent"].strip()
-        return int(raw) if raw.isdigit() and len(raw) < 19 else None
+        # isascii: "²" is a digit to str.isdigit but not a number to int().
+        return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 19 else None
 
     def clean_body(self):
         body = self.cleaned_data["body"]
@@ -88,6 +99,30 @@ class DecisionForm(forms.Form):
     )
 
 
+# The largest id a database integer column holds; a bigger "id" is no comment of ours.
+LARGEST_ID = 2**63 - 1
+
+
+class CommentIdsField(forms.Field):
+    """The ticked boxes of the queue: comment ids. Values that are no id are left out."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value):
+        one_id = forms.IntegerField(min_value=1, max_value=LARGEST_ID)
+        ids = []
+        for raw in value or []:
+            try:
+                ids.append(one_id.clean(raw))
+            except forms.ValidationError:
+                continue
+        return ids
+
+
+class BulkDecisionForm(DecisionForm):
+    comments = CommentIdsField()
+
+
 class CommenterForm(forms.Form):
     email = forms.EmailField(label="Commenter's email")
 
@@ -95,10 +130,15 @@ class CommenterForm(forms.Form):
         return self.cleaned_data["email"].strip().lower()
 
 
-class RulesForm(forms.Form):
-    max_links = forms.IntegerField(label="Flag comments with more links than", min_value=0)
-    listed_words = forms.CharField(
-        label="Listed words (one per line)",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 8}),
-    )
+class RulesForm(forms.ModelForm):
+    """A model form, so the limits are the column's own (a small positive number of links)."""
+
+    class Meta:
+        model = ModerationRules
+        fields = ["max_links", "listed_words"]
+        labels = {
+            "max_links": "Flag comments with more links than",
+            "listed_words": "Listed words (one per line)",
+        }
+        help_texts = {"max_links": "", "listed_words": ""}
+        widgets = {"listed_words": forms.Textarea(attrs={"rows": 8})}
