@@ -17,8 +17,18 @@ class CleanTextField(forms.CharField):
         self.one_line = one_line
         super().__init__(**kwargs)
 
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        if "maxlength" in widget.attrs:
+            # The browser keeps to the limit readers are told, not the looser pre-cleaning one.
+            attrs.pop("maxlength", None)
+        return attrs
+
     def to_python(self, value):
         value = super().to_python(value)
+        if self.max_length is not None and len(value) > self.max_length:
+            # Far beyond any real text: refused as it is, without spending time cleaning it.
+            return value
         return clean_line(value) if self.one_line else clean_text(value)
 
 
@@ -29,7 +39,10 @@ class CommentForm(forms.Form):
         one_line=True,
         label="Name",
         max_length=NAME_MAX_LENGTH * 4,  # the real limit is checked after cleaning
-        error_messages={"required": "Please give a name to post under."},
+        error_messages={
+            "required": "Please give a name to post under.",
+            "max_length": f"Names can be at most {NAME_MAX_LENGTH} characters.",
+        },
         widget=forms.TextInput(attrs={"autocomplete": "name", "maxlength": NAME_MAX_LENGTH}),
     )
     email = forms.EmailField(
@@ -44,7 +57,11 @@ class CommentForm(forms.Form):
     body = CleanTextField(
         label="Comment",
         max_length=BODY_MAX_LENGTH * 4,
-        error_messages={"required": "Please write your comment."},
+        error_messages={
+            "required": "Please write your comment.",
+            "max_length": f"Comments can be at most {BODY_MAX_LENGTH:,} characters. "
+            "Please shorten it.",
+        },
         widget=forms.Textarea(attrs={"rows": 7, "maxlength": BODY_MAX_LENGTH}),
         strip=False,
     )

@@ -213,6 +213,26 @@ def test_a_body_beyond_the_upload_limit_is_refused_with_a_readable_page(site, se
     assert discussion_rows() == rows_before
 
 
+@pytest.mark.parametrize(
+    ("field", "limit_message"),
+    [("body", "at most 5,000 characters"), ("author_name", "at most 80 characters")],
+)
+def test_a_field_far_beyond_its_limit_is_refused_with_the_real_limit(site, field, limit_message):
+    # Once answered with the internal pre-cleaning limit ("at most 20000 characters").
+    client = anonymous_client()
+    rows_before = discussion_rows()
+    data = fresh_comment_data(**{field: "y" * 100_000})
+    response = client.post(f"/comments/{site.pk}/", data, HTTP_ORIGIN=SITE)
+    assert response.status_code == 400
+    assert limit_message in text_of(response)
+    assert "20000 characters" not in text_of(response)
+    assert "320 characters" not in text_of(response)
+    # and the form's fields keep to the limits the reader is told
+    assert 'maxlength="20000"' not in text_of(response)
+    assert 'maxlength="320"' not in text_of(response)
+    assert discussion_rows() == rows_before
+
+
 def test_a_form_with_thousands_of_fields_is_refused_with_a_readable_page(site):
     client = anonymous_client()
     rows_before = discussion_rows()

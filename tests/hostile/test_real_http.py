@@ -167,3 +167,22 @@ def test_a_request_for_another_host_is_refused_readably(server):
     answer = exchange(server, b"GET / HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n")
     assert status_of(answer) == 400
     assert b"We could not read that request" in answer
+
+
+def test_a_charset_with_a_nul_byte_is_answered_without_a_server_error(server):
+    # Django's request reads the charset with codecs.lookup, which raises ValueError on NUL.
+    answer = exchange(
+        server,
+        request(
+            "POST",
+            b"/comments/1/",
+            {
+                b"Origin": b"http://127.0.0.1",
+                b"Content-Type": b"application/x-www-form-urlencoded; charset=\x00",
+                b"Content-Length": b"4",
+            },
+            b"a=b\x00",
+        ),
+    )
+    assert status_of(answer) < 500, answer[:300]
+    assert_still_serving(server)
