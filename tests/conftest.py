@@ -6,14 +6,22 @@ Tests read as sentences about these: ``published_post`` is public,
 
 import datetime
 import io
+import os
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from hypothesis import settings as hypothesis_settings
 from PIL import Image
 
 from masthead.publishing.models import Author, Blog, Institution, Post, PostAuthor, Topic
+
+# In CI the generated examples are the same on every run (a failure there can be
+# reproduced from the log), and no example database is written to the checkout.
+hypothesis_settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 
 @pytest.fixture

@@ -46,15 +46,25 @@ def request_is_from_this_site(request) -> bool:
         return _is_own_origin(request, origin)
     referer = request.META.get("HTTP_REFERER")
     if referer:
-        parts = urlsplit(referer)
-        return _is_own_origin(request, f"{parts.scheme}://{parts.netloc}")
+        parts = _split_address(referer)
+        return parts is not None and _is_own_origin(request, f"{parts.scheme}://{parts.netloc}")
     return False
+
+
+def _split_address(address: str):
+    """The parts of a web address; None for one no browser would send ("http://[")."""
+    try:
+        return urlsplit(address)
+    except ValueError:
+        return None
 
 
 def _is_own_origin(request, origin: str) -> bool:
     if origin in getattr(settings, "CSRF_TRUSTED_ORIGINS", []):
         return True
-    parts = urlsplit(origin)
+    parts = _split_address(origin)
+    if parts is None:
+        return False
     if not parts.scheme or not parts.netloc:
         return False
     if parts.netloc != request.get_host():

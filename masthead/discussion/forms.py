@@ -1,6 +1,12 @@
 from django import forms
 
-from masthead.discussion.models import BODY_MAX_LENGTH, NAME_MAX_LENGTH, REJECTION_REASONS
+from masthead.discussion.models import (
+    BODY_MAX_LENGTH,
+    NAME_MAX_LENGTH,
+    REJECTION_REASONS,
+    Comment,
+    ModerationRules,
+)
 from masthead.discussion.text import clean_line, clean_text
 
 
@@ -11,8 +17,18 @@ class CleanTextField(forms.CharField):
         self.one_line = one_line
         super().__init__(**kwargs)
 
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        if "maxlength" in widget.attrs:
+            # The browser keeps to the limit readers are told, not the looser pre-cleaning one.
+            attrs.pop("maxlength", None)
+        return attrs
+
     def to_python(self, value):
         value = super().to_python(value)
+        if self.max_length is not None and len(value) > self.max_length:
+            # Far beyond any real text: refused as it is, without spending time cleaning it.
+            return value
         return clean_line(value) if self.one_line else clean_text(value)
 
 
@@ -23,7 +39,10 @@ class CommentForm(forms.Form):
         one_line=True,
         label="Name",
         max_length=NAME_MAX_LENGTH * 4,  # the real limit is checked after cleaning
-        error_messages={"required": "Please give a name to post under."},
+        error_messages={
+            "required": "Please give a name to post under.",
+            "max_length": f"Names can be at most {NAME_MAX_LENGTH} characters.",
+        },
         widget=forms.TextInput(attrs={"autocomplete": "name", "maxlength": NAME_MAX_LENGTH}),
     )
     email = forms.EmailField(
@@ -38,7 +57,11 @@ class CommentForm(forms.Form):
     body = CleanTextField(
         label="Comment",
         max_length=BODY_MAX_LENGTH * 4,
-        error_messages={"required": "Please write your comment."},
+        error_messages={
+            "required": "Please write your comment.",
+            "max_length": f"Comments can be at most {BODY_MAX_LENGTH:,} characters. "
+            "Please shorten it.",
+        },
         widget=forms.Textarea(attrs={"rows": 7, "maxlength": BODY_MAX_LENGTH}),
         strip=False,
     )
@@ -57,12 +80,17 @@ class CommentForm(forms.Form):
         return name
 
     def clean_email(self):
-        return self.cleaned_data["email"].strip().lower()
+        email = self.cleaned_data["email"].strip().lower()
+        # Lower case can be longer than what was typed ("İ" becomes two characters).
+        if len(email) > Comment._meta.get_field("email").max_length:
+            raise forms.ValidationError("This email address is too long; please use a shorter one.")
+        return email
 
     def clean_parent(self) -> int | None:
         # Hidden and only ever filled by our own reply page; anything else means "no parent".
         raw = self.cleaned_data["parent"].strip()
-        return int(raw) if raw.isdigit() and len(raw) < 19 else None
+        # isascii: "²" is a digit to str.isdigit but not a number to int().
+        return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 19 else None
 
     def clean_body(self):
         body = self.cleaned_data["body"]
@@ -88,6 +116,30 @@ class DecisionForm(forms.Form):
     )
 
 
+# The largest id a database integer column holds; a bigger "id" is no comment of ours.
+LARGEST_ID = 2**63 - 1
+
+
+class CommentIdsField(forms.Field):
+    """The ticked boxes of the queue: comment ids. Values that are no id are left out."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value):
+        one_id = forms.IntegerField(min_value=1, max_value=LARGEST_ID)
+        ids = []
+        for raw in value or []:
+            try:
+                ids.append(one_id.clean(raw))
+            except forms.ValidationError:
+                continue
+        return ids
+
+
+class BulkDecisionForm(DecisionForm):
+    comments = CommentIdsField()
+
+
 class CommenterForm(forms.Form):
     email = forms.EmailField(label="Commenter's email")
 
@@ -95,10 +147,15 @@ class CommenterForm(forms.Form):
         return self.cleaned_data["email"].strip().lower()
 
 
-class RulesForm(forms.Form):
-    max_links = forms.IntegerField(label="Flag comments with more links than", min_value=0)
-    listed_words = forms.CharField(
-        label="Listed words (one per line)",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 8}),
-    )
+class RulesForm(forms.ModelForm):
+    """A model form, so the limits are the column's own (a small positive number of links)."""
+
+    class Meta:
+        model = ModerationRules
+        fields = ["max_links", "listed_words"]
+        labels = {
+            "max_links": "Flag comments with more links than",
+            "listed_words": "Listed words (one per line)",
+        }
+        help_texts = {"max_links": "", "listed_words": ""}
+        widgets = {"listed_words": forms.Textarea(attrs={"rows": 8})}

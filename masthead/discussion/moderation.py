@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from masthead.discussion.forms import CommenterForm, DecisionForm, RulesForm
+from masthead.discussion.forms import BulkDecisionForm, CommenterForm, DecisionForm, RulesForm
 from masthead.discussion.models import Comment, ModerationDecision, ModerationRules
 from masthead.discussion.privacy import erase_commenter, export_commenter
 
@@ -72,11 +72,11 @@ def decide(request, comment_id):
 @require_POST
 @moderator_required
 def bulk_decide(request):
-    form = DecisionForm(request.POST)
-    ids = [int(pk) for pk in request.POST.getlist("comments") if pk.isdigit()]
-    if not form.is_valid() or not ids:
+    form = BulkDecisionForm(request.POST)
+    if not form.is_valid():
         messages.error(request, "Tick at least one comment and choose an action.")
         return redirect("discussion:queue")
+    ids = form.cleaned_data["comments"]
     changed = sum(
         apply_decision(comment, form.cleaned_data["action"], form.cleaned_data["reason"],
                        request.user)
@@ -91,7 +91,11 @@ def bulk_decide(request):
 @moderator_required
 def reject_commenter(request, comment_id):
     comment = get_object_or_404(Comment, pk=comment_id)
-    reason = DecisionForm(request.POST).data.get("reason", "")[:200]
+    form = DecisionForm({"action": "reject", "reason": request.POST.get("reason", "")})
+    if not form.is_valid():
+        messages.error(request, "Choose one of the listed reasons, or none.")
+        return redirect("discussion:queue")
+    reason = form.cleaned_data["reason"]
     changed = sum(
         c.reject(reason, by=request.user)
         for c in Comment.objects.pending().by_commenter(comment.email)
@@ -112,18 +116,19 @@ def log(request):
 def rules(request):
     current = ModerationRules.current()
     if request.method == "POST":
-        form = RulesForm(request.POST)
+        form = RulesForm(request.POST, instance=current)
         if form.is_valid():
-            current.max_links = form.cleaned_data["max_links"]
-            current.listed_words = form.cleaned_data["listed_words"]
-            current.save()
+            form.save()
             messages.success(request, "Rules saved; they apply to comments from now on.")
             return redirect("discussion:rules")
     else:
-        form = RulesForm(
-            initial={"max_links": current.max_links, "listed_words": current.listed_words}
-        )
-    return render(request, "discussion/moderation/rules.html", {"form": form})
+        form = RulesForm(instance=current)
+    return render(
+        request,
+        "discussion/moderation/rules.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

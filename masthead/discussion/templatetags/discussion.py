@@ -58,12 +58,22 @@ def comment_page(post, thread, number: int) -> Page:
     return page
 
 
+def comment_page_number(request) -> int:
+    """``?comments=N``; anything that is not a plain, reasonable number means the first page.
+
+    ``str.isdigit`` alone is not enough: it accepts "²", which ``int`` refuses.
+    """
+    raw = request.GET.get("comments", "1") if request else "1"
+    if raw.isascii() and raw.isdigit() and len(raw) <= 9:
+        return int(raw)
+    return 1
+
+
 @register.inclusion_tag("discussion/_discussion.html", takes_context=True)
 def discussion(context, post):
     request = context.get("request")
     thread = Thread.objects.filter(post_id=post.pk).first() or Thread(post_id=post.pk)
-    number = request.GET.get("comments", "1") if request else "1"
-    number = min(max(int(number) if number.isdigit() else 1, 1), thread.page_count)
+    number = min(max(comment_page_number(request), 1), thread.page_count)
     comments_html = ""
     if thread.approved_root_count:
         key = thread.cache_key(number)
