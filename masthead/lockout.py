@@ -1,5 +1,6 @@
-"""The page django-axes answers with while a login is locked after repeated failures."""
+"""django-axes' hooks: the page shown while a login is locked, and the username recorded."""
 
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.shortcuts import render
 
@@ -16,3 +17,19 @@ def locked_out(request, original_response=None, credentials=None):
     response["Retry-After"] = str(minutes * 60)
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+USERNAME_COLUMN_LENGTH = AccessAttempt._meta.get_field("username").max_length
+
+
+def attempted_username(request, credentials=None):
+    """The username a login attempt named, cut to what axes can store.
+
+    Django's login form does not limit the length of what it authenticates, and axes records
+    every failure; PostgreSQL refuses a longer value outright, which made an over-long username
+    a server error instead of a failed login. No account has a name this long, so cutting it
+    only groups garbage with garbage.
+    """
+    source = credentials if credentials else getattr(request, "data", request.POST)
+    username = source.get(settings.AXES_USERNAME_FORM_FIELD)
+    return username[:USERNAME_COLUMN_LENGTH] if isinstance(username, str) else username

@@ -197,6 +197,7 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("MASTHEAD_LOGIN_LOCKOUT_M
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "masthead.lockout.locked_out"
+AXES_USERNAME_CALLABLE = "masthead.lockout.attempted_username"
 # The same notion of the client's address as the comment rate limits.
 AXES_CLIENT_IP_CALLABLE = "masthead.discussion.abuse.client_ip"
 

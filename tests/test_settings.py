@@ -10,8 +10,10 @@ import pytest
 
 
 def masthead(args, env, tmp_path):
+    """Run ``masthead ARGS`` with only ``env`` set, on its own SQLite file in ``tmp_path``."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("MASTHEAD_", "DJANGO_"))}
     clean.pop("ALLOWED_HOSTS", None)
+    clean.pop("DATABASE_URL", None)  # the suite's PostgreSQL run: the probe's data stays apart
     clean.update({"MASTHEAD_DATA_DIR": str(tmp_path), **env})
     return subprocess.run(
         [sys.executable, "-m", "masthead.cli", *args],

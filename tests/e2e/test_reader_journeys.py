@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e import seed
 
@@ -80,7 +81,7 @@ def test_a_reader_cites_the_post_in_three_styles_copies_it_and_downloads_bibtex(
     assert f"{server.url}{POST_PATH}" in chicago
 
     dialog.get_by_role("button", name="Copy reference").click()
-    assert dialog.get_by_role("status").inner_text() == "Copied."
+    expect(dialog.get_by_role("status")).to_have_text("Copied.")  # written once the copy is done
     copied = page.evaluate("navigator.clipboard.readText()")
     assert squeeze(copied) == chicago
     rich = page.evaluate(
