@@ -98,22 +98,30 @@ def format_post_by_id(post_id: int, style_ids: list[str] | None = None) -> int:
     return format_posts([post], styles)
 
 
-def stored_citations(post: Post, styles: list[Style]) -> dict[str, Citation | None]:
-    """The fresh stored reference for each style, or None where there is none yet."""
-    item = csl.post_as_csl(post)
-    rows = {
-        row.style_id: row
-        for row in FormattedCitation.objects.filter(
-            post=post, style_id__in=[style.id for style in styles]
-        )
-    }
-    found = {}
-    for style in styles:
-        row = rows.get(style.id)
-        styled = csl.item_for_style(item, sentence_case=wants_sentence_case(style))
-        fresh = row is not None and row.is_fresh_for(csl.fingerprint(styled))
-        found[style.id] = Citation(style, row.html, row.text) if fresh else None
-    return found
+def stored_citations(
+    post: Post, styles: list[Style], *, institution: Institution | None = None
+) -> dict[str, Citation | None]:
+    """The fresh stored reference for each style, or None where there is none yet.
+
+    A post page asks for the same post's references more than once (the Cite
+    dialog, the print footer); each post object reads each style's row once.
+    """
+    known = post.__dict__.setdefault("_stored_citations", {})
+    missing = [style for style in styles if style.id not in known]
+    if missing:
+        item = csl.post_as_csl(post, institution=institution)
+        rows = {
+            row.style_id: row
+            for row in FormattedCitation.objects.filter(
+                post=post, style_id__in=[style.id for style in missing]
+            )
+        }
+        for style in missing:
+            row = rows.get(style.id)
+            styled = csl.item_for_style(item, sentence_case=wants_sentence_case(style))
+            fresh = row is not None and row.is_fresh_for(csl.fingerprint(styled))
+            known[style.id] = Citation(style, row.html, row.text) if fresh else None
+    return {style.id: known[style.id] for style in styles}
 
 
 def request_style(post: Post, style: Style) -> None:

@@ -41,8 +41,12 @@ def _json_for_script(data) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def schema_org_posting(post, request) -> dict:
-    institution = Institution.current()
+def page_institution(context) -> Institution:
+    """The institution the page's context processor already read, else read it now."""
+    return context.get("institution") or Institution.current()
+
+
+def schema_org_posting(post, request, institution) -> dict:
     url = request.build_absolute_uri(post.get_absolute_url())
     authors = []
     for author in post.byline:
@@ -79,18 +83,19 @@ def schema_org_posting(post, request) -> dict:
 @register.inclusion_tag("citations/_metadata.html", takes_context=True)
 def citation_metadata(context, post):
     request = context["request"]
+    institution = page_institution(context)
     date = timezone.localtime(post.publish_at) if post.publish_at else None
     pdf_path = reverse("citations:pdf", args=[post.blog.slug, post.slug])
     image_path = post.featured_image.url if post.featured_image else ""
     return {
         "post": post,
-        "institution": Institution.current(),
+        "institution": institution,
         "url": request.build_absolute_uri(post.get_absolute_url()),
         "pdf_url": request.build_absolute_uri(pdf_path),
         "date_slashes": date.strftime("%Y/%m/%d") if date else "",
         "date_iso": date.date().isoformat() if date else "",
         "image_url": request.build_absolute_uri(image_path) if image_path else "",
-        "json_ld": mark_safe(_json_for_script(schema_org_posting(post, request))),  # noqa: S308
+        "json_ld": mark_safe(_json_for_script(schema_org_posting(post, request, institution))),  # noqa: S308
     }
 
 
@@ -115,22 +120,30 @@ def download_links(post) -> dict:
     }
 
 
-def core_citations(post):
+def core_citations(post, institution=None):
     styles = formatting.core_styles()
-    stored = formatting.stored_citations(post, styles)
+    stored = formatting.stored_citations(post, page_styles(), institution=institution)
     return [(style, stored[style.id]) for style in styles]
 
 
-@register.inclusion_tag("citations/_dialog.html")
-def cite_dialog(post):
-    return {"post": post, "citations": core_citations(post), **download_links(post)}
+def page_styles() -> list:
+    """Every style a post page shows (the dialog's and the print footer's), read in one go."""
+    styles = formatting.core_styles()
+    print_style = get_style(settings.MASTHEAD_PRINT_CITATION_STYLE)
+    return styles if print_style in styles else [*styles, print_style]
 
 
-@register.inclusion_tag("citations/_print_citation.html")
-def print_citation(post):
+@register.inclusion_tag("citations/_dialog.html", takes_context=True)
+def cite_dialog(context, post):
+    citations = core_citations(post, page_institution(context))
+    return {"post": post, "citations": citations, **download_links(post)}
+
+
+@register.inclusion_tag("citations/_print_citation.html", takes_context=True)
+def print_citation(context, post):
     style = get_style(settings.MASTHEAD_PRINT_CITATION_STYLE)
-    citation = formatting.stored_citations(post, [style])[style.id]
-    return {"citation": citation, "style": style}
+    stored = formatting.stored_citations(post, page_styles(), institution=page_institution(context))
+    return {"citation": stored[style.id], "style": style}
 
 
 @register.simple_tag
