@@ -12,6 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("sitemap.xml", require_safe(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", publishing_views.robots_txt, name="robots_txt"),
+    path("favicon.ico", publishing_views.favicon, name="favicon"),
 ]
 
 if settings.MASTHEAD_SERVE_MEDIA:

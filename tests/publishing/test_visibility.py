@@ -69,3 +69,11 @@ def test_robots_txt_names_the_sitemap(client, institution):
     response = client.get("/robots.txt")
     assert response["Content-Type"].startswith("text/plain")
     assert "Sitemap: http://testserver/sitemap.xml" in response.content.decode()
+
+
+def test_browsers_asking_for_favicon_ico_get_the_site_icon(client):
+    response = client.get("/favicon.ico", follow=True)
+    first_hop, status = response.redirect_chain[0]
+    assert status == 301 and first_hop.endswith(".svg")
+    assert response.status_code == 200
+    assert b"<svg" in b"".join(response.streaming_content)
