@@ -108,3 +108,13 @@ if __name__ == "__main__":
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "masthead.settings")
     django.setup()
     seed()
+
+
+def log_in_as_moderator(page):
+    """Sign in through the admin's login form as the seeded moderator; lands on the queue."""
+    page.goto("/admin/login/?next=/moderation/")
+    username, password = MODERATOR
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/moderation/")

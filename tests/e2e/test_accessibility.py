@@ -68,12 +68,7 @@ def test_the_commenters_status_page_and_the_moderation_queue_have_no_serious_vio
     assert audited_page.locator("h1").inner_text() == "Your comment awaits moderation"
     assert audited_page.audit() == []
 
-    audited_page.goto("/admin/login/?next=/moderation/")
-    username, password = seed.MODERATOR
-    audited_page.get_by_label("Username").fill(username)
-    audited_page.get_by_label("Password").fill(password)
-    audited_page.get_by_role("button", name="Log in").click()
-    audited_page.wait_for_url("**/moderation/")
+    seed.log_in_as_moderator(audited_page)
     assert audited_page.locator("[data-queue-item]", has_text="Liv Sandoval").count() == 1
     assert audited_page.audit() == []
 

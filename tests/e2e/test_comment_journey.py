@@ -19,15 +19,6 @@ def comment_count(page) -> int:
     return int(match.group(1))
 
 
-def log_in_as_moderator(page):
-    page.goto("/admin/login/?next=/moderation/")
-    username, password = seed.MODERATOR
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/moderation/")
-
-
 def test_a_comment_is_corrected_queued_approved_by_keyboard_and_then_shown(new_context):
     reader = new_context().new_page()
     reader.goto(POST_PATH)
@@ -60,7 +51,7 @@ def test_a_comment_is_corrected_queued_approved_by_keyboard_and_then_shown(new_c
     assert comment_count(reader) == count_before
 
     moderator = new_context().new_page()
-    log_in_as_moderator(moderator)
+    seed.log_in_as_moderator(moderator)
     ours = moderator.locator("[data-queue-item]", has_text=text)
     assert ours.count() == 1
     for _ in range(moderator.locator("[data-queue-item]").count()):

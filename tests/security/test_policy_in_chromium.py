@@ -137,15 +137,20 @@ def test_the_cite_pages_style_search_fetches_under_the_policy(browser, live_serv
     watched.assert_clean()
 
 
+def sign_in(page, login_url, username, password):
+    """Through the admin's own login form, as a person would (axes sees the attempt)."""
+    page.goto(login_url)
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("input[type=submit]")
+
+
 def test_a_moderator_signs_in_and_works_the_queue_by_keyboard_under_the_policy(
     browser, live_server, furnished_post, moderator, editor
 ):
     watched = Watched(browser)
     page = watched.page
-    page.goto(live_server.url + "/admin/login/?next=/moderation/")
-    page.fill("#id_username", "mod")
-    page.fill("#id_password", "moderating is care")
-    page.click("input[type=submit]")
+    sign_in(page, live_server.url + "/admin/login/?next=/moderation/", "mod", "moderating is care")
     page.wait_for_selector("[data-queue-item].is-current")  # moderation.js ran
     with page.expect_navigation():
         page.keyboard.press("a")
@@ -156,10 +161,8 @@ def test_a_moderator_signs_in_and_works_the_queue_by_keyboard_under_the_policy(
 def test_the_admins_own_scripts_work_under_the_policy(browser, live_server, furnished_post, editor):
     watched = Watched(browser)
     page = watched.page
-    page.goto(live_server.url + "/admin/login/?next=/admin/publishing/post/add/")
-    page.fill("#id_username", "editor")
-    page.fill("#id_password", "correct horse battery staple")
-    page.click("input[type=submit]")
+    login_url = live_server.url + "/admin/login/?next=/admin/publishing/post/add/"
+    sign_in(page, login_url, "editor", "correct horse battery staple")
     page.wait_for_selector("#post_form")
     # prepopulate.js fills the slug from the title as the editor types.
     page.locator("#id_title").press_sequentially("Wind Farms Need Wires")
