@@ -133,6 +133,15 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------
 SQLITE_PATH = DATA_DIR / "masthead.sqlite3"
+# Every SQLite database gets these, however it is named (the default path or a
+# DATABASE_URL): WAL lets readers carry on while a comment is being written;
+# IMMEDIATE takes the write lock up front so concurrent writers queue on the busy
+# timeout instead of failing mid-transaction with "database is locked".
+SQLITE_OPTIONS = {
+    "init_command": "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA foreign_keys=ON;",
+    "transaction_mode": "IMMEDIATE",
+    "timeout": env_int("MASTHEAD_SQLITE_TIMEOUT", 20),
+}
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
@@ -142,19 +151,11 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": SQLITE_PATH,
-            "OPTIONS": {
-                # WAL lets readers carry on while a comment is being written;
-                # IMMEDIATE takes the write lock up front so concurrent writers
-                # queue on the busy timeout instead of failing mid-transaction.
-                "init_command": (
-                    "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA foreign_keys=ON;"
-                ),
-                "transaction_mode": "IMMEDIATE",
-                "timeout": env_int("MASTHEAD_SQLITE_TIMEOUT", 20),
-            },
             "TEST": {"NAME": None},
         }
     }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {**DATABASES["default"].get("OPTIONS", {}), **SQLITE_OPTIONS}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ------------------------------------------------------------------

@@ -57,17 +57,39 @@ def test_a_setting_that_cannot_be_read_stops_start_up_with_its_name(tmp_path, va
     assert "MASTHEAD_DEBUG must be true or false" in result.stderr
 
 
-def test_the_default_database_is_sqlite_in_wal_mode_with_a_busy_timeout(tmp_path, monkeypatch):
-    monkeypatch.delenv("DATABASE_URL", raising=False)
-    probe = (
-        "from django.db import connection; c = connection.cursor();"
-        "c.execute('PRAGMA journal_mode'); print(c.fetchone()[0]);"
-        "print(connection.settings_dict['OPTIONS']['timeout'])"
-    )
-    result = masthead(["shell", "--no-imports", "-c", probe], {}, tmp_path)
+# Reads the settings the site's own connection runs with, and whether a transaction
+# opened through Django holds the write lock at once (another writer is refused).
+SQLITE_PROBE = """
+import sqlite3
+from django.db import connection, transaction
+c = connection.cursor()
+c.execute('PRAGMA journal_mode'); print(c.fetchone()[0])
+c.execute('PRAGMA busy_timeout'); print(c.fetchone()[0])
+with transaction.atomic():
+    other = sqlite3.connect(str(connection.settings_dict['NAME']), timeout=0)
+    try:
+        other.execute('BEGIN IMMEDIATE')
+        print('write-lock-free')
+    except sqlite3.OperationalError:
+        print('write-lock-held')
+    other.close()
+"""
+
+
+@pytest.mark.parametrize("named_by", ["default path", "DATABASE_URL"])
+def test_every_sqlite_database_runs_in_wal_mode_with_a_busy_timeout_and_immediate_writes(
+    tmp_path, named_by
+):
+    env = {}
+    database = tmp_path / "masthead.sqlite3"
+    if named_by == "DATABASE_URL":
+        database = tmp_path / "elsewhere" / "site.db"
+        database.parent.mkdir()
+        env["DATABASE_URL"] = f"sqlite:///{database}"
+    result = masthead(["shell", "--no-imports", "-c", SQLITE_PROBE], env, tmp_path)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["wal", "20"]
-    assert (tmp_path / "masthead.sqlite3").exists()
+    assert result.stdout.split() == ["wal", "20000", "write-lock-held"]
+    assert database.exists()
 
 
 def test_redis_url_switches_the_cache_to_redis(tmp_path):
