@@ -173,6 +173,10 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "masthead",
+            # Django's default of 300 entries is less than one page fragment per post of
+            # a modest archive; nothing a reader sends can fill it (rate limits are
+            # counted in the database, not here).
+            "OPTIONS": {"MAX_ENTRIES": env_int("MASTHEAD_LOCAL_CACHE_ENTRIES", 20_000)},
         }
     }
 
@@ -315,6 +319,8 @@ MASTHEAD_COMMENT_RATE_LIMIT_PER_EMAIL = env_int("MASTHEAD_COMMENT_RATE_LIMIT_PER
 MASTHEAD_COMMENT_RATE_FLAG_AFTER = env_int("MASTHEAD_COMMENT_RATE_FLAG_AFTER", 2)
 # A form sent sooner than this after it was rendered is flagged "too fast".
 MASTHEAD_COMMENT_MIN_SECONDS = env_int("MASTHEAD_COMMENT_MIN_SECONDS", 3)
+# A form shown longer ago than this is sent back (text kept) with a fresh timestamp.
+MASTHEAD_COMMENT_FORM_MAX_AGE_HOURS = env_int("MASTHEAD_COMMENT_FORM_MAX_AGE_HOURS", 24)
 # Salt for the stored IP hashes; changing it makes old hashes unmatchable (by design).
 MASTHEAD_IP_HASH_SALT = env_str("MASTHEAD_IP_HASH_SALT", "ip-hash:" + SECRET_KEY)
 # Minutes between moderators' digests of new pending comments; 0 turns the digest off.

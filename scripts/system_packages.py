@@ -17,6 +17,8 @@ NEEDED = {
     "pdftotext": "poppler-utils",
     # The browser tests' accessibility checker, axe-core, comes from the npm registry.
     "npm": "npm",
+    # The moderation invariant is checked against a real Redis cache, started per test run.
+    "redis-server": "redis-server",
 }
 
 

@@ -44,6 +44,16 @@ def test_production_passes_the_deployment_checks_at_warning_level(tmp_path):
     assert "no issues" in result.stdout
 
 
+def test_the_demo_refuses_to_run_in_production_with_a_one_line_reason(tmp_path):
+    env = {**PRODUCTION, "DJANGO_SECRET_KEY": secrets.token_urlsafe(64)}
+    result = masthead(["demo", "--no-serve"], env, tmp_path)
+    assert result.returncode != 0
+    assert "masthead demo refuses to run with MASTHEAD_ENV=production" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "masthead.sqlite3").exists()  # refused before touching anything
+
+
 def test_development_mode_fails_the_deployment_checks(tmp_path):
     """The same check is not a rubber stamp: the demo's settings do not pass it."""
     result = masthead(["check", "--deploy", "--fail-level", "WARNING"], {}, tmp_path)

@@ -1,24 +1,25 @@
 """Cheap, layered checks on a submitted comment.
 
-Only two things stop a submission: a request from another site (the Origin or
-Referer does not name this one) and a rate limit (429). Everything else only
+Three things stop a submission: a request from another site (the Origin or
+Referer does not name this one), a rate limit (429) and a form too old to trust
+(shown again, text kept, to be sent once more). Everything else only
 *flags* the comment with a reason a moderator reads in the queue; every
 comment is pre-moderated anyway, so nothing is discarded on a guess.
 """
 
 import hashlib
 import hmac
+import secrets
 import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from masthead.discussion.flags import DUPLICATE_FLAG, text_flags
 from masthead.discussion.models import ModerationRules
-from masthead.discussion.text import count_links
 
 FORM_TOKEN_SALT = "masthead.discussion.form-started"  # noqa: S105 - a namespace, not a secret
 
@@ -75,25 +76,55 @@ def _is_own_origin(request, origin: str) -> bool:
 
 
 # --- the signed form timestamp ----------------------------------------------------
+@dataclass(frozen=True)
+class FormToken:
+    """What the form's hidden ``started`` value tells: when the form was shown, if ours."""
+
+    raw: str
+    seconds_ago: float | None  # None: missing, forged or expired
+    expired: bool = False
+
+    @property
+    def is_ours(self) -> bool:
+        return self.seconds_ago is not None
+
+
 def new_form_token() -> str:
-    """When the form was rendered, signed so it cannot be forged to look older."""
-    return signing.dumps(int(time.time()), salt=FORM_TOKEN_SALT, compress=False)
+    """When the form was rendered, signed so it cannot be forged to look older.
+
+    A random part makes every rendered form's value its own, so nobody can
+    predict or share another reader's (it is part of the key that recognises a
+    resent form).
+    """
+    payload = {"t": int(time.time()), "n": secrets.token_urlsafe(12)}
+    return signing.dumps(payload, salt=FORM_TOKEN_SALT, compress=False)
+
+
+def read_form_token(raw: str) -> FormToken:
+    try:
+        payload = signing.loads(raw, salt=FORM_TOKEN_SALT)
+    except signing.BadSignature:
+        return FormToken(raw, None)
+    if not isinstance(payload, dict) or not isinstance(payload.get("t"), int):
+        return FormToken(raw, None)
+    seconds_ago = time.time() - payload["t"]
+    if seconds_ago > settings.MASTHEAD_COMMENT_FORM_MAX_AGE_HOURS * 3600:
+        return FormToken(raw, None, expired=True)
+    return FormToken(raw, seconds_ago)
 
 
 def seconds_since_form_rendered(token: str) -> float | None:
-    """None when the token is missing or was not made by us."""
-    try:
-        started = signing.loads(token, salt=FORM_TOKEN_SALT)
-    except signing.BadSignature:
-        return None
-    if not isinstance(started, int):
-        return None
-    return time.time() - started
+    """None when the token is missing, was not made by us, or is too old."""
+    return read_form_token(token).seconds_ago
 
 
 # --- rate limits ---------------------------------------------------------------------
+# Counted from the comments table itself (see ``submission``): refused submissions
+# store nothing, and no cache eviction can reset a sender's count.
 @dataclass
 class RateCount:
+    """Comments already received from this sender within the window, this one included."""
+
     per_ip: int
     per_email: int
 
@@ -103,26 +134,6 @@ class RateCount:
             self.per_ip > settings.MASTHEAD_COMMENT_RATE_LIMIT_PER_IP
             or self.per_email > settings.MASTHEAD_COMMENT_RATE_LIMIT_PER_EMAIL
         )
-
-
-def _bump(key: str) -> int:
-    window = settings.MASTHEAD_COMMENT_RATE_WINDOW_SECONDS
-    if cache.add(key, 1, timeout=window):
-        return 1
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=window)
-        return 1
-
-
-def count_submission(ip_hash: str, email: str) -> RateCount:
-    """Count this submission against the sender's IP and email, in a fixed time window."""
-    email_key = hashlib.sha256(email.lower().encode()).hexdigest()
-    return RateCount(
-        per_ip=_bump(f"discussion:rate:ip:{ip_hash}"),
-        per_email=_bump(f"discussion:rate:email:{email_key}"),
-    )
 
 
 # --- flags -----------------------------------------------------------------------------
@@ -139,14 +150,8 @@ def flags_for(
     flags = []
     if not known_commenter:
         flags.append("First-time commenter")
-    rules = ModerationRules.cached()
-    links = count_links(body)
-    if links > rules.max_links:
-        flags.append(f"{links} links (more than {rules.max_links})")
-    folded = body.casefold()
-    listed = [word for word in rules.word_list if word in folded]
-    if listed:
-        flags.append("Listed word: " + ", ".join(listed[:5]))
+    text = text_flags(body, rules=ModerationRules.cached().as_rules(), duplicate=duplicate)
+    flags.extend(flag for flag in text if flag != DUPLICATE_FLAG)
     soft_limit = settings.MASTHEAD_COMMENT_RATE_FLAG_AFTER
     if rate.per_ip > soft_limit or rate.per_email > soft_limit:
         flags.append(
@@ -154,7 +159,7 @@ def flags_for(
             f"{settings.MASTHEAD_COMMENT_RATE_WINDOW_SECONDS // 60} minutes"
         )
     if duplicate:
-        flags.append("Duplicate of an earlier comment")
+        flags.append(DUPLICATE_FLAG)
     if honeypot.strip():
         flags.append("Filled in the hidden field that only robots see")
     if seconds_to_submit is None:

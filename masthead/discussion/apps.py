@@ -5,3 +5,14 @@ class DiscussionConfig(AppConfig):
     name = "masthead.discussion"
     label = "discussion"
     verbose_name = "Discussion"
+
+    def ready(self):
+        # Mail hangs off the models' announcements, so the models never import it.
+        from masthead.discussion import notifications, signals
+
+        signals.comment_approved.connect(
+            notifications.on_comment_approved, dispatch_uid="discussion-approved-notice"
+        )
+        signals.comment_submitted.connect(
+            notifications.on_comment_submitted, dispatch_uid="discussion-submitted-digest"
+        )

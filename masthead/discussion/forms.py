@@ -107,37 +107,44 @@ class EditCommentForm(forms.Form):
     clean_body = CommentForm.clean_body
 
 
-class DecisionForm(forms.Form):
-    ACTIONS = [("approve", "Approve"), ("reject", "Reject"), ("spam", "Spam")]
+# The largest id a database integer column holds; a bigger "id" is no comment of ours.
+LARGEST_ID = 2**63 - 1
 
-    action = forms.ChoiceField(choices=ACTIONS)
+
+class ReasonForm(forms.Form):
     reason = forms.ChoiceField(
         choices=[("", "No reason given")] + [(r, r) for r in REJECTION_REASONS], required=False
     )
 
 
-# The largest id a database integer column holds; a bigger "id" is no comment of ours.
-LARGEST_ID = 2**63 - 1
+class DecisionForm(ReasonForm):
+    ACTIONS = [("approve", "Approve"), ("reject", "Reject"), ("spam", "Spam")]
+
+    action = forms.ChoiceField(choices=ACTIONS)
+    # The revision of the text the queue showed: a decision is on what was read.
+    revision = forms.IntegerField(min_value=1, max_value=LARGEST_ID, widget=forms.HiddenInput)
 
 
-class CommentIdsField(forms.Field):
-    """The ticked boxes of the queue: comment ids. Values that are no id are left out."""
+class SeenCommentsField(forms.Field):
+    """The ticked boxes of the queue, each "ID:REVISION" as shown; anything else is left out."""
 
     widget = forms.MultipleHiddenInput
 
-    def to_python(self, value):
-        one_id = forms.IntegerField(min_value=1, max_value=LARGEST_ID)
-        ids = []
+    def to_python(self, value) -> dict[int, int]:
+        number = forms.IntegerField(min_value=1, max_value=LARGEST_ID)
+        seen = {}
         for raw in value or []:
+            comment_id, _, revision = str(raw).partition(":")
             try:
-                ids.append(one_id.clean(raw))
+                seen[number.clean(comment_id)] = number.clean(revision)
             except forms.ValidationError:
                 continue
-        return ids
+        return seen
 
 
 class BulkDecisionForm(DecisionForm):
-    comments = CommentIdsField()
+    revision = None
+    comments = SeenCommentsField()
 
 
 class CommenterForm(forms.Form):

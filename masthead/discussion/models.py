@@ -17,6 +17,8 @@ from django.core.cache import cache
 from django.db import models, transaction
 from django.utils import timezone
 
+from masthead.discussion import flags as comment_flags
+from masthead.discussion.signals import comment_approved
 from masthead.discussion.text import clean_text, render_comment_html
 from masthead.publishing.models import Post
 
@@ -105,8 +107,32 @@ class CommentQuerySet(models.QuerySet):
     def by_commenter(self, email: str):
         return self.filter(email=email.strip().lower()).exclude(email="")
 
+    def shown(self):
+        """Approved and not erased: what a reader sees, and so what a reply may hang under."""
+        return self.approved().filter(erased_at__isnull=True)
+
+    def reply_target(self, post, comment_id: int | None) -> "Comment | None":
+        """The top comment a reply to ``comment_id`` hangs under, or None if there is none.
+
+        Replies are one level deep, so a reply to a reply joins its parent's thread;
+        that parent must be shown too, or the reply would hang under hidden text.
+        """
+        if not comment_id:
+            return None
+        chosen = self.shown().filter(post=post, pk=comment_id).only("pk", "parent_id").first()
+        if chosen is None:
+            return None
+        top_id = chosen.parent_id or chosen.pk
+        return self.shown().filter(post=post, pk=top_id, parent__isnull=True).first()
+
+
+class ChangedSinceShown(Exception):
+    """The commenter edited the comment after the moderator's page showed it."""
+
 
 class Comment(models.Model):
+    ChangedSinceShown = ChangedSinceShown
+
     class Status(models.TextChoices):
         PENDING = "pending", "Awaiting moderation"
         APPROVED = "approved", "Published"
@@ -139,6 +165,8 @@ class Comment(models.Model):
     submission_key = models.CharField(max_length=64, unique=True, null=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     edited_at = models.DateTimeField(null=True, blank=True)
+    # Rises with every edit: a moderator's decision names the revision they read.
+    revision = models.PositiveIntegerField(default=1, editable=False)
     decided_at = models.DateTimeField(null=True, blank=True)
     rejection_reason = models.CharField(max_length=200, blank=True)
     notified_at = models.DateTimeField(null=True, blank=True)
@@ -154,6 +182,8 @@ class Comment(models.Model):
                 fields=["post", "status", "parent", "created_at"], name="comment_thread_idx"
             ),
             models.Index(fields=["email"], name="comment_commenter_idx"),
+            # The rate limits count a sender's recent comments in the table itself.
+            models.Index(fields=["ip_hash", "created_at"], name="comment_sender_idx"),
         ]
         permissions = [("moderate_comment", "Can moderate comments (the moderation queue)")]
 
@@ -180,16 +210,25 @@ class Comment(models.Model):
         super().save(*args, **kwargs)
 
     # --- moderators' decisions -------------------------------------------------
-    def approve(self, by=None) -> bool:
-        return self._decide(self.Status.APPROVED, ModerationDecision.Action.APPROVE, by)
+    # ``seen_revision`` is the revision the moderator's page showed; a decision on
+    # text the commenter has changed since raises ``ChangedSinceShown`` and changes
+    # nothing, so the comment stays in the queue with its new text and flags.
+    def approve(self, by=None, seen_revision: int | None = None) -> bool:
+        return self._decide(
+            self.Status.APPROVED, ModerationDecision.Action.APPROVE, by, "", seen_revision
+        )
 
-    def reject(self, reason: str = "", by=None) -> bool:
-        return self._decide(self.Status.REJECTED, ModerationDecision.Action.REJECT, by, reason)
+    def reject(self, reason: str = "", by=None, seen_revision: int | None = None) -> bool:
+        return self._decide(
+            self.Status.REJECTED, ModerationDecision.Action.REJECT, by, reason, seen_revision
+        )
 
-    def mark_spam(self, by=None) -> bool:
-        return self._decide(self.Status.SPAM, ModerationDecision.Action.SPAM, by)
+    def mark_spam(self, by=None, seen_revision: int | None = None) -> bool:
+        return self._decide(self.Status.SPAM, ModerationDecision.Action.SPAM, by, "", seen_revision)
 
-    def _decide(self, status: str, action: str, by, reason: str = "") -> bool:
+    def _decide(
+        self, status: str, action: str, by, reason: str = "", seen_revision: int | None = None
+    ) -> bool:
         """Move to ``status`` and log it; False (and nothing logged) if there is nothing to do."""
         with transaction.atomic():
             thread = Thread.locked_for(self.post_id)
@@ -200,16 +239,19 @@ class Comment(models.Model):
             if current.is_erased:
                 self.refresh_from_db()
                 return False
+            if seen_revision is not None and seen_revision != current.revision:
+                self.refresh_from_db()
+                raise ChangedSinceShown(self.pk)
+            # Decide on the stored text, not on whatever this instance was loaded with.
+            self.refresh_from_db()
             self.status = status
             self.decided_at = timezone.now()
             self.rejection_reason = reason[:200] if status == self.Status.REJECTED else ""
             self.save(update_fields=["status", "decided_at", "rejection_reason"])
             thread.recount()
             ModerationDecision.record(self, action, by, reason)
-            if status == self.Status.APPROVED and self.notify_on_publish and not self.notified_at:
-                from masthead.discussion.notifications import schedule_publication_notice
-
-                schedule_publication_notice(self)
+            if status == self.Status.APPROVED:
+                comment_approved.send(sender=Comment, comment=self)
         return True
 
     # --- the commenter's own actions, through the private link ------------------
@@ -225,14 +267,35 @@ class Comment(models.Model):
         return True
 
     def edit(self, body: str) -> bool:
-        """The commenter changes the text while it still awaits moderation."""
+        """The commenter changes the text while it still awaits moderation.
+
+        The text's flags are computed afresh, "Edited after submission" joins them,
+        and the revision rises, so a moderator who read the old text cannot approve
+        the new one without seeing it.
+        """
         with transaction.atomic():
             current = Comment.objects.select_for_update().get(pk=self.pk)
             if not current.is_pending:
                 return False
             self.set_text(body)
+            duplicate = (
+                Comment.objects.filter(body_fingerprint=self.body_fingerprint)
+                .exclude(pk=self.pk)
+                .exists()
+            )
+            self.flags = comment_flags.flags_after_edit(
+                current.flags,
+                self.body,
+                rules=ModerationRules.cached().as_rules(),
+                duplicate=duplicate,
+            )
             self.edited_at = timezone.now()
-            self.save(update_fields=["body", "body_html", "body_fingerprint", "edited_at"])
+            self.revision = current.revision + 1
+            self.save(
+                update_fields=[
+                    "body", "body_html", "body_fingerprint", "flags", "edited_at", "revision",
+                ]
+            )  # fmt: skip
             ModerationDecision.record(self, ModerationDecision.Action.EDIT, None)
         return True
 
@@ -372,6 +435,9 @@ class ModerationRules(models.Model):
     @property
     def word_list(self) -> list[str]:
         return [w.strip().casefold() for w in self.listed_words.splitlines() if w.strip()]
+
+    def as_rules(self) -> comment_flags.Rules:
+        return comment_flags.Rules(max_links=self.max_links, words=tuple(self.word_list))
 
 
 class SentMail(models.Model):

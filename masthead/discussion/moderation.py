@@ -1,5 +1,6 @@
 """The moderation queue at /moderation/: for staff in the Moderators group."""
 
+import functools
 import json
 
 from django.contrib import messages
@@ -12,14 +13,30 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from masthead.discussion.forms import BulkDecisionForm, CommenterForm, DecisionForm, RulesForm
+from masthead.discussion.forms import (
+    BulkDecisionForm,
+    CommenterForm,
+    DecisionForm,
+    ReasonForm,
+    RulesForm,
+)
 from masthead.discussion.models import Comment, ModerationDecision, ModerationRules
 from masthead.discussion.privacy import erase_commenter, export_commenter
 
+MODERATE_PERMISSION = "discussion.moderate_comment"
+
 
 def moderator_required(view):
+    """Moderators only; and their pages, which show commenters' addresses, are never stored."""
+
+    @functools.wraps(view)
+    def private_view(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response["Cache-Control"] = "private, no-store"
+        return response
+
     return staff_member_required(
-        permission_required("discussion.moderate_comment", raise_exception=True)(view)
+        permission_required(MODERATE_PERMISSION, raise_exception=True)(private_view)
     )
 
 
@@ -28,12 +45,19 @@ def status_counts() -> dict[str, int]:
     return {label: counts.get(value, 0) for value, label in Comment.Status.choices}
 
 
-def apply_decision(comment: Comment, action: str, reason: str, user) -> bool:
+def apply_decision(comment: Comment, action: str, reason: str, user, seen_revision: int) -> bool:
+    """The decision on the revision the moderator was shown (``ChangedSinceShown`` if edited)."""
     if action == "approve":
-        return comment.approve(by=user)
+        return comment.approve(by=user, seen_revision=seen_revision)
     if action == "reject":
-        return comment.reject(reason, by=user)
-    return comment.mark_spam(by=user)
+        return comment.reject(reason, by=user, seen_revision=seen_revision)
+    return comment.mark_spam(by=user, seen_revision=seen_revision)
+
+
+CHANGED_SINCE_SHOWN = (
+    "{name} edited their comment after this page showed it, so nothing was decided. "
+    "It is still in the queue with its new text; read it and decide again."
+)
 
 
 @require_safe
@@ -57,10 +81,17 @@ def decide(request, comment_id):
     comment = get_object_or_404(Comment, pk=comment_id)
     form = DecisionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose approve, reject or spam.")
+        messages.error(request, "Choose approve, reject or spam from a freshly loaded queue.")
         return redirect("discussion:queue")
     action, reason = form.cleaned_data["action"], form.cleaned_data["reason"]
-    if apply_decision(comment, action, reason, request.user):
+    try:
+        decided = apply_decision(
+            comment, action, reason, request.user, form.cleaned_data["revision"]
+        )
+    except Comment.ChangedSinceShown:
+        messages.warning(request, CHANGED_SINCE_SHOWN.format(name=comment.author_name))
+        return redirect("discussion:queue")
+    if decided:
         messages.success(
             request, f"Comment by {comment.author_name}: {comment.get_status_display()}."
         )
@@ -76,14 +107,22 @@ def bulk_decide(request):
     if not form.is_valid():
         messages.error(request, "Tick at least one comment and choose an action.")
         return redirect("discussion:queue")
-    ids = form.cleaned_data["comments"]
-    changed = sum(
-        apply_decision(comment, form.cleaned_data["action"], form.cleaned_data["reason"],
-                       request.user)
-        for comment in Comment.objects.pending().filter(pk__in=ids)
-    )  # fmt: skip
+    seen = form.cleaned_data["comments"]  # {comment id: the revision the queue showed}
+    action, reason = form.cleaned_data["action"], form.cleaned_data["reason"]
+    changed, edited = 0, []
+    for comment in Comment.objects.pending().filter(pk__in=seen):
+        try:
+            changed += apply_decision(comment, action, reason, request.user, seen[comment.pk])
+        except Comment.ChangedSinceShown:
+            edited.append(comment.author_name)
     done = {"approve": "approved", "reject": "rejected", "spam": "marked as spam"}
-    messages.success(request, f"{changed} comments {done[form.cleaned_data['action']]}.")
+    messages.success(request, f"{changed} comments {done[action]}.")
+    if edited:
+        messages.warning(
+            request,
+            f"{len(edited)} ticked comments were edited after this page showed them and were "
+            f"left in the queue with their new text ({', '.join(edited[:5])}).",
+        )
     return redirect("discussion:queue")
 
 
@@ -91,7 +130,7 @@ def bulk_decide(request):
 @moderator_required
 def reject_commenter(request, comment_id):
     comment = get_object_or_404(Comment, pk=comment_id)
-    form = DecisionForm({"action": "reject", "reason": request.POST.get("reason", "")})
+    form = ReasonForm({"reason": request.POST.get("reason", "")})
     if not form.is_valid():
         messages.error(request, "Choose one of the listed reasons, or none.")
         return redirect("discussion:queue")

@@ -42,6 +42,16 @@ def send_capped(recipient: str, subject: str, body: str, kind: str) -> bool:
     return True
 
 
+# --- what the discussion announces (connected in DiscussionConfig.ready) ---------------
+def on_comment_approved(sender, comment: Comment, **kwargs) -> None:
+    if comment.notify_on_publish and not comment.notified_at:
+        schedule_publication_notice(comment)
+
+
+def on_comment_submitted(sender, comment: Comment, **kwargs) -> None:
+    schedule_moderator_digest()
+
+
 # --- the commenter's "published" note ------------------------------------------------
 def schedule_publication_notice(comment: Comment) -> None:
     """Queue the note once the approving transaction has committed."""

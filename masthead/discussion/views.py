@@ -1,10 +1,6 @@
 """The commenter's side: posting a comment and following it through its private link."""
 
-import hashlib
-
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import Exists, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt
@@ -13,8 +9,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from masthead.discussion import abuse
 from masthead.discussion.forms import CommentForm, EditCommentForm
 from masthead.discussion.models import Comment
-from masthead.discussion.notifications import schedule_moderator_digest
 from masthead.discussion.policy import comments_are_open
+from masthead.discussion.submission import Outcome, Submission, submit_comment
 from masthead.publishing.models import Post
 
 
@@ -46,33 +42,24 @@ def form_page(request, post, form, parent=None, status=200, problem=""):
     return private(render(request, "discussion/comment_form_page.html", context, status=status))
 
 
-def reply_target(post, parent_id):
-    """The approved comment a reply hangs under; replies to replies join the same level."""
-    if not parent_id:
-        return None
-    parent = (
-        Comment.objects.approved()
-        .filter(post=post, pk=parent_id, erased_at__isnull=True)
-        .select_related("parent")
-        .first()
-    )
-    if parent is None:
-        return None
-    return parent.parent or parent
-
-
 @require_safe
 def reply(request, post_id, comment_id):
     post = get_object_or_404(Post.objects.public().select_related("blog"), pk=post_id)
-    parent = reply_target(post, comment_id)
+    parent = Comment.objects.reply_target(post, comment_id)
     if parent is None:
         raise Http404("There is no published comment to reply to here.")
     if not comments_are_open(post):
-        return refusal(
-            request, 403, "Comments are closed", "This post no longer takes comments.", post
-        )
+        return closed(request, post)
     form = CommentForm(initial={"parent": parent.pk, "started": abuse.new_form_token()})
     return form_page(request, post, form, parent)
+
+
+def form_again(request, post, form, *, status: int, problem: str, parent=None):
+    """The form once more, with what was typed and a fresh timestamp: nothing is lost."""
+    form.data = form.data.copy()
+    form.data["started"] = abuse.new_form_token()
+    form.data["parent"] = str(parent.pk) if parent else ""
+    return form_page(request, post, form, parent, status=status, problem=problem)
 
 
 # Exempt from Django's CSRF check because the form lives on pages cached for everyone,
@@ -98,80 +85,71 @@ def submit(request, post_id):
             return closed(request, post)
         form.data = form.data.copy()
         form.data["started"] = form.data.get("started") or abuse.new_form_token()
-        parent = reply_target(post, form.cleaned_data.get("parent"))
+        parent = Comment.objects.reply_target(post, form.cleaned_data.get("parent"))
         return form_page(request, post, form, parent, status=400)
     data = form.cleaned_data
-    ip_hash = abuse.hash_ip(abuse.client_ip(request))
-    comment = Comment(
-        post_id=post_id,
-        author_name=data["author_name"],
-        email=data["email"],
-        notify_on_publish=data["notify_on_publish"],
-        ip_hash=ip_hash,
+    result = submit_comment(
+        Submission(
+            post_id=post_id,
+            parent_id=data["parent"],
+            author_name=data["author_name"],
+            email=data["email"],
+            body=data["body"],
+            notify_on_publish=data["notify_on_publish"],
+            started=data["started"],
+            honeypot=data["website"],
+            client_ip=abuse.client_ip(request),
+        )
     )
-    comment.set_text(data["body"])
-    # The same form sent twice (double click, reload) yields the same key: one comment.
-    comment.submission_key = hashlib.sha256(
-        "\x1f".join(
-            [str(post_id), str(data["parent"] or ""), comment.email, comment.body, ip_hash,
-             data["started"]]
-        ).encode()
-    ).hexdigest()  # fmt: skip
-
-    # One query answers everything the checks need to know about the past.
-    post = get_object_or_404(
-        Post.objects.public()
-        .only("pk", "blog_id", "status", "publish_at", "comments_open")
-        .annotate(
-            twin_token=Subquery(
-                Comment.objects.filter(submission_key=comment.submission_key).values(
-                    "status_token"
-                )[:1]
-            ),
-            known_commenter=Exists(
-                Comment.objects.approved().filter(email=comment.email).exclude(email="")
-            ),
-            duplicate=Exists(Comment.objects.filter(body_fingerprint=comment.body_fingerprint)),
-        ),
-        pk=post_id,
-    )
-    if post.twin_token:
-        return redirect("discussion:status", post.twin_token)
-    if not comments_are_open(post):
+    post = result.post
+    if result.outcome is Outcome.ACCEPTED:
+        return redirect(result.comment.get_status_url(), permanent=False)
+    if result.outcome is Outcome.NO_SUCH_POST:
+        raise Http404("No such post.")
+    if result.outcome is Outcome.CLOSED:
         return closed(request, post)
-    comment.post = post
-    comment.parent = reply_target(post, data["parent"])
-
-    rate = abuse.count_submission(ip_hash, comment.email)
-    if rate.exceeded:
-        response = form_page(
+    if result.outcome is Outcome.ALREADY_RECEIVED:
+        return refusal(
+            request,
+            200,
+            "We already have this comment",
+            "This comment reached us before and awaits moderation like every comment; "
+            "sending it again adds nothing. Its private link, for changing or withdrawing "
+            "it, was shown when you first sent it.",
+            post,
+        )
+    parent = Comment.objects.reply_target(post, data["parent"])
+    if result.outcome is Outcome.RATE_LIMITED:
+        response = form_again(
             request,
             post,
             form,
-            comment.parent,
+            parent=parent,
             status=429,
             problem="You have sent several comments in a short time. Please wait a few minutes "
             "and send this one again; your text is kept below so nothing is lost.",
         )
         response["Retry-After"] = str(settings.MASTHEAD_COMMENT_RATE_WINDOW_SECONDS)
         return response
-
-    comment.flags = abuse.flags_for(
-        body=comment.body,
-        known_commenter=post.known_commenter,
-        duplicate=post.duplicate,
-        rate=rate,
-        seconds_to_submit=abuse.seconds_since_form_rendered(data["started"]),
-        honeypot=data["website"],
+    if result.outcome is Outcome.REPLY_TARGET_GONE:
+        return form_again(
+            request,
+            post,
+            form,
+            status=409,
+            problem="The comment you were replying to is no longer published, so it takes no "
+            "replies. Your text is kept below: you can post it as a comment on the post.",
+        )
+    hours = settings.MASTHEAD_COMMENT_FORM_MAX_AGE_HOURS
+    return form_again(
+        request,
+        post,
+        form,
+        parent=parent,
+        status=400,
+        problem=f"This form was opened more than {hours} hours ago, so we ask you to send it "
+        "once more. Your text is kept below; please check it and submit again.",
     )
-    try:
-        with transaction.atomic():
-            comment.save()
-            schedule_moderator_digest()
-    except IntegrityError:
-        # The twin of this submission committed first.
-        comment = get_object_or_404(Comment, submission_key=comment.submission_key)
-    return redirect(comment.get_status_url(), permanent=False)
 
 
 def closed(request, post):

@@ -1,5 +1,6 @@
 """Personas for the discussion: a reader who comments, a moderator, and a helper to post forms."""
 
+import secrets
 import time
 
 import pytest
@@ -24,8 +25,9 @@ def fresh_cache_and_immediate_tasks(settings):
 
 
 def form_token(seconds_ago: int = 60) -> str:
-    """A form timestamp as our page would have signed it ``seconds_ago``."""
-    return signing.dumps(int(time.time()) - seconds_ago, salt=FORM_TOKEN_SALT, compress=False)
+    """A form timestamp as our page would have signed it ``seconds_ago``: its own random part."""
+    payload = {"t": int(time.time()) - seconds_ago, "n": secrets.token_urlsafe(12)}
+    return signing.dumps(payload, salt=FORM_TOKEN_SALT, compress=False)
 
 
 def comment_data(**overrides) -> dict:

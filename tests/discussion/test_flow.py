@@ -73,14 +73,19 @@ def test_the_status_page_gives_an_unguessable_private_link_that_is_not_cached(
     assert client.get("/comments/status/not-a-real-token/").status_code == 404
 
 
-def test_submitting_the_same_form_twice_creates_one_comment(client, published_post):
+def test_submitting_the_same_form_twice_creates_one_comment_and_gives_its_link_once(
+    client, published_post
+):
     from .conftest import form_token
 
     token = form_token()
     first = submit(client, published_post, started=token)
     second = submit(client, published_post, started=token)
     assert Comment.objects.count() == 1
-    assert first["Location"] == second["Location"]
+    assert first.status_code == 302
+    assert second.status_code == 200
+    assert "We already have this comment" in second.content.decode()
+    assert Comment.objects.get().status_token not in second.content.decode()
 
 
 def test_two_different_comments_from_one_person_are_both_kept(client, published_post):

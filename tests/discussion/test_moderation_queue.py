@@ -10,6 +10,11 @@ from .conftest import submit
 pytestmark = pytest.mark.django_db
 
 
+def shown(comment, action, **more) -> dict:
+    """A decision as the queue's form sends it: with the revision of the text it showed."""
+    return {"action": action, "revision": comment.revision, **more}
+
+
 @pytest.fixture
 def three_pending(client, published_post):
     for number, email in enumerate(["ann@example.org", "ann@example.org", "bob@example.org"]):
@@ -49,7 +54,7 @@ def test_the_queue_lists_pending_comments_oldest_first_with_post_and_reasons(
 
 def test_one_click_approves_and_the_log_records_who(moderator_client, three_pending, moderator):
     target = three_pending[0]
-    response = moderator_client.post(f"/moderation/{target.pk}/decide/", {"action": "approve"})
+    response = moderator_client.post(f"/moderation/{target.pk}/decide/", shown(target, "approve"))
     assert response.status_code == 302
     target.refresh_from_db()
     assert target.status == Comment.Status.APPROVED
@@ -63,7 +68,7 @@ def test_one_click_approves_and_the_log_records_who(moderator_client, three_pend
 def test_rejecting_with_a_reason_from_the_list_keeps_the_reason(moderator_client, three_pending):
     target = three_pending[1]
     moderator_client.post(
-        f"/moderation/{target.pk}/decide/", {"action": "reject", "reason": "Off topic"}
+        f"/moderation/{target.pk}/decide/", shown(target, "reject", reason="Off topic")
     )
     target.refresh_from_db()
     assert (target.status, target.rejection_reason) == ("rejected", "Off topic")
@@ -74,20 +79,21 @@ def test_rejecting_with_a_reason_from_the_list_keeps_the_reason(moderator_client
 def test_a_reason_not_on_the_list_is_refused(moderator_client, three_pending):
     target = three_pending[1]
     response = moderator_client.post(
-        f"/moderation/{target.pk}/decide/", {"action": "reject", "reason": "made up"}, follow=True
+        f"/moderation/{target.pk}/decide/", shown(target, "reject", reason="made up"), follow=True
     )
-    assert "Choose approve, reject or spam." in response.content.decode()
+    assert "Choose approve, reject or spam" in response.content.decode()
     target.refresh_from_db()
     assert target.status == "pending"
 
 
 def test_spam_is_one_click_too(moderator_client, three_pending):
-    moderator_client.post(f"/moderation/{three_pending[2].pk}/decide/", {"action": "spam"})
+    target = three_pending[2]
+    moderator_client.post(f"/moderation/{target.pk}/decide/", shown(target, "spam"))
     assert Comment.objects.get(pk=three_pending[2].pk).status == Comment.Status.SPAM
 
 
 def test_bulk_actions_apply_to_the_ticked_comments_only(moderator_client, three_pending):
-    ticked = [three_pending[0].pk, three_pending[2].pk]
+    ticked = [f"{c.pk}:{c.revision}" for c in (three_pending[0], three_pending[2])]
     response = moderator_client.post(
         "/moderation/bulk/", {"action": "approve", "comments": ticked}, follow=True
     )
@@ -106,8 +112,8 @@ def test_reject_all_pending_from_this_commenter(moderator_client, three_pending)
 
 def test_deciding_twice_changes_nothing_the_second_time(moderator_client, three_pending):
     url = f"/moderation/{three_pending[0].pk}/decide/"
-    moderator_client.post(url, {"action": "approve"})
-    response = moderator_client.post(url, {"action": "approve"}, follow=True)
+    moderator_client.post(url, shown(three_pending[0], "approve"))
+    response = moderator_client.post(url, shown(three_pending[0], "approve"), follow=True)
     assert "already decided" in response.content.decode()
     assert ModerationDecision.objects.count() == 1
 
@@ -150,3 +156,57 @@ def test_the_demo_moderator_login_opens_the_queue(client, published_post):
     assert "<strong>2</strong> awaiting moderation" in html
     page = client.get(published_post.get_absolute_url()).content.decode()
     assert '<h2 id="comments-heading">3 Comments</h2>' in page
+
+
+def staff_with(client, *codenames):
+    from django.contrib.auth.models import Permission
+
+    user = get_user_model().objects.create_user("clerk", is_staff=True)
+    user.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize("action", ["approve_selected", "reject_selected", "mark_selected_spam"])
+def test_staff_without_the_queue_permission_take_no_decision_through_the_admin(
+    client, reader_client, published_post, action
+):
+    submit(reader_client, published_post)
+    comment = Comment.objects.get()
+    clerk = staff_with(client, "view_comment", "change_comment")
+    assert clerk.get("/moderation/").status_code == 403
+    clerk.post(
+        "/admin/discussion/comment/",
+        {"action": action, "_selected_action": [comment.pk], "index": 0},
+    )
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.PENDING
+
+
+def test_moderators_take_comments_down_through_the_admin_but_approve_in_the_queue(
+    moderator_client, reader_client, published_post
+):
+    submit(reader_client, published_post)
+    comment = Comment.objects.get()
+    changelist = moderator_client.get("/admin/discussion/comment/").content.decode()
+    assert "reject_selected" in changelist and "approve_selected" not in changelist
+    moderator_client.post(
+        "/admin/discussion/comment/",
+        {"action": "reject_selected", "_selected_action": [comment.pk], "index": 0},
+    )
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.REJECTED
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/moderation/", "/moderation/log/", "/moderation/rules/",
+     "/moderation/commenter/?email=ann%40example.org"],
+)  # fmt: skip
+def test_moderation_pages_that_show_commenters_are_never_stored(
+    moderator_client, three_pending, url
+):
+    response = moderator_client.get(url)
+    assert response.status_code == 200
+    directives = {part.strip() for part in response["Cache-Control"].split(",")}
+    assert {"private", "no-store"} <= directives

@@ -90,11 +90,15 @@ def test_a_tampered_reply_field_posts_an_ordinary_comment(client, published_post
     assert Comment.objects.get().parent is None
 
 
-def test_a_reply_to_a_comment_that_is_not_published_becomes_an_ordinary_comment(
+def test_a_reply_to_a_comment_that_is_not_published_is_sent_back_with_its_text_kept(
     client, published_post
 ):
     hidden = Comment(post=published_post, author_name="P", email="p@example.org")
-    hidden.set_text("Still pending.")
+    hidden.set_text("Still pending, and private.")
     hidden.save()
-    submit(client, published_post, parent=hidden.pk, body="Trying to reply.")
-    assert Comment.objects.get(body="Trying to reply.").parent is None
+    response = submit(client, published_post, parent=hidden.pk, body="Trying to reply.")
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "no longer published" in page and "Trying to reply." in page
+    assert "Still pending, and private." not in page
+    assert not Comment.objects.filter(body="Trying to reply.").exists()

@@ -4,4 +4,12 @@ document.addEventListener("DOMContentLoaded", () => {
     button.hidden = false;
     button.addEventListener("click", () => window.print());
   }
+  // A second click while the first send is on its way would only be answered
+  // "we already have this comment": keep the button from sending twice.
+  for (const form of document.querySelectorAll("form.comment-form")) {
+    form.addEventListener("submit", () => {
+      const button = form.querySelector("button[type='submit']");
+      if (button) window.setTimeout(() => { button.disabled = true; }, 0);
+    });
+  }
 });

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from masthead.discussion.sample import ensure_moderator_login, load_sample_comments
 from masthead.discussion.worker import start_task_worker
@@ -18,6 +18,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, port, no_serve, **options):
+        if settings.PRODUCTION:
+            # The demo resets its logins' passwords to the printed ones: never on a real site.
+            raise CommandError(
+                "masthead demo refuses to run with MASTHEAD_ENV=production; "
+                "use masthead serve for a real site."
+            )
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
         self.stdout.write(load_sample_content())

@@ -1,0 +1,12 @@
+"""What the discussion announces, for parts that act on it without the models knowing them.
+
+The models send these inside the transaction that made the change; receivers that
+reach outside the database (mail) wait for the commit with ``transaction.on_commit``.
+"""
+
+from django.dispatch import Signal
+
+# A reader's comment was stored and awaits moderation. Sent with ``comment``.
+comment_submitted = Signal()
+# A moderator approved a comment. Sent with ``comment``.
+comment_approved = Signal()
