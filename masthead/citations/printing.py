@@ -91,12 +91,14 @@ def post_pdf(post: Post, request) -> bytes:
     WeasyPrint lays the page out in this process (no subprocess); the result
     is stored, and rendered again only when the printed page would differ.
     """
-    from weasyprint import CSS, HTML
-
     source_hash = _fingerprint(post)
     stored = PrintedPost.objects.filter(post=post).first()
     if stored and stored.source_hash == source_hash:
         return bytes(stored.pdf)
+    # Imported only to lay a page out: the import alone takes seconds of CPU, and a
+    # server process that only hands out stored PDFs never needs it.
+    from weasyprint import CSS, HTML
+
     page_html = render_post_html(post, request)
     document = HTML(
         string=page_html, base_url=csl.post_url(post), url_fetcher=_local_files_fetcher()
