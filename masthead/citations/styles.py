@@ -117,8 +117,13 @@ def suggest(style_id: str, limit: int = 8) -> list[Style]:
 
 
 @functools.cache
-def _title_index() -> tuple[tuple[str, str], ...]:
-    return tuple((i, _title_of_id(i)) for i in sorted(all_style_ids()))
+def _title_index() -> tuple[tuple[str, str, str], ...]:
+    """(id, title, what a search looks in), read from the style files once per process."""
+    index = []
+    for style_id in sorted(all_style_ids()):
+        title = _title_of_id(style_id)
+        index.append((style_id, title, f"{style_id} {title.lower()}"))
+    return tuple(index)
 
 
 def _title_of_id(style_id: str) -> str:
@@ -132,9 +137,10 @@ def search(query: str, limit: int = 50) -> list[tuple[str, str]]:
     if not words:
         return []
     found = []
-    for style_id, title in _title_index():
-        haystack = f"{style_id} {title.lower()}"
-        if all(word in haystack for word in words):
+    first, others = words[0], words[1:]
+    for style_id, title, haystack in _title_index():
+        # The first word alone rules out most styles without a generator per style.
+        if first in haystack and all(word in haystack for word in others):
             found.append((style_id, title))
             if len(found) >= limit:
                 break
