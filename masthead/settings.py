@@ -355,3 +355,10 @@ MASTHEAD_CITATION_STYLES = env_list(
 MASTHEAD_PRINT_CITATION_STYLE = env_str(
     "MASTHEAD_PRINT_CITATION_STYLE", "chicago-notes-bibliography"
 )
+# Any other style is formatted in the background when a reader asks for it. One
+# reader (one address; an IPv6 /64) may have this many new styles prepared per
+# window, and no one may add to the queue while this many styles wait in it:
+# more answers 429, so a few clients cannot keep the worker busy.
+MASTHEAD_STYLE_REQUESTS_PER_CLIENT = env_int("MASTHEAD_STYLE_REQUESTS_PER_CLIENT", 10)
+MASTHEAD_STYLE_REQUEST_WINDOW_SECONDS = env_int("MASTHEAD_STYLE_REQUEST_WINDOW_SECONDS", 600)
+MASTHEAD_STYLE_QUEUE_LIMIT = env_int("MASTHEAD_STYLE_QUEUE_LIMIT", 50)

@@ -37,6 +37,12 @@ class SentenceCaseTitle(models.Model):
         return self.confirmed and bool(self.title.strip()) and self.for_title == post.title
 
 
+class FormattedCitationQuerySet(models.QuerySet):
+    def waiting(self, *, since):
+        """Styles asked for since ``since`` and not formatted yet: the worker's queue of them."""
+        return self.filter(formatted_at__isnull=True, requested_at__gte=since)
+
+
 class FormattedCitation(models.Model):
     """A post's reference in one CSL style, formatted ahead of any page view.
 
@@ -55,6 +61,8 @@ class FormattedCitation(models.Model):
     requested_at = models.DateTimeField(default=timezone.now)
     formatted_at = models.DateTimeField(null=True, blank=True)
 
+    objects = FormattedCitationQuerySet.as_manager()
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["post", "style_id"], name="one_citation_per_style"),
@@ -65,6 +73,12 @@ class FormattedCitation(models.Model):
 
     def is_fresh_for(self, source_hash: str) -> bool:
         return self.formatted_at is not None and self.source_hash == source_hash
+
+    def is_fresh_or_waiting(self, source_hash: str, *, since) -> bool:
+        """Formatted from this source, or asked for since ``since`` and still queued."""
+        if self.source_hash != source_hash:
+            return False
+        return self.formatted_at is not None or self.requested_at >= since
 
 
 class PrintedPost(models.Model):

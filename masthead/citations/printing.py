@@ -54,12 +54,14 @@ def _local_files_fetcher():
     return LocalFilesOnly()
 
 
-def _fingerprint(post: Post, request) -> str:
+def _fingerprint(post: Post) -> str:
     """What the printed post is made of: its revision, its CSL-JSON (byline, blog,
-    institution), the reference in its footer and the address it is read at.
+    institution), the reference in its footer and the site's address it prints.
 
     Not the page's HTML: parts of it that never print (the comment form's
-    timestamp) change on every view.
+    timestamp) change on every view. Nor the request's host: a PDF prints the
+    site's own address (MASTHEAD_SITE_URL), so a new ``Host:`` header cannot
+    make the server lay the post out again.
     """
     from masthead.citations.formatting import stored_citations
     from masthead.citations.styles import get_style
@@ -70,7 +72,7 @@ def _fingerprint(post: Post, request) -> str:
         str(post.revision),
         csl.fingerprint(csl.post_as_csl(post)),
         citation.html if citation else "",
-        request.build_absolute_uri(post.get_absolute_url()),
+        csl.post_url(post),
     ]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
@@ -89,12 +91,14 @@ def post_pdf(post: Post, request) -> bytes:
     WeasyPrint lays the page out in this process (no subprocess); the result
     is stored, and rendered again only when the printed page would differ.
     """
-    from weasyprint import CSS, HTML
-
-    source_hash = _fingerprint(post, request)
+    source_hash = _fingerprint(post)
     stored = PrintedPost.objects.filter(post=post).first()
     if stored and stored.source_hash == source_hash:
         return bytes(stored.pdf)
+    # Imported only to lay a page out: the import alone takes seconds of CPU, and a
+    # server process that only hands out stored PDFs never needs it.
+    from weasyprint import CSS, HTML
+
     page_html = render_post_html(post, request)
     document = HTML(
         string=page_html, base_url=csl.post_url(post), url_fetcher=_local_files_fetcher()

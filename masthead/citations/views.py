@@ -4,6 +4,7 @@ from django.views.decorators.http import require_safe
 
 from masthead.citations import csl, exports, formatting, printing, styles
 from masthead.citations.templatetags.citations import core_citations, download_links
+from masthead.client_limits import client_key
 from masthead.publishing.views import find_post
 
 CSL_JSON = "application/vnd.citationstyles.csl+json; charset=utf-8"
@@ -46,18 +47,24 @@ def cite_page(request, blog_slug, post_slug):
             response = render(request, "citations/cite_page.html", context, status=404)
             return _private_if_preview(response, post)
         citation = formatting.stored_citations(post, [style])[style.id]
+        retry_after = 5
         if citation is None:
-            formatting.request_style(post, style)
-            status = 202
+            try:
+                formatting.request_style(post, style, requester=client_key(request))
+                status = 202
+            except formatting.StyleRequestRefused as refused:
+                context["refusal"] = refused.message
+                retry_after = refused.retry_after
+                status = 429
         context["chosen_style"] = style
         context["chosen_citation"] = citation
     else:
         context["citations"] = core_citations(post)
     response = render(request, "citations/cite_page.html", context, status=status)
-    if status == 202:
-        # Being prepared: a cache must not keep this answer.
+    if status in {202, 429}:
+        # Being prepared, or refused for now: a cache must not keep this answer.
         response["Cache-Control"] = "no-cache"
-        response["Retry-After"] = "5"
+        response["Retry-After"] = str(retry_after)
     return _private_if_preview(response, post)
 
 

@@ -1,3 +1,5 @@
+from django.conf import settings
+
 from masthead.publishing.models import Blog, Institution
 
 
@@ -6,4 +8,6 @@ def site(request):
     return {
         "institution": Institution.current(),
         "nav_blogs": Blog.objects.only("name", "slug"),
+        # The public address, the same whatever Host header a request came with.
+        "site_url": settings.MASTHEAD_SITE_URL.rstrip("/"),
     }

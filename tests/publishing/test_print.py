@@ -49,6 +49,8 @@ def test_a_printed_post_holds_the_article_and_its_url_but_no_navigation_or_forms
     )
     make_post(other_blog, [ben], title="Buses First", slug="buses-first")
 
+    # The footer prints the site's public address, here the test server's.
+    settings.MASTHEAD_SITE_URL = live_server.url
     url = live_server.url + published_post.get_absolute_url()
     text = print_to_pdf_text(url, tmp_path)
 
