@@ -204,7 +204,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "masthead.lockout.locked_out"
 AXES_USERNAME_CALLABLE = "masthead.lockout.attempted_username"
 # The same notion of the client's address as the comment rate limits.
-AXES_CLIENT_IP_CALLABLE = "masthead.discussion.abuse.client_ip"
+AXES_CLIENT_IP_CALLABLE = "masthead.client_limits.client_ip"
 
 # --- Language and time ----------------------------------------------------------
 LANGUAGE_CODE = "en-us"

@@ -7,8 +7,6 @@ Referer does not name this one), a rate limit (429) and a form too old to trust
 comment is pre-moderated anyway, so nothing is discarded on a guess.
 """
 
-import hashlib
-import hmac
 import secrets
 import time
 from dataclasses import dataclass
@@ -22,17 +20,6 @@ from masthead.discussion.flags import DUPLICATE_FLAG, text_flags
 from masthead.discussion.models import ModerationRules
 
 FORM_TOKEN_SALT = "masthead.discussion.form-started"  # noqa: S105 - a namespace, not a secret
-
-
-def hash_ip(ip: str) -> str:
-    """A salted hash of the address: equal for equal IPs, useless for recovering one."""
-    key = settings.MASTHEAD_IP_HASH_SALT.encode()
-    return hmac.new(key, ip.encode(), hashlib.sha256).hexdigest()
-
-
-def client_ip(request) -> str:
-    # Behind a proxy the deployment sets REMOTE_ADDR correctly (e.g. granian --forwarded).
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def request_is_from_this_site(request) -> bool:

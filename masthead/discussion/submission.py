@@ -19,6 +19,7 @@ from django.db.models import Count, Exists, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from masthead.client_limits import hash_ip
 from masthead.discussion import abuse
 from masthead.discussion.models import Comment
 from masthead.discussion.policy import comments_are_open
@@ -85,7 +86,7 @@ def _recent_count(since, **sender) -> Coalesce:
 
 def submit_comment(submission: Submission) -> SubmissionResult:
     token = abuse.read_form_token(submission.started)
-    ip_hash = abuse.hash_ip(submission.client_ip)
+    ip_hash = hash_ip(submission.client_ip)
     comment = Comment(
         post_id=submission.post_id,
         author_name=submission.author_name,

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from masthead.client_limits import client_ip
 from masthead.discussion import abuse
 from masthead.discussion.forms import CommentForm, EditCommentForm
 from masthead.discussion.models import Comment
@@ -98,7 +99,7 @@ def submit(request, post_id):
             notify_on_publish=data["notify_on_publish"],
             started=data["started"],
             honeypot=data["website"],
-            client_ip=abuse.client_ip(request),
+            client_ip=client_ip(request),
         )
     )
     post = result.post

@@ -2,7 +2,7 @@
 
 import pytest
 
-from masthead.discussion.abuse import hash_ip
+from masthead.client_limits import hash_ip
 from masthead.discussion.models import Comment, ModerationRules
 
 from .conftest import form_token, submit
