@@ -143,6 +143,8 @@ def server(tmp_path_factory):
         MASTHEAD_SITE_URL=url,
         MASTHEAD_SERVER_WORKERS="1",
         MASTHEAD_SERVER_THREADS="4",
+        # Few enough that the seeded author and topic listings run to a second page.
+        MASTHEAD_POSTS_PER_PAGE="4",
     )
     postgres = None
     if os.environ.get("DATABASE_URL"):

@@ -39,6 +39,7 @@ EARLIER_POSTS = [
     ("A Reservoir Is a Promise", "a-reservoir-is-a-promise", "inland", 47),
     ("Harbour Dredging, Counted", "harbour-dredging-counted", "tides", 73),
 ]
+CORRECTED_POST = ("who-maintains-the-dunes", "An earlier version gave the survey the wrong year.")
 
 
 def seed() -> None:
@@ -118,6 +119,12 @@ def seed() -> None:
         )
         PostAuthor.objects.create(post=earlier, author=authors[0], position=0)
         earlier.topics.add(topic)
+
+    corrected_slug, correction = CORRECTED_POST
+    corrected = Post.objects.get(slug=corrected_slug)
+    corrected.updated_at = corrected.publish_at + datetime.timedelta(days=1)
+    corrected.correction_note = correction
+    corrected.save()
 
     for name, email, text in APPROVED_COMMENTS:
         comment = Comment(post=post, author_name=name, email=email)
