@@ -106,6 +106,19 @@ def test_the_commenter_can_edit_a_pending_comment_through_the_private_link(clien
     assert comment.status == Comment.Status.PENDING
 
 
+def test_a_refused_change_is_read_out_with_the_comment_box(client, published_post):
+    location = submit(client, published_post, body="Original text.")["Location"]
+    client.get(location)
+    html = client.post(
+        location, {"action": "edit", "body": "   "}, HTTP_ORIGIN="http://testserver"
+    ).content.decode()
+    box = re.search(r"<textarea [^>]*>", html).group(0)
+    described_by = re.search(r'aria-describedby="([^"]+)"', box).group(1)
+    error = re.search(rf'<p class="field__error" id="{described_by}">([^<]*)</p>', html)
+    assert error and error.group(1) == "Please write your comment."
+    assert Comment.objects.get().body == "Original text."
+
+
 def test_the_commenter_can_withdraw_a_pending_comment_but_not_a_published_one(
     client, published_post, moderator
 ):

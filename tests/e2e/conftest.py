@@ -143,6 +143,11 @@ def server(tmp_path_factory):
         MASTHEAD_SITE_URL=url,
         MASTHEAD_SERVER_WORKERS="1",
         MASTHEAD_SERVER_THREADS="4",
+        # Few enough that the seeded author and topic listings run to a second page.
+        MASTHEAD_POSTS_PER_PAGE="4",
+        # Every browser of the suite writes from 127.0.0.1: the per-address limit on
+        # comments would otherwise count the whole suite as one busy commenter.
+        MASTHEAD_COMMENT_RATE_LIMIT_PER_IP="100",
     )
     postgres = None
     if os.environ.get("DATABASE_URL"):

@@ -28,6 +28,18 @@ APPROVED_COMMENTS = [
     ("Kwame Asante", "kwame@example.net", "Managed retreat deserves the same column inches."),
 ]
 MODERATOR = ("harbourmaster", "tide-tables-moderator-2026")
+TOPIC = ("Flood defences", "flood-defences")
+# Earlier posts by the first author under the same topic, in both blogs and in earlier
+# months: the author, topic and archive pages list several cards, as on a real site.
+# (title, slug, blog slug, days before now)
+EARLIER_POSTS = [
+    ("Who Maintains the Dunes?", "who-maintains-the-dunes", "tides", 9),
+    ("Levees and the Upstream Bill", "levees-and-the-upstream-bill", "inland", 16),
+    ("Insurance Maps Lag the Water", "insurance-maps-lag-the-water", "tides", 41),
+    ("A Reservoir Is a Promise", "a-reservoir-is-a-promise", "inland", 47),
+    ("Harbour Dredging, Counted", "harbour-dredging-counted", "tides", 73),
+]
+CORRECTED_POST = ("who-maintains-the-dunes", "An earlier version gave the survey the wrong year.")
 
 
 def seed() -> None:
@@ -38,7 +50,7 @@ def seed() -> None:
 
     from masthead.discussion.models import Comment
     from masthead.discussion.roles import ensure_moderators_group
-    from masthead.publishing.models import Author, Blog, Institution, Post, PostAuthor
+    from masthead.publishing.models import Author, Blog, Institution, Post, PostAuthor, Topic
 
     Institution.objects.create(
         name=INSTITUTION,
@@ -47,7 +59,7 @@ def seed() -> None:
         comment_guidelines="Keep to the argument, not the person. Cite what you can.",
     )
     blog = Blog.objects.create(name=BLOG_NAME, slug=BLOG_SLUG, tagline=BLOG_TAGLINE)
-    Blog.objects.create(
+    inland = Blog.objects.create(
         name="Inland Waters",
         slug="inland",
         tagline="Experts give their take on rivers and lakes",
@@ -88,6 +100,31 @@ def seed() -> None:
     post.save()
     for position, author in enumerate(authors):
         PostAuthor.objects.create(post=post, author=author, position=position)
+    topic_name, topic_slug = TOPIC
+    topic = Topic.objects.create(
+        name=topic_name, slug=topic_slug, description="Walls, dunes, levees and who pays."
+    )
+    post.topics.add(topic)
+
+    blogs = {blog.slug: blog, inland.slug: inland}
+    for title, slug, blog_slug, days_ago in EARLIER_POSTS:
+        earlier = Post.objects.create(
+            blog=blogs[blog_slug],
+            title=title,
+            slug=slug,
+            status=Post.Status.PUBLISHED,
+            publish_at=timezone.now() - datetime.timedelta(days=days_ago),
+            summary=f"{authors[0].given_name} on {title.lower().rstrip('?')}.",
+            body="A short note on the money behind the water.",
+        )
+        PostAuthor.objects.create(post=earlier, author=authors[0], position=0)
+        earlier.topics.add(topic)
+
+    corrected_slug, correction = CORRECTED_POST
+    corrected = Post.objects.get(slug=corrected_slug)
+    corrected.updated_at = corrected.publish_at + datetime.timedelta(days=1)
+    corrected.correction_note = correction
+    corrected.save()
 
     for name, email, text in APPROVED_COMMENTS:
         comment = Comment(post=post, author_name=name, email=email)
