@@ -348,3 +348,15 @@ MASTHEAD_CITATION_STYLES = env_list(
 MASTHEAD_PRINT_CITATION_STYLE = env_str(
     "MASTHEAD_PRINT_CITATION_STYLE", "chicago-notes-bibliography"
 )
+
+# --- Content API (masthead.api) ---------------------------------------------------------
+# Read-only JSON under /api/v1/, open to pages on any site (CORS) for reading alone.
+INSTALLED_APPS += ["corsheaders", "masthead.api"]
+# High up, so that preflights are answered before any other middleware sees them.
+MIDDLEWARE.insert(MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware"),
+                  "corsheaders.middleware.CorsMiddleware")  # fmt: skip
+CORS_URLS_REGEX = r"^/api/"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_EXPOSE_HEADERS = ["ETag"]
+NINJA_PAGINATION_PER_PAGE = 20
