@@ -26,7 +26,10 @@ def for_reading(view):
             response = view(request, *args, **kwargs)
             request.method = "HEAD"
             return response
-        return view(request, *args, **kwargs)
+        response = view(request, *args, **kwargs)
+        if response.status_code == 405:
+            response["Allow"] = READ_METHODS
+        return response
 
     return wrapped
 

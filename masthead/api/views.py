@@ -64,8 +64,8 @@ def iso_day_only(value):
 
 Day = Annotated[
     datetime.date,
-    BeforeValidator(iso_day_only),
     Query(description="A day, inclusive: YYYY-MM-DD."),
+    BeforeValidator(iso_day_only),
 ]
 Words = Annotated[str, Query(max_length=200, description="Words in title or summary.")]
 # A cursor we did not give out (400); a parameter of the wrong shape (422, django-ninja's own).
