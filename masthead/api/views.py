@@ -10,7 +10,7 @@ import datetime
 import re
 from typing import Annotated
 
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.http import HttpResponse
 from django.middleware.http import ConditionalGetMiddleware
 from django.shortcuts import get_object_or_404
@@ -165,6 +165,16 @@ def start_of_day(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_current_timezone())
 
 
+def latest_change_to_any_list():
+    """When a list of posts last changed: any post's save (unpublishing too), or a scheduled
+    post's time coming, whichever is later. A deleted post goes unseen here; the ETag sees it."""
+    moments = Post.objects.aggregate(
+        saved=Max("modified_at"),
+        went_public=Max("publish_at", filter=Q(pk__in=Post.objects.public().values("pk"))),
+    )
+    return max((m for m in moments.values() if m is not None), default=None)
+
+
 def stamp_last_modified(response: HttpResponse, moment) -> None:
     if moment is not None:
         response["Last-Modified"] = http_date(moment.timestamp())
@@ -217,8 +227,7 @@ def list_posts(
         posts = posts.filter(publish_at__lt=start_of_day(published_to + datetime.timedelta(1)))
     if q:
         posts = search_posts(posts, q)
-    # Any post's change (an unpublished one too) may change a list: the latest change of all.
-    stamp_last_modified(response, Post.objects.aggregate(latest=Max("modified_at"))["latest"])
+    stamp_last_modified(response, latest_change_to_any_list())
     items, next_page = page_by_date(request, posts, cursor, limit)
     institution = Institution.current()
     return {"items": [post_data(request, p, institution) for p in items], "next": next_page}

@@ -181,7 +181,19 @@ def test_unpublishing_a_post_moves_the_lists_last_modified_on(client, archive):
     assert response.status_code == 200
     assert [p["slug"] for p in response.json()["items"]] == ["batteries-alone"]
     assert response["Last-Modified"] != before
-    assert http_date(0) != before
+
+
+def test_a_scheduled_post_coming_due_counts_as_a_change_to_the_list(client, archive):
+    """Its time comes without anyone saving it; a client that last asked before then
+    gets the list again, with the post in it."""
+    now = timezone.now()
+    scheduled = archive["hidden"][1]
+    Post.objects.update(modified_at=now - datetime.timedelta(days=2))
+    Post.objects.filter(pk=scheduled.pk).update(publish_at=now - datetime.timedelta(hours=1))
+    asked_before = http_date((now - datetime.timedelta(hours=2)).timestamp())
+    response = client.get("/api/v1/posts", HTTP_IF_MODIFIED_SINCE=asked_before)
+    assert response.status_code == 200
+    assert scheduled.slug in [p["slug"] for p in response.json()["items"]]
 
 
 def test_pages_on_other_sites_may_read_the_api_but_not_write_to_it(client, archive):
