@@ -4,6 +4,8 @@ refused, invalid parameters refused."""
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from masthead.wsgi import application
@@ -21,7 +23,20 @@ CONFIG = schemathesis.Config.from_dict(
 schema = schemathesis.openapi.from_wsgi("/api/v1/schema", application, config=CONFIG)
 
 
+@pytest.fixture
+def connection_kept_across_requests():
+    """The WSGI app closes the database connection after each request, as a server should;
+    the test's transaction lives on that connection, so it stays open, as Django's own test
+    client arranges."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.mark.django_db
+@pytest.mark.usefixtures("connection_kept_across_requests")
 @schema.parametrize()
 @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
 def test_every_operation_answers_as_its_schema_says(case, archive):
