@@ -110,11 +110,12 @@ class JsonFeed(AbsoluteLinks, SyndicationFeed):
             "url": item["link"],
             "title": item["title"],
             "content_html": item["content_html"],
-            "summary": item["summary"],
             "date_published": rfc3339_date(item["pubdate"]),
             "authors": [{"name": name, "url": url} for name, url in item["byline"]],
             "tags": list(item["categories"]),
         }
+        if item["summary"]:
+            document["summary"] = item["summary"]
         if item["updateddate"]:
             document["date_modified"] = rfc3339_date(item["updateddate"])
         if item["enclosures"]:
