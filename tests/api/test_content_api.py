@@ -255,3 +255,27 @@ def test_the_posts_list_costs_the_same_queries_for_a_long_page_as_a_short_one(
 def test_the_json_is_not_wrapped_in_the_sites_error_page(client, archive):
     body = client.get("/api/v1/posts?limit=500").content
     assert json.loads(body)["detail"][0]["loc"] == ["query", "limit"]
+
+
+HOSTILE_VALUES = ["\x00", "a\x00b", "x" * 5000, "%", "_", "' OR 1=1 --", "Tomás ✓", "-1", "9" * 40]
+
+
+@pytest.mark.parametrize(
+    "parameter",
+    ["blog", "author", "topic", "published_from", "published_to", "q", "cursor", "limit"],
+)
+def test_any_value_of_any_parameter_gets_an_answer_in_json_never_a_server_error(
+    client, archive, parameter
+):
+    for value in HOSTILE_VALUES:
+        response = client.get("/api/v1/posts", {parameter: value})
+        assert response.status_code in {200, 400, 422}, (parameter, value)
+        assert isinstance(response.json(), dict)
+
+
+@pytest.mark.parametrize("value", ["a\x00b", "x" * 500, "Tomás"])
+def test_any_address_under_the_api_gets_a_json_answer(client, archive, value):
+    for prefix in ["/api/v1/posts/energy/", "/api/v1/authors/", "/api/v1/blogs/"]:
+        response = client.get(prefix + value)
+        assert response.status_code in {404, 422}
+        assert "detail" in response.json()
