@@ -11,7 +11,8 @@ import datetime
 import time
 
 from django.core.cache import cache
-from django.db.models import Case, Count, F, IntegerField, Q, Value, When
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.urls import reverse
 from django.utils import timezone
@@ -38,19 +39,31 @@ def recency_weight(now):
     )
 
 
+def shared(links):
+    """How many of ``links`` (byline or topic rows already narrowed to the post's own
+    authors or topics) belong to the candidate: a subquery inside the one scoring query,
+    which reads the link table's (post, ...) index rather than joining both tables at once."""
+    counted = (
+        links.filter(post_id=OuterRef("pk")).order_by().values("post_id").annotate(n=Count("*"))
+    )
+    return Coalesce(Subquery(counted.values("n"), output_field=IntegerField()), 0)
+
+
 def score_related(post: Post, *, limit: int = RELATED_COUNT) -> list[dict]:
     """The best ``limit`` related posts as plain data for the page, in one query."""
     author_ids = [link.author_id for link in post.bylines.all()]
     topic_ids = [topic.pk for topic in post.topics.all()]
     if not author_ids and not topic_ids:
         return []
+    by_author = PostAuthor.objects.filter(author_id__in=author_ids)
+    by_topic = Post.topics.through.objects.filter(topic_id__in=topic_ids)
     candidates = (
         Post.objects.public()
         .exclude(pk=post.pk)
-        .filter(Q(authors__in=author_ids) | Q(topics__in=topic_ids))
+        .filter(Q(pk__in=by_author.values("post_id")) | Q(pk__in=by_topic.values("post_id")))
         .annotate(
-            shared_authors=Count("authors", filter=Q(authors__in=author_ids), distinct=True),
-            shared_topics=Count("topics", filter=Q(topics__in=topic_ids), distinct=True),
+            shared_authors=shared(by_author),
+            shared_topics=shared(by_topic),
         )
         .annotate(
             score=(F("shared_authors") * AUTHOR_WEIGHT + F("shared_topics") * TOPIC_WEIGHT)
