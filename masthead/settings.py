@@ -362,3 +362,14 @@ MASTHEAD_PRINT_CITATION_STYLE = env_str(
 MASTHEAD_STYLE_REQUESTS_PER_CLIENT = env_int("MASTHEAD_STYLE_REQUESTS_PER_CLIENT", 10)
 MASTHEAD_STYLE_REQUEST_WINDOW_SECONDS = env_int("MASTHEAD_STYLE_REQUEST_WINDOW_SECONDS", 600)
 MASTHEAD_STYLE_QUEUE_LIMIT = env_int("MASTHEAD_STYLE_QUEUE_LIMIT", 50)
+
+# --- Content API (masthead.api) ---------------------------------------------------------
+# Read-only JSON under /api/v1/, open to pages on any site (CORS) for reading alone.
+INSTALLED_APPS += ["corsheaders", "masthead.api"]
+# High up, so that preflights are answered before any other middleware sees them.
+MIDDLEWARE.insert(MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware"),
+                  "corsheaders.middleware.CorsMiddleware")  # fmt: skip
+CORS_URLS_REGEX = r"^/api/"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_EXPOSE_HEADERS = ["ETag"]

@@ -21,6 +21,7 @@ if settings.MASTHEAD_SERVE_MEDIA:
         re_path(rf"^{prefix}(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
     )
 
+urlpatterns.append(path("api/v1/", include("masthead.api.urls", namespace="api")))
 urlpatterns.append(path("", include("masthead.citations.urls")))
 urlpatterns.append(path("", include("masthead.discussion.urls")))
 

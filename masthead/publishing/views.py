@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from masthead.publishing.models import Author, Blog, Post, Topic
+from masthead.publishing.related import related_posts
 
 
 def paginate(request, queryset, per_page=None):
@@ -57,7 +58,12 @@ def post_detail(request, blog_slug, post_slug):
     response = render(
         request,
         "publishing/post.html",
-        {"post": post, "blog": post.blog, "is_preview": not post.is_public},
+        {
+            "post": post,
+            "blog": post.blog,
+            "is_preview": not post.is_public,
+            "related_posts": related_posts(post),
+        },
     )
     if not post.is_public:
         response["Cache-Control"] = "private, no-store"

@@ -13,15 +13,35 @@ pytestmark = pytest.mark.django_db
 SECRET_WORDS = "Unpublished-marmalade-words"
 
 
+def feed_urls(post):
+    """Every feed the post is in, in every format."""
+    author, topic = post.byline[0], post.topics.get()
+    scopes = ["/", f"/{post.blog.slug}/", f"/authors/{author.slug}/", f"/topics/{topic.slug}/"]
+    return [f"{scope}feed/{fmt}" for scope in scopes for fmt in ("", "rss/", "json/")]
+
+
+def api_urls(post):
+    """Every Content API answer the post is in."""
+    return [
+        "/api/v1/posts",
+        f"/api/v1/posts?blog={post.blog.slug}",
+        f"/api/v1/posts/{post.blog.slug}/{post.slug}",
+        "/api/v1/posts?q=marmalade",
+    ]
+
+
 def public_responses(client, post):
     """Every public page that could show a comment; each must really answer (200)."""
     urls = [
+        *feed_urls(post),
+        *api_urls(post),
+        "/api/v1/blogs",
+        "/api/v1/authors",
+        "/api/v1/topics",
         post.get_absolute_url(),
         post.get_absolute_url() + "?comments=2",
         "/",
         post.blog.get_absolute_url(),
-        "/feed/",
-        f"/{post.blog.slug}/feed/",
         "/sitemap.xml",
         "/archive/",
     ]
@@ -73,6 +93,9 @@ def test_a_comment_that_is_not_approved_is_in_no_public_response(
         comment.withdraw()
     for url, response in public_responses(client, published_post).items():
         assert SECRET_WORDS not in response.content.decode(), url
+    # The feeds and the API answered, with the post in them.
+    for url in feed_urls(published_post) + api_urls(published_post)[:3]:
+        assert published_post.title in client.get(url).content.decode(), url
     page = client.get(published_post.get_absolute_url()).content.decode()
     assert '<h2 id="comments-heading">0 Comments</h2>' in page
     # Nor is it sitting in the cache under any key a page could read.

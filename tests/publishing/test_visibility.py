@@ -8,7 +8,10 @@ pytestmark = pytest.mark.django_db
 
 PUBLIC_PAGES = [
     "/", "/energy/", "/authors/ada-okafor/", "/topics/grid-storage/", "/archive/", "/feed/",
-    "/energy/feed/", "/authors/ada-okafor/feed/", "/sitemap.xml",
+    "/energy/feed/", "/authors/ada-okafor/feed/", "/sitemap.xml", "/feed/rss/", "/feed/json/",
+    "/energy/feed/rss/", "/energy/feed/json/", "/topics/grid-storage/feed/",
+    "/topics/grid-storage/feed/rss/", "/authors/ada-okafor/feed/json/", "/api/v1/posts",
+    "/api/v1/posts?topic=grid-storage", "/api/v1/posts?author=ada-okafor",
 ]  # fmt: skip
 
 

@@ -1,4 +1,5 @@
 from django import template
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
@@ -17,3 +18,37 @@ def byline(post, link=True):
         return mark_safe("".join(names))  # noqa: S308 - parts escaped by format_html
     head = format_html_join(", ", "{}", ((name,) for name in names[:-1]))
     return format_html("{} and {}", head, names[-1])
+
+
+# The formats every feed comes in: URL name suffix, media type, what a reader calls it.
+FEED_FORMATS = (
+    ("", "application/atom+xml", "Atom"),
+    ("_rss", "application/rss+xml", "RSS"),
+    ("_json", "application/feed+json", "JSON Feed"),
+)
+
+
+def feed_urls(url_name, args):
+    return [
+        (reverse(url_name + suffix, args=args), kind, label) for suffix, kind, label in FEED_FORMATS
+    ]
+
+
+@register.simple_tag
+def feed_links(url_name, *args, title=""):
+    """``<link rel="alternate">`` for each format of a feed, so browsers and readers find them."""
+    return format_html_join(
+        "\n",
+        '<link rel="alternate" type="{}" title="{} ({})" href="{}">',
+        ((kind, title, label, url) for url, kind, label in feed_urls(url_name, args)),
+    )
+
+
+@register.simple_tag
+def feed_anchors(url_name, *args):
+    """The same feeds as visible links: “Atom · RSS · JSON Feed”."""
+    return format_html_join(
+        " · ",
+        '<a href="{}" type="{}">{}</a>',
+        ((url, kind, label) for url, kind, label in feed_urls(url_name, args)),
+    )
