@@ -22,23 +22,6 @@ import io
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core.handlers.asgi import ASGIHandler
-from django.db import connections
-from django.http import HttpResponse
-from django.template.loader import render_to_string
-from django.utils.cache import add_never_cache_headers
-
-REFUSALS = {
-    408: (
-        "The request took too long to arrive",
-        "Your connection sent the form too slowly, so it was not received. "
-        "Nothing was saved: please go back and send it again.",
-    ),
-    413: (
-        "The request is too large",
-        "What you sent is larger than this site accepts, so it was not received. "
-        "Nothing was saved: please go back and send something shorter or smaller.",
-    ),
-}
 
 
 class BodyRefused(Exception):
@@ -76,8 +59,24 @@ class MastheadASGIHandler(ASGIHandler):
             await super().handle(scope, receive, send)
         except BodyRefused as refusal:
             # Raised only while the body is read: nothing has been sent yet.
-            response = await sync_to_async(refusal_response)(self, scope, refusal.status)
-            await self.send_response(response, send)
+            await self.refuse(scope, refusal.status, send)
+
+    async def refuse(self, scope, status: int, send):
+        """Answer with the site's own page, through every middleware (security headers).
+
+        The request goes on without its body, to a URLconf that has only the refusal
+        page. Rendering it is Django's work like any other: a thousand slow clients
+        cut off at once take their turns rather than a thousand threads at once.
+        """
+        request, response = self.create_request(scope, io.BytesIO())
+        if request is not None:
+            request.urlconf = "masthead.server.refusal_urls"
+            request.refused_with_status = status
+            async with self.view_slots:
+                response = await self.get_response_async(request)
+        await self.send_response(response, send)
+        # Sends request_finished, which closes this request's database connection.
+        await sync_to_async(response.close)()
 
     async def read_body(self, receive):
         limit = settings.MASTHEAD_MAX_UPLOAD_BYTES
@@ -100,20 +99,3 @@ class MastheadASGIHandler(ASGIHandler):
     async def run_get_response(self, request):
         async with self.view_slots:
             return await super().run_get_response(request)
-
-
-def refusal_response(handler: MastheadASGIHandler, scope, status: int):
-    """The site's own error page for a body that was refused unread; the connection then closes."""
-    request, _ = handler.create_request(scope, io.BytesIO())  # None for a disallowed host
-    title, message = REFUSALS[status]
-    try:
-        content = render_to_string(
-            "http_error.html", {"title": title, "message": message}, request=request
-        )
-    finally:
-        # The page read the institution's name in this request's own thread.
-        connections.close_all()
-    response = HttpResponse(content, status=status)
-    response["Connection"] = "close"
-    add_never_cache_headers(response)
-    return response

@@ -113,6 +113,8 @@ def test_a_comment_body_that_trickles_past_the_deadline_is_refused_readably(serv
         assert status_of(answer) == 408
         assert b"too long to arrive" in answer
         assert b"Nothing was saved" in answer
+        assert b'class="site-header"' in answer  # the site's own page
+        assert b"content-security-policy:" in answer.lower()  # with the site's headers
     with sqlite3.connect(site.database) as database:
         stored = database.execute("SELECT COUNT(*) FROM discussion_comment").fetchone()[0]
     assert stored == 0, "a half-sent comment was stored"
@@ -130,4 +132,5 @@ def test_a_body_declared_beyond_the_upload_limit_is_refused_before_it_is_sent(se
     answer = exchange(port, head, timeout=BODY_SECONDS + 10)
     assert status_of(answer) == 413
     assert b"too large" in answer
+    assert b'class="site-header"' in answer
     assert time.monotonic() - started < BODY_SECONDS, "the server waited for a gigabyte"
