@@ -246,6 +246,10 @@ MASTHEAD_MAX_UPLOAD_BYTES = env_int("MASTHEAD_MAX_UPLOAD_BYTES", 20 * 1024 * 102
 # A request body must arrive within this many seconds, or it is refused with a 408:
 # a client trickling its body cannot keep a connection open for ever.
 MASTHEAD_REQUEST_BODY_SECONDS = env_int("MASTHEAD_REQUEST_BODY_SECONDS", 60)
+if MASTHEAD_REQUEST_BODY_SECONDS < 1 or MASTHEAD_MAX_UPLOAD_BYTES < 1:
+    raise ImproperlyConfigured(
+        "MASTHEAD_REQUEST_BODY_SECONDS and MASTHEAD_MAX_UPLOAD_BYTES must be at least 1."
+    )
 
 # --- Security ---------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
