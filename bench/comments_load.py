@@ -13,7 +13,7 @@ one to comment on, and one with 1,000 approved comments. Then:
 Rate limits are raised for the run (all clients share one IP); every other
 check (origin, signed timestamp, flags, duplicate detection) stays on.
 
-    .venv/bin/python bench/comments_load.py [--clients 32] [--seconds 10]
+    .venv/bin/python bench/comments_load.py [--clients 32] [--seconds 10] [--interface wsgi]
 
 Prints figures; never passes or fails on time.
 """
@@ -163,6 +163,8 @@ def main():
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--workers", type=int, help="Granian processes (default: as serve)")
     parser.add_argument("--threads", type=int, help="threads per process (default: as serve)")
+    parser.add_argument("--interface", choices=["asgi", "wsgi"], default="asgi",
+                        help="serve --interface (default: asgi, as serve)")  # fmt: skip
     options = parser.parse_args()
     options.clients = max(1, min(options.clients, 64))
     options.seconds = max(1.0, min(options.seconds, 30.0))
@@ -191,6 +193,7 @@ def main():
             serve += ["--workers", str(options.workers)]
         if options.threads:
             serve += ["--threads", str(options.threads)]
+        serve += ["--interface", options.interface]
         server = subprocess.Popen(serve, env=env, cwd=ROOT, start_new_session=True)
         try:
             wait_for_port(port)

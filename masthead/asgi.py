@@ -1,6 +1,11 @@
 import os
 
-from django.core.asgi import get_asgi_application
+import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "masthead.settings")
-application = get_asgi_application()
+django.setup(set_prefix=False)
+
+# Django's handler with limits on slow and oversized request bodies (see the module).
+from masthead.server.asgi import MastheadASGIHandler  # noqa: E402
+
+application = MastheadASGIHandler()

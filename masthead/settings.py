@@ -94,6 +94,8 @@ INSTALLED_APPS = [
     "axes",
     "masthead.publishing",
     "masthead.citations",
+    # Before django_tasks: its `db_worker` is replaced by one that outlasts a locked database.
+    "masthead.server",
 ]
 
 MIDDLEWARE = [
@@ -114,6 +116,7 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "masthead.urls"
 WSGI_APPLICATION = "masthead.wsgi.application"
+ASGI_APPLICATION = "masthead.asgi.application"
 
 TEMPLATES = [
     {
@@ -144,7 +147,10 @@ SQLITE_OPTIONS = {
 }
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    # No persistent connections: `masthead serve` runs Django under ASGI, where each
+    # request's code runs in a thread of its own and a kept connection would be left
+    # behind with it (Django's documentation: disable them under ASGI).
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
 else:
     SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -239,6 +245,16 @@ WHITENOISE_USE_FINDERS = not MASTHEAD_COLLECTED_STATIC
 # Uploads beyond this are refused before they reach a view.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("MASTHEAD_MAX_REQUEST_BYTES", 2_621_440)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# The largest request body `masthead serve` reads (an image uploaded in the admin);
+# beyond it the request is refused with a 413 before it is read.
+MASTHEAD_MAX_UPLOAD_BYTES = env_int("MASTHEAD_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+# A request body must arrive within this many seconds, or it is refused with a 408:
+# a client trickling its body cannot keep a connection open for ever.
+MASTHEAD_REQUEST_BODY_SECONDS = env_int("MASTHEAD_REQUEST_BODY_SECONDS", 60)
+if MASTHEAD_REQUEST_BODY_SECONDS < 1 or MASTHEAD_MAX_UPLOAD_BYTES < 1:
+    raise ImproperlyConfigured(
+        "MASTHEAD_REQUEST_BODY_SECONDS and MASTHEAD_MAX_UPLOAD_BYTES must be at least 1."
+    )
 
 # --- Security ---------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -292,8 +308,9 @@ LOGGING = {
 
 # --- Masthead -----------------------------------------------------------------------
 MASTHEAD_POSTS_PER_PAGE = env_int("MASTHEAD_POSTS_PER_PAGE", 10)
-# Granian's own guidance for WSGI: at most two threads per core, plus one.
 MASTHEAD_SERVER_WORKERS = env_int("MASTHEAD_SERVER_WORKERS", os.cpu_count() or 1)
+# Requests running Django's code at once, per process (under ASGI each in a thread of
+# its own); requests whose body is still arriving, or waiting for a turn, hold none.
 MASTHEAD_SERVER_THREADS = env_int("MASTHEAD_SERVER_THREADS", 2 * (os.cpu_count() or 1) + 1)
 
 # --- Discussion (masthead.discussion) ---------------------------------------------------

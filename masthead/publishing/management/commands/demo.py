@@ -3,9 +3,9 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from masthead.discussion.sample import ensure_moderator_login, load_sample_comments
-from masthead.discussion.worker import start_task_worker
-from masthead.publishing.management.commands.serve import serve
 from masthead.publishing.sample_content import DEMO_LOGINS, load_sample_content
+from masthead.server.management.commands.serve import serve
+from masthead.server.worker import start_task_worker
 
 
 class Command(BaseCommand):

@@ -1,0 +1,114 @@
+"""The background-task worker keeps running: through a locked database, and after it dies.
+
+Tasks are what readers and commenters wait for (mails, citation styles asked
+for on the cite page); here a style asked for is the task, and "it ran" is its
+formatted reference stored for the post.
+"""
+
+import os
+import signal
+import sqlite3
+import time
+from pathlib import Path
+
+QUEUE_A_STYLE = """
+from masthead.citations.tasks import format_post_citations
+format_post_citations.enqueue({post_id}, ["harvard-cite-them-right"])
+"""
+
+
+def hold_write_lock(database: Path, seconds: float) -> None:
+    """Hold SQLite's write lock as a long import or a backup would."""
+    connection = sqlite3.connect(database, isolation_level=None)
+    try:
+        connection.execute("BEGIN IMMEDIATE")
+        time.sleep(seconds)
+        connection.execute("COMMIT")
+    finally:
+        connection.close()
+
+
+def style_is_formatted(site) -> bool:
+    with sqlite3.connect(site.database) as database:
+        found = database.execute(
+            "SELECT COUNT(*) FROM citations_formattedcitation WHERE post_id = ? AND style_id = ?",
+            (site.post_id, "harvard-cite-them-right"),
+        ).fetchone()[0]
+    return found > 0
+
+
+def wait_for(condition, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.25)
+    return condition()
+
+
+def worker_children(parent_pid: int) -> list[int]:
+    """The `masthead db_worker` processes whose parent is ``parent_pid`` (Linux /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            command = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if parent == parent_pid and b"db_worker" in command:
+            found.append(int(entry.name))
+    return found
+
+
+def test_a_style_queued_after_the_database_was_locked_for_eight_seconds_is_still_formatted(
+    new_site,
+):
+    # A busy timeout of one second: the worker meets "database is locked" early and often.
+    site = new_site(MASTHEAD_SQLITE_TIMEOUT="1")
+    worker = site.start("worker", "db_worker", "--interval", "0.2", "--no-reload",
+                        "--no-startup-delay")  # fmt: skip
+    time.sleep(3)
+    assert worker.poll() is None, site.log("worker")
+    hold_write_lock(site.database, 8)
+    assert worker.poll() is None, f"the worker exited:\n{site.log('worker')[-3000:]}"
+    assert "database is locked" in site.log("worker"), "the lock never reached the worker"
+
+    site.shell(QUEUE_A_STYLE.format(post_id=site.post_id))
+    assert wait_for(lambda: style_is_formatted(site), 60), site.log("worker")[-3000:]
+    assert worker.poll() is None
+
+
+def test_a_worker_that_dies_is_restarted_by_serve_which_says_so(new_site):
+    site = new_site()
+    site.serve("--no-collectstatic")
+    server = site.processes[-1]
+    assert wait_for(lambda: len(worker_children(server.pid)) == 1, 30), site.log("serve")
+    (first_worker,) = worker_children(server.pid)
+
+    os.kill(first_worker, signal.SIGKILL)
+    assert wait_for(lambda: worker_children(server.pid) not in ([], [first_worker]), 30), site.log(
+        "serve"
+    )
+    log = site.log("serve")
+    assert f"The background-task worker (pid {first_worker}) was killed by SIGKILL" in log
+    (second_worker,) = worker_children(server.pid)
+    assert f"running again (pid {second_worker})" in log
+
+    # The new worker does the work.
+    site.shell(QUEUE_A_STYLE.format(post_id=site.post_id))
+    assert wait_for(lambda: style_is_formatted(site), 60), site.log("serve")[-3000:]
+
+
+def test_serve_stops_its_worker_when_it_stops(new_site):
+    site = new_site()
+    site.serve("--no-collectstatic")
+    server = site.processes[-1]
+    assert wait_for(lambda: len(worker_children(server.pid)) == 1, 30), site.log("serve")
+    (worker,) = worker_children(server.pid)
+
+    server.send_signal(signal.SIGTERM)
+    server.wait(timeout=30)
+    assert wait_for(lambda: not Path(f"/proc/{worker}").exists(), 15), "the worker was left running"
+    assert "starting it again" not in site.log("serve")
