@@ -42,12 +42,13 @@ class Command(BaseCommand):
             dry_run=options["dry_run"],
             blog_from_category=options["blog_from_category"],
         )
-        on_terminal = sys.stderr.isatty()
+        # Progress and the summary go to standard output; standard error is for the one-line
+        # reason an import did not happen.
         with contextlib.ExitStack() as stack:
-            if on_terminal:
-                progress = stack.enter_context(terminal_progress(sys.stderr))
+            if self.stdout.isatty():
+                progress = stack.enter_context(terminal_progress(sys.stdout))
             else:
-                progress = PlainProgress(lambda line: self.stderr.write(line))
+                progress = PlainProgress(lambda line: self.stdout.write(line))
             size = path.stat().st_size if path.is_file() else 0
             job = WordPressImport(
                 path, settings, scan_progress=progress.scanner(size), item_progress=progress.items
