@@ -22,19 +22,18 @@ class PlainProgress:
 
     def __init__(self, write):
         self._write = write
-        self._last_share = -1
+        self._last: tuple[str, int] = ("", -1)
         self._last_time = 0.0
 
     def _report(self, label: str, done: int, total: int, unit: str) -> None:
         share = int(10 * done / total) if total else 10
         now = time.monotonic()
-        if share != self._last_share or now - self._last_time > 30:
-            self._last_share, self._last_time = share, now
+        if (label, share) != self._last or now - self._last_time > 30:
+            self._last, self._last_time = (label, share), now
             self._write(f"{label}: {done:,} of {total:,} {unit}")
 
     def scanner(self, total_bytes: int):
         read = 0
-        self._last_share = -1
 
         def wrap(handle):
             def on_read(count):

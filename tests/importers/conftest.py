@@ -3,11 +3,20 @@
 import io
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 
 from masthead.discussion.models import Comment
 from masthead.importers.models import ImportedAttachment, ImportedAuthor, ImportedPost
 from masthead.publishing.models import Author, Blog, Post, Topic
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Rendered comment pages are cached by post id, and ids repeat from test to test."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 class ImportRun:
