@@ -11,6 +11,7 @@ declare ``wp`` as ``http://wordpress.org/export/1.x/`` and newer exports as
 ``https://…``; both read the same.
 """
 
+import functools
 import re
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Iterator
@@ -35,6 +36,7 @@ class WxrError(Exception):
     """The file cannot be imported; the message is one line a person can act on."""
 
 
+@functools.lru_cache(maxsize=512)
 def short_name(tag: str) -> str:
     """``{https://wordpress.org/export/1.2/}post_id`` → ``wp:post_id``."""
     if not tag.startswith("{"):
@@ -51,8 +53,16 @@ def short_name(tag: str) -> str:
 def _text(element, name: str, default: str = "") -> str:
     for child in element:
         if short_name(child.tag) == name:
-            return (child.text or "").strip() if name != "content:encoded" else child.text or ""
+            return (child.text or "").strip()
     return default
+
+
+def _fields(element) -> dict[str, str]:
+    """An element's simple children by short name (the first of each), text stripped."""
+    fields: dict[str, str] = {}
+    for child in element:
+        fields.setdefault(short_name(child.tag), child.text or "")
+    return fields
 
 
 def _int(value: str) -> int:
@@ -143,39 +153,49 @@ def _author(element) -> WxrAuthor:
 
 
 def _comment(element) -> WxrComment:
+    fields = _fields(element)
+
+    def get(name):
+        return fields.get(name, "").strip()
+
     return WxrComment(
-        id=_int(_text(element, "wp:comment_id")),
-        author=_text(element, "wp:comment_author"),
-        email=_text(element, "wp:comment_author_email"),
-        url=_text(element, "wp:comment_author_url"),
-        ip=_text(element, "wp:comment_author_IP"),
-        date=_text(element, "wp:comment_date"),
-        date_gmt=_text(element, "wp:comment_date_gmt"),
-        content=_text(element, "wp:comment_content"),
-        approved=_text(element, "wp:comment_approved"),
-        type=_text(element, "wp:comment_type"),
-        parent_id=_int(_text(element, "wp:comment_parent")),
+        id=_int(get("wp:comment_id")),
+        author=get("wp:comment_author"),
+        email=get("wp:comment_author_email"),
+        url=get("wp:comment_author_url"),
+        ip=get("wp:comment_author_IP"),
+        date=get("wp:comment_date"),
+        date_gmt=get("wp:comment_date_gmt"),
+        content=get("wp:comment_content"),
+        approved=get("wp:comment_approved"),
+        type=get("wp:comment_type"),
+        parent_id=_int(get("wp:comment_parent")),
     )
 
 
 def _item(element) -> WxrItem:
+    fields = _fields(element)
+
+    def get(name, default=""):
+        return fields.get(name, default).strip()
+
     item = WxrItem(
-        id=_int(_text(element, "wp:post_id")),
-        type=_text(element, "wp:post_type", "post"),
-        status=_text(element, "wp:status"),
-        title=_text(element, "title"),
-        link=_text(element, "link"),
-        guid=_text(element, "guid"),
-        creator=_text(element, "dc:creator"),
-        content=_text(element, "content:encoded"),
-        excerpt=_text(element, "excerpt:encoded"),
-        date=_text(element, "wp:post_date"),
-        date_gmt=_text(element, "wp:post_date_gmt"),
-        slug=_text(element, "wp:post_name"),
-        password=_text(element, "wp:post_password"),
-        parent_id=_int(_text(element, "wp:post_parent")),
-        attachment_url=_text(element, "wp:attachment_url"),
-        comment_status=_text(element, "wp:comment_status", "open"),
+        id=_int(get("wp:post_id")),
+        type=get("wp:post_type", "post"),
+        status=get("wp:status"),
+        title=get("title"),
+        link=get("link"),
+        guid=get("guid"),
+        creator=get("dc:creator"),
+        content=fields.get("content:encoded", ""),
+        excerpt=get("excerpt:encoded"),
+        date=get("wp:post_date"),
+        date_gmt=get("wp:post_date_gmt"),
+        slug=get("wp:post_name"),
+        password=get("wp:post_password"),
+        parent_id=_int(get("wp:post_parent")),
+        attachment_url=get("wp:attachment_url"),
+        comment_status=get("wp:comment_status", "open"),
     )
     for child in element:
         name = short_name(child.tag)
