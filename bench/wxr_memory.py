@@ -29,28 +29,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 THEME = ROOT.parent / "shared" / "data" / "wordpress" / "themeunittestdata.wordpress.xml"
 WORDS = [
-    "grid",
-    "transmission",
-    "storage",
-    "policy",
-    "tariff",
-    "demand",
-    "market",
-    "capacity",
-    "regulator",
-    "network",
-    "line",
-    "county",
-    "battery",
-    "winter",
-    "price",
-    "carbon",
-    "auction",
-    "cable",
-    "substation",
-    "planning",
-    "reform",
-]
+    "grid", "transmission", "storage", "policy", "tariff", "demand", "market", "capacity",
+    "regulator", "network", "line", "county", "battery", "winter", "price", "carbon", "auction",
+    "cable", "substation", "planning", "reform",
+]  # fmt: skip
 
 
 def _sentence(rng: random.Random) -> str:
