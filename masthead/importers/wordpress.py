@@ -66,6 +66,7 @@ from masthead.publishing.models import (
 # Bump when the importer's output for the same input changes, so re-imports update.
 IMPORTER_VERSION = "1"
 BATCH_SIZE = 50
+COAUTHORS_META = "_masthead_coauthors"
 WORDPRESS_DEFAULT_CATEGORY = "uncategorized"
 
 COMMENT_STATUS = {
@@ -209,7 +210,8 @@ class WordPressImport:
         self._import_posts(posts)
 
     # --- blogs -----------------------------------------------------------------------
-    def _choose_default_blog(self) -> Blog:
+    def _choose_default_blog(self) -> Blog | None:
+        """The --blog, checked before anything is written; None: made when first needed."""
         if self.options.blog_slug:
             blog = Blog.objects.filter(slug=self.options.blog_slug).first()
             if blog is None:
@@ -219,8 +221,14 @@ class WordPressImport:
                     "leave out --blog to create one named after the export."
                 )
             return blog
-        name = self.channel.title or "Imported from WordPress"
-        return self._blog(_slug_from(name) or "imported", name, self.channel.description)
+        return None
+
+    def _fallback_blog(self) -> Blog:
+        if self._default_blog is None:
+            name = self.channel.title or "Imported from WordPress"
+            slug = _slug_from(name) or "imported"
+            self._default_blog = self._blog(slug, name, self.channel.description)
+        return self._default_blog
 
     def _blog(self, slug: str, name: str, tagline: str) -> Blog:
         if slug in RESERVED_BLOG_SLUGS:
@@ -253,7 +261,7 @@ class WordPressImport:
                         term.name or term.slug,
                         known.description if known else "",
                     )
-        return self._default_blog
+        return self._fallback_blog()
 
     # --- authors ---------------------------------------------------------------------
     def _author(self, login: str, item: WxrItem) -> Author:
@@ -290,15 +298,21 @@ class WordPressImport:
         else:
             first, last = known.first_name.strip(), known.last_name.strip()
             display = known.display_name.strip() or f"{first} {last}".strip() or known.login
-            if not last:
+            if known.institutional:
+                first = last = ""
+            elif not last:
                 first, last = split_display_name(display)
             author = Author(
                 display_name=_fit(display, 120),
                 given_name=_fit(first, 80),
                 family_name=_fit(last, 80),
+                is_institutional=known.institutional,
+                role=_fit(known.role, 160),
+                bio=known.bio[:2000],
             )
+        # WordPress addresses authors by login too (/author/<login>/), so it makes the slug.
         author.slug = _unique_slug(
-            _slug_from(author.display_name, login) or "author",
+            _slug_from(login, author.display_name) or "author",
             lambda s: Author.objects.filter(slug=s).exists(),
             80,
         )
@@ -469,6 +483,7 @@ class WordPressImport:
             [(t.kind, t.slug, t.name) for t in item.terms],
             (thumbnail.attachment_url, thumbnail.excerpt, thumbnail.meta) if thumbnail else None,
             str(self.options.media_dir or ""),
+            sorted((k, v) for k, v in item.meta.items() if k.startswith("_masthead_")),
         ]  # fmt: skip
         return hashlib.sha256(json.dumps(source, default=str).encode()).hexdigest()
 
@@ -539,6 +554,9 @@ class WordPressImport:
         post.summary = self._summary_text(item, prepared)
         post.body = body
         post.comments_open = item.comment_status == "open"
+        # Fields WordPress has no place for, as Masthead's own export writes them.
+        post.correction_note = item.meta.get("_masthead_correction_note", "")
+        post.updated_at = parse_wordpress_date("", item.meta.get("_masthead_updated_at_gmt", ""))
         if creating:
             base = _slug_from(item.slug, item.title) or f"post-{item.id}"
             if base in RESERVED_POST_SLUGS:
@@ -561,10 +579,16 @@ class WordPressImport:
             self.summary.warn(f"post {item.id} “{item.title}” was not imported: {messages}")
             return None
         post.save()
-        author = self._author(item.creator, item)
-        if [link.author_id for link in post.bylines.all()] != [author.pk]:
+        byline = [self._author(item.creator, item)]
+        # Co-authors, as Masthead's own export writes them: logins after the first author.
+        for login in filter(None, item.meta.get(COAUTHORS_META, "").split(",")):
+            coauthor = self._author(login.strip(), item)
+            if coauthor not in byline:
+                byline.append(coauthor)
+        if [link.author_id for link in post.bylines.all()] != [a.pk for a in byline]:
             post.bylines.all().delete()
-            PostAuthor.objects.create(post=post, author=author, position=0)
+            for position, author in enumerate(byline):
+                PostAuthor.objects.create(post=post, author=author, position=position)
         post.topics.set(self._topics_for(item, blog_term))
         if hidden_because:
             self.summary.note("posts", f"kept as a draft: {hidden_because}")
@@ -613,6 +637,7 @@ class WordPressImport:
         post.featured_image.name = stored
         post.image_alt = _fit(alt or caption or attachment.title or post.title, 300)
         post.image_caption = _fit(caption, 300)
+        post.image_credit = _fit(item.meta.get("_masthead_image_credit", ""), 200)
         self.summary.note("posts", "featured image copied from --media-dir")
 
     # --- comments --------------------------------------------------------------------

@@ -29,6 +29,8 @@ _KNOWN_NAMESPACES = {
     "http://purl.org/rss/1.0/modules/content/": "content",
     "http://purl.org/dc/elements/1.1/": "dc",
     "http://wellformedweb.org/CommentAPI/": "wfw",
+    # What Masthead's own export adds and WordPress has no field for (ignored by WordPress).
+    "urn:masthead:export:1": "masthead",
 }
 
 
@@ -79,6 +81,9 @@ class WxrAuthor:
     display_name: str = ""
     first_name: str = ""
     last_name: str = ""
+    role: str = ""
+    bio: str = ""
+    institutional: bool = False
 
 
 @dataclass
@@ -149,6 +154,9 @@ def _author(element) -> WxrAuthor:
         display_name=_text(element, "wp:author_display_name"),
         first_name=_text(element, "wp:author_first_name"),
         last_name=_text(element, "wp:author_last_name"),
+        role=_text(element, "masthead:role"),
+        bio=_text(element, "masthead:bio"),
+        institutional=_text(element, "masthead:institutional") == "1",
     )
 
 
