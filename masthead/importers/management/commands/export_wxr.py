@@ -23,6 +23,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         target = options["file"]
         if target is None or str(target) == "-":
+            self.stdout.ending = ""  # the document is written in pieces; add nothing between
             counts = write_wxr(self.stdout, options["site_url"])
             sys.stderr.write(_described(counts) + "\n")
             return
