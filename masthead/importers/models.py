@@ -92,3 +92,13 @@ class ImportedAttachment(models.Model):
 
     def __str__(self):
         return self.url
+
+
+class ImportedDisqusComment(models.Model):
+    """A Disqus post (comment) by its Disqus id, and the comment it became."""
+
+    disqus_id = models.CharField(max_length=40, unique=True)
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="+")
+
+    def __str__(self):
+        return f"Disqus comment {self.disqus_id}"

@@ -237,7 +237,7 @@ def _parse_error_message(path: Path, error: Exception) -> str:
     return f"{path.name} could not be read: {error}"
 
 
-def _events(path: Path, progress=None) -> Iterator[tuple[str, object]]:
+def stream_events(path: Path, progress=None) -> Iterator[tuple[str, object]]:
     """(event, element) pairs; parse and file errors become one-line ``WxrError``s."""
     try:
         handle = path.open("rb")
@@ -259,7 +259,7 @@ def _channel_children(path: Path, progress=None) -> Iterator[object]:
     depth = 0
     channel = None
     root_checked = False
-    for event, element in _events(path, progress):
+    for event, element in stream_events(path, progress):
         if event == "start":
             depth += 1
             if not root_checked:
