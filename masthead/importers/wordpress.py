@@ -414,9 +414,12 @@ class WordPressImport:
                 self.summary.note("attachments", "not an image: file not copied (address kept)")
             else:
                 target = f"wordpress/{relative}"
-                existing = ImportedAttachment.objects.filter(stored_file=target).exists()
-                if self.options.dry_run or (existing and default_storage.exists(target)):
+                size = source.stat().st_size
+                if default_storage.exists(target) and default_storage.size(target) == size:
+                    stored = target  # copied by an earlier import
+                elif self.options.dry_run:
                     stored = target
+                    self.summary.note("attachments", "file copied from --media-dir")
                 else:
                     with source.open("rb") as handle:
                         stored = default_storage.save(target, File(handle))

@@ -207,3 +207,25 @@ def test_a_file_path_that_climbs_out_of_the_media_folder_is_refused(import_wxr, 
     assert not imported_post().featured_image
     assert "refused a file path outside --media-dir: ../secret.jpg" in summary
     assert not (tmp_path / "media").exists() or not any((tmp_path / "media").rglob("*.jpg"))
+
+
+def test_importing_again_with_the_media_folder_copies_no_file_twice_and_a_dry_run_none(
+    import_wxr, tmp_path, settings
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    uploads = tmp_path / "uploads"
+    picture(uploads / "2021" / "03" / "pylon.jpg")
+    archive = export(
+        attachment(9, "https://old.example.org/wp-content/uploads/2021/03/pylon.jpg",
+                   alt="A pylon", file="2021/03/pylon.jpg"),
+        post(1, meta={"_thumbnail_id": "9"}),
+    )  # fmt: skip
+    rehearsal = import_wxr(archive, "--media-dir", str(uploads), "--dry-run")
+    assert not (tmp_path / "media").exists() or not any((tmp_path / "media").rglob("*.jpg"))
+    assert "1 file copied from --media-dir" in rehearsal
+    import_wxr(archive, "--media-dir", str(uploads))
+    changed = archive.replace("Transmission is the bottleneck.", "Lines first.")
+    import_wxr(changed, "--media-dir", str(uploads))
+    copies = sorted(p.name for p in (tmp_path / "media").rglob("*.jpg"))
+    assert copies == ["pylon.jpg"]
+    assert imported_post().featured_image.name == "wordpress/2021/03/pylon.jpg"
