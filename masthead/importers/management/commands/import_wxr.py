@@ -11,6 +11,10 @@ from masthead.importers.wordpress import Options, WordPressImport
 from masthead.importers.wxr import WxrError
 
 
+def one_line(error: Exception) -> str:
+    return " ".join(str(error).split())[:300]
+
+
 class Command(BaseCommand):
     help = (
         "Import a WordPress export (WXR 1.0-1.2): posts, authors, topics, comments, "
@@ -59,7 +63,8 @@ class Command(BaseCommand):
                 raise CommandError(f"Nothing was imported: {error}") from None
             except Exception as error:  # noqa: BLE001 - one line for the person, never a traceback
                 raise CommandError(
-                    f"Nothing was imported: the import stopped on {type(error).__name__}: {error}"
+                    "Nothing was imported: the import stopped on "
+                    f"{type(error).__name__}: {one_line(error)}"
                 ) from None
         heading = (
             f"Dry run of {path.name}: nothing was written. It would do this:"
