@@ -265,6 +265,7 @@ class WordPressImport:
 
     # --- authors ---------------------------------------------------------------------
     def _author(self, login: str, item: WxrItem) -> Author:
+        login = login[:200]
         if login in self._authors:
             return self._authors[login]
         record = ImportedAuthor.objects.select_related("author").filter(login=login).first()

@@ -193,7 +193,7 @@ def _item(element) -> WxrItem:
         status=get("wp:status"),
         title=get("title"),
         link=get("link"),
-        guid=get("guid"),
+        guid=get("guid")[:500],  # the length the import records keep
         creator=get("dc:creator"),
         content=fields.get("content:encoded", ""),
         excerpt=get("excerpt:encoded"),
