@@ -9,7 +9,9 @@ import xml.etree.ElementTree as ElementTree
 
 import nh3
 import pytest
+from django.apps import apps
 from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 
 from masthead.discussion.models import Comment
@@ -67,6 +69,19 @@ def site(settings, tmp_path, institution, blog, other_blog, ada, ben, research_t
     return lead
 
 
+def empty_the_site() -> None:
+    """Remove every row of content and discussion, as on a freshly installed site.
+
+    Plain SQL, because the moderation log rightly refuses deletion through the models;
+    the foreign keys are checked when the test's transaction ends, so the order is free.
+    """
+    with connection.cursor() as cursor:
+        for label in ("importers", "discussion", "citations", "publishing"):
+            for model in apps.get_app_config(label).get_models(include_auto_created=True):
+                table = connection.ops.quote_name(model._meta.db_table)
+                cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - our own table names
+
+
 def public_addresses() -> list[str]:
     addresses = ["/", "/archive/"]
     addresses += [blog.get_absolute_url() for blog in Blog.objects.all()]
@@ -112,7 +127,7 @@ def test_export_then_import_into_an_empty_site_gives_back_every_public_page(
     call_command("export_wxr", str(export_file), stdout=io.StringIO())
     institution = Institution.objects.values().get()
 
-    call_command("flush", interactive=False, verbosity=0)
+    empty_the_site()
     assert not Post.objects.exists()
     Institution.objects.create(**institution)  # the site's own settings, not content
     call_command(
