@@ -7,7 +7,7 @@ import re
 
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from masthead.discussion.models import Comment
@@ -18,12 +18,15 @@ HOSTILE_PIECES = st.sampled_from(
     [
         "<script>alert(1)</script>", '<img src=x onerror="alert(1)">', "javascript:alert(1)",
         "[caption]", "[/caption]", "[gallery ids=\"1,x\"]", "[embed]", "<!--more-->",
-        "<!-- wp:paragraph -->", "]]>", "<pre>", "</div>", "&amp;", "&nbsp;", "\n\n", "\x00",
+        "<!-- wp:paragraph -->", "]]>", "<pre>", "</div>", "&amp;", "&nbsp;", "\n\n",
         "<a href='javascript:alert(2)'>x</a>", "<svg onload=alert(3)>", "<iframe src=//x>",
     ]
 )  # fmt: skip
 POST_IDS = itertools.count(1)
-CONTENT = st.lists(st.one_of(HOSTILE_PIECES, st.text(max_size=40)), max_size=8).map("".join)
+# Mostly characters XML allows, so most examples reach the sanitiser; a few that it
+# forbids (control characters) check the refusal.
+TEXT = st.text(st.characters(exclude_categories=("Cs",)), max_size=40)
+CONTENT = st.lists(st.one_of(HOSTILE_PIECES, TEXT), max_size=8).map("".join)
 
 
 @settings(
@@ -31,7 +34,7 @@ CONTENT = st.lists(st.one_of(HOSTILE_PIECES, st.text(max_size=40)), max_size=8).
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(content=CONTENT, title=st.text(max_size=60), remark=CONTENT)
+@given(content=CONTENT, title=TEXT, remark=CONTENT)
 def test_any_content_imports_cleanly_or_is_refused_in_one_line(
     db, tmp_path, content, title, remark
 ):
@@ -47,7 +50,9 @@ def test_any_content_imports_cleanly_or_is_refused_in_one_line(
         # an error the importer did not foresee.
         assert "\n" not in str(error)
         assert "not well-formed" in str(error), str(error)
+        event("refused: not well-formed")
         return
+    event("imported")
     imported = ImportedPost.objects.get(wordpress_id=wordpress_id).post
     html = imported.body_html.lower()
     # As words on the page these are harmless; as markup or attributes they would not be.
