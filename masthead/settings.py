@@ -318,6 +318,10 @@ INSTALLED_APPS += ["masthead.discussion"]
 INSTALLED_APPS += ["django_tasks", "django_tasks.backends.database"]
 TASKS = {"default": {"BACKEND": "django_tasks.backends.database.DatabaseBackend"}}
 
+INSTALLED_APPS += ["masthead.importers"]
+# Old WordPress addresses of imported posts (permalinks, /?p=ID) answer 301s to the new ones.
+MIDDLEWARE += ["masthead.importers.middleware.OldWordPressLinksMiddleware"]
+
 # Absolute links in mails (the published note, the moderators' digest).
 # In production it defaults to HTTPS on the first allowed host.
 MASTHEAD_SITE_URL = env_str(

@@ -1,0 +1,104 @@
+"""Where imported things came from: the memory that makes a re-import update, not duplicate.
+
+Publishing knows nothing of these; they point at its models, never the other
+way round. Deleting a post deletes its record here, so importing again brings
+it back rather than leaving a dangling mapping.
+"""
+
+from django.db import models
+
+from masthead.discussion.models import Comment
+from masthead.publishing.models import Author, Post
+
+
+class ImportedAuthor(models.Model):
+    """A WordPress login and the byline author it became (re-imports match on the login)."""
+
+    login = models.CharField(max_length=200, unique=True)
+    author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="+")
+
+    def __str__(self):
+        return f"{self.login} → {self.author}"
+
+
+class ImportedPost(models.Model):
+    """One WordPress post (id and GUID) and the Masthead post it became.
+
+    ``old_path`` is the post's permalink path on the old site, answered with a
+    permanent redirect, as is ``/?p=<wordpress_id>``. ``fingerprint`` is of the
+    WordPress item as last imported, so a re-import can tell a post changed in
+    WordPress since; ``revision`` is the post's revision after that import, so
+    it can tell one changed by an editor here since (which it then leaves alone).
+    """
+
+    wordpress_id = models.PositiveBigIntegerField(db_index=True)
+    guid = models.CharField(max_length=500)
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="+")
+    old_path = models.CharField(max_length=500, blank=True, db_index=True)
+    fingerprint = models.CharField(max_length=64)
+    revision = models.PositiveIntegerField()
+    imported_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["wordpress_id", "guid"], name="imported_post_once"),
+        ]
+
+    def __str__(self):
+        return f"WordPress post {self.wordpress_id} → {self.post}"
+
+
+class ImportedComment(models.Model):
+    """One WordPress comment on an imported post, and the comment it became."""
+
+    imported_post = models.ForeignKey(ImportedPost, on_delete=models.CASCADE, related_name="+")
+    wordpress_id = models.PositiveBigIntegerField()
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["imported_post", "wordpress_id"], name="imported_comment_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"WordPress comment {self.wordpress_id}"
+
+
+class ImportedAttachment(models.Model):
+    """A WordPress attachment: its original address always, and its copy here when made.
+
+    Without ``--media-dir`` nothing is downloaded: the address, caption and alt
+    text are kept here so a later import with the files can use them.
+    """
+
+    wordpress_id = models.PositiveBigIntegerField()
+    guid = models.CharField(max_length=500)
+    url = models.URLField(max_length=500)
+    title = models.CharField(max_length=300, blank=True)
+    caption = models.TextField(blank=True)
+    alt_text = models.CharField(max_length=300, blank=True)
+    stored_file = models.CharField(
+        max_length=300, blank=True, help_text="The copy in Masthead's media storage, if made."
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["wordpress_id", "guid"], name="imported_attachment_once"
+            ),
+        ]
+
+    def __str__(self):
+        return self.url
+
+
+class ImportedDisqusComment(models.Model):
+    """A Disqus post (comment) by its Disqus id, and the comment it became."""
+
+    disqus_id = models.CharField(max_length=40, unique=True)
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="+")
+
+    def __str__(self):
+        return f"Disqus comment {self.disqus_id}"

@@ -1,0 +1,245 @@
+"""WordPress post content → the Markdown a Masthead editor keeps editing.
+
+Posts in Masthead are Markdown, so an imported post becomes Markdown too: the
+editor edits it like any other post, and it renders through the same path
+(markdown-it, then nh3 with the body allow-list). Pandoc, already shipped for
+citations, does the conversion; whatever Markdown cannot express (a figure
+with its caption, a table with merged cells) stays as the small amount of
+allow-listed HTML that Markdown permits.
+
+The steps, in order:
+
+1. ``<!--more-->`` splits off the teaser (the summary when there is no excerpt);
+   block-editor comments (``<!-- wp:paragraph -->``) and other comments go.
+2. Shortcodes: ``[caption]`` becomes ``<figure>`` with ``<figcaption>``;
+   ``[gallery]`` becomes one figure per image it names; ``[embed]``, ``[video]``,
+   ``[audio]`` and a bare address on its own line (WordPress's auto-embed) become
+   a link to what they embedded; ``[playlist]`` is dropped. Each is counted.
+3. WordPress's automatic paragraphs: a blank line separates paragraphs and a
+   single newline is a line break, as WordPress shows them.
+4. The HTML is sanitised with the same allow-list as every post body, *before*
+   pandoc sees it, so pandoc only ever reads well-formed, harmless markup.
+5. Pandoc converts many posts in one run (a separator paragraph between them),
+   since starting pandoc costs more than converting one post.
+"""
+
+import html
+import re
+import secrets
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import nh3
+import pypandoc
+
+from masthead.publishing.rendering import sanitize_body_html
+
+_MORE = re.compile(r"<!--\s*more\b.*?-->", re.IGNORECASE | re.DOTALL)
+_NEXTPAGE = re.compile(r"<!--\s*nextpage\s*-->", re.IGNORECASE)
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_SHORTCODE = re.compile(
+    r"(?<!\[)\[(?P<name>caption|wp_caption|gallery|embed|video|audio|playlist)\b"
+    r"(?P<attrs>[^\]]*)\]"
+    r"(?:(?P<inner>.*?)\[/(?P=name)\])?",
+    re.IGNORECASE | re.DOTALL,
+)
+_ATTRIBUTE = re.compile(r"""(\w+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"']+))""")
+_IMAGE_OR_LINKED_IMAGE = re.compile(
+    r"^\s*(?P<image>(?:<a\b[^>]*>\s*)?<img\b[^>]*>(?:\s*</a>)?)(?P<caption>.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+_BARE_URL_LINE = re.compile(r"^[ \t]*(https?://[^\s<>\"']+)[ \t]*$", re.MULTILINE)
+_PRE = re.compile(r"<pre\b.*?</pre>", re.IGNORECASE | re.DOTALL)
+_BLOCK_START = re.compile(
+    r"^(?:\x00PRE|<(?:p|div|h[1-6]|ul|ol|li|dl|table|thead|tbody|tr|blockquote|pre|figure|hr|"
+    r"address|section|article|aside|header|footer|nav|form|fieldset|iframe|video|audio|"
+    r"object|details|style|script|math|svg)\b)",
+    re.IGNORECASE,
+)
+_IMG_SRC = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]*)(")', re.IGNORECASE)
+
+
+@dataclass
+class GalleryImage:
+    url: str
+    alt: str
+    caption: str
+
+
+@dataclass
+class Prepared:
+    """One post's HTML ready for pandoc, and what the preparation did."""
+
+    html: str
+    teaser_html: str | None
+    counts: Counter
+
+
+def _attributes(text: str) -> dict[str, str]:
+    found = {}
+    for match in _ATTRIBUTE.finditer(text or ""):
+        found[match[1].lower()] = next(v for v in match.groups()[1:] if v is not None)
+    return found
+
+
+def _figure(image_html: str, caption_html: str) -> str:
+    caption = caption_html.strip()
+    if caption:
+        return f"<figure>{image_html}<figcaption>{caption}</figcaption></figure>"
+    return f"<figure>{image_html}</figure>"
+
+
+def _replace_shortcodes(
+    text: str, counts: Counter, gallery_images: Callable[[dict], list[GalleryImage]]
+) -> str:
+    def replace(match):
+        name = match["name"].lower()
+        attrs = _attributes(match["attrs"])
+        inner = match["inner"] or ""
+        if name in ("caption", "wp_caption"):
+            parts = _IMAGE_OR_LINKED_IMAGE.match(inner)
+            if parts is None:
+                counts["caption without an image, kept as text"] += 1
+                return inner
+            counts["[caption] converted to a figure"] += 1
+            caption = attrs.get("caption") or parts["caption"]
+            return "\n\n" + _figure(parts["image"], caption) + "\n\n"
+        if name == "gallery":
+            images = gallery_images(attrs)
+            if not images:
+                counts["[gallery] dropped (no images found)"] += 1
+                return ""
+            counts["[gallery] converted to figures"] += 1
+            figures = [
+                _figure(
+                    f'<img src="{html.escape(image.url)}" alt="{html.escape(image.alt)}">',
+                    html.escape(image.caption),
+                )
+                for image in images
+            ]
+            return "\n\n" + "\n\n".join(figures) + "\n\n"
+        if name == "playlist":
+            counts["[playlist] dropped"] += 1
+            return ""
+        # embed, video, audio: what was embedded becomes a plain link to it.
+        url = inner.strip() if name == "embed" else ""
+        url = url or attrs.get("src") or attrs.get("mp4") or attrs.get("mp3") or ""
+        if not re.match(r"^https?://", url):
+            counts[f"[{name}] dropped (no address)"] += 1
+            return ""
+        counts[f"[{name}] converted to a link"] += 1
+        safe = html.escape(url)
+        return f'\n\n<p><a href="{safe}">{safe}</a></p>\n\n'
+
+    return _SHORTCODE.sub(replace, text)
+
+
+def _auto_embeds(text: str, counts: Counter) -> str:
+    """A bare address alone on a line was an embed in WordPress; here it is a link."""
+
+    def replace(match):
+        counts["auto-embed converted to a link"] += 1
+        safe = html.escape(match[1])
+        return f'<p><a href="{safe}">{safe}</a></p>'
+
+    return _BARE_URL_LINE.sub(replace, text)
+
+
+def auto_paragraphs(text: str) -> str:
+    """WordPress's rule: blank lines separate paragraphs, a single newline breaks a line."""
+    kept: list[str] = []
+
+    def protect(match):
+        kept.append(match[0])
+        return f"\x00PRE{len(kept) - 1}\x00"
+
+    text = _PRE.sub(protect, text.replace("\r\n", "\n").replace("\r", "\n"))
+    blocks = []
+    for chunk in re.split(r"\n[ \t]*\n", text):
+        chunk = chunk.strip()
+        if not chunk:
+            continue
+        if _BLOCK_START.match(chunk):
+            blocks.append(chunk)
+        else:
+            blocks.append("<p>" + chunk.replace("\n", "<br>\n") + "</p>")
+    joined = "\n\n".join(blocks)
+    return re.sub(r"\x00PRE(\d+)\x00", lambda m: kept[int(m[1])], joined)
+
+
+def prepare(
+    content: str,
+    gallery_images: Callable[[dict], list[GalleryImage]] = lambda attrs: [],
+    image_url: Callable[[str], str] | None = None,
+) -> Prepared:
+    """Steps 1–4: the post's HTML, sanitised, with its teaser split off."""
+    counts: Counter = Counter()
+    parts = _MORE.split(content, maxsplit=1)
+    teaser = parts[0] if len(parts) == 2 else None
+    text = "".join(parts)
+    if _NEXTPAGE.search(text):
+        counts["page break (<!--nextpage-->) removed"] += 1
+        text = _NEXTPAGE.sub("\n\n", text)
+
+    def clean(fragment: str) -> str:
+        fragment = _COMMENT.sub("", fragment)
+        fragment = _replace_shortcodes(fragment, counts, gallery_images)
+        fragment = _auto_embeds(fragment, counts)
+        fragment = sanitize_body_html(auto_paragraphs(fragment))
+        if image_url is not None:
+            fragment = _IMG_SRC.sub(lambda m: m[1] + html.escape(image_url(m[2])) + m[3], fragment)
+        return fragment
+
+    # The teaser is a copy of the body's opening: what it converts is counted once, below.
+    teaser_html = clean(teaser) if teaser is not None else None
+    counts.clear()
+    return Prepared(html=clean(text), teaser_html=teaser_html, counts=counts)
+
+
+def plain_text(fragment: str, limit: int | None = None) -> str:
+    """The words of an HTML fragment, on one line; cut at a word boundary to ``limit``."""
+    text = nh3.clean(re.sub(r"<(br|/p|/h\d|/li)\b[^>]*>", " ", fragment or ""), tags=set())
+    text = " ".join(html.unescape(text).split())
+    if limit is not None and len(text) > limit:
+        text = text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    return text
+
+
+def to_markdown(fragments: Sequence[str]) -> list[str]:
+    """Sanitised HTML fragments → Markdown, in one pandoc run for the lot."""
+    if not fragments:
+        return []
+    marker = "MastheadSeparator" + secrets.token_hex(8)
+    joined = f"\n<p>{marker}</p>\n".join(fragments)
+    converted = _pandoc(joined)
+    pieces = re.split(rf"^{marker}$", converted, flags=re.MULTILINE)
+    if len(pieces) != len(fragments):
+        # A fragment swallowed the separator somehow: convert each on its own.
+        return [_pandoc(fragment).strip() for fragment in fragments]
+    return [piece.strip() for piece in pieces]
+
+
+def _pandoc(fragment: str) -> str:
+    if not fragment.strip():
+        return ""
+    return pypandoc.convert_text(fragment, "gfm", format="html", extra_args=["--wrap=none"])
+
+
+_ANCHOR = re.compile(r"<a\b[^>]*?\bhref\s*=\s*[\"']([^\"']*)[\"'][^>]*>(.*?)</a>", re.I | re.S)
+
+
+def plain_text_with_breaks(fragment: str) -> str:
+    """A WordPress comment as the plain text Masthead stores: paragraphs and line breaks kept,
+    a link's address written after its words, every tag gone."""
+
+    def link(match):
+        words = match[2]
+        address = html.unescape(match[1])
+        plain_words = html.unescape(nh3.clean(words, tags=set())).strip()
+        return words if plain_words == address or not address else f"{words} ({address})"
+
+    text = _ANCHOR.sub(link, fragment or "")
+    text = re.sub(r"<br\s*/?>", "\n", text, flags=re.I)
+    text = re.sub(r"</p\s*>", "\n\n", text, flags=re.I)
+    return html.unescape(nh3.clean(text, tags=set()))

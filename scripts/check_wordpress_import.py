@@ -1,0 +1,201 @@
+"""Import the WordPress theme unit test export into a fresh SQLite site and check the counts.
+
+    python scripts/check_wordpress_import.py [FILE]
+
+FILE defaults to ../shared/data/wordpress/themeunittestdata.wordpress.xml (CI clones the
+project beside shared/). The expected figures are counted twice: from the file itself
+(a plain read of the XML, independent of the importer) and from what the import made,
+and both must equal the figures the issue states for this export. Then the same file is
+imported again (nothing may be created) and every public post's old address is followed.
+A clone without shared/ has no such file: the check says so and passes.
+"""
+
+import os
+import resource
+import sys
+import tempfile
+import time
+import warnings
+import xml.etree.ElementTree as ElementTree
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_FILE = ROOT.parent / "shared" / "data" / "wordpress" / "themeunittestdata.wordpress.xml"
+
+# The theme unit test export, as its maintainers describe it (and the issue repeats).
+EXPECTED = {
+    "posts": 58,
+    "posts published in WordPress": 56,
+    "of them password-protected": 1,
+    "posts scheduled": 1,
+    "posts draft": 1,
+    "public posts": 55,
+    "approved comments on posts": 23,
+    "held comments on posts": 1,
+    "pingbacks": 2,
+    "trackbacks": 2,
+    "pages": 21,
+    "approved comments on pages": 3,
+    "held comments on pages": 2,
+    "attachments": 37,
+    "menu items": 70,
+}
+
+
+def counted_from_the_file(path: Path) -> dict:
+    """The figures read straight from the XML with the standard library, not the importer."""
+    counts = Counter()
+    # The file is trusted test data from the WordPress project; this read is independent.
+    for item in ElementTree.parse(path).getroot().iter("item"):  # noqa: S314
+        fields = {child.tag.rsplit("}", 1)[-1]: (child.text or "") for child in item}
+        kind, status = fields.get("post_type"), fields.get("status")
+        comments = [
+            {part.tag.rsplit("}", 1)[-1]: (part.text or "") for part in element}
+            for element in item
+            if element.tag.endswith("}comment")
+        ]
+        if kind == "post":
+            counts["posts"] += 1
+            counts["posts published in WordPress"] += status == "publish"
+            counts["of them password-protected"] += bool(
+                status == "publish" and fields.get("post_password")
+            )
+            counts["posts scheduled"] += status == "future"
+            counts["posts draft"] += status == "draft"
+            for comment in comments:
+                kind_of_comment = comment.get("comment_type") or "comment"
+                if kind_of_comment in ("pingback", "trackback"):
+                    counts[kind_of_comment + "s"] += 1
+                elif comment.get("comment_approved") == "1":
+                    counts["approved comments on posts"] += 1
+                elif comment.get("comment_approved") == "0":
+                    counts["held comments on posts"] += 1
+        elif kind == "page":
+            counts["pages"] += 1
+            for comment in comments:
+                approved = comment.get("comment_approved")
+                counts["approved comments on pages"] += approved == "1"
+                counts["held comments on pages"] += approved == "0"
+        elif kind == "attachment":
+            counts["attachments"] += 1
+        elif kind == "nav_menu_item":
+            counts["menu items"] += 1
+    counts["public posts"] = (
+        counts["posts published in WordPress"] - counts["of them password-protected"]
+    )
+    return dict(counts)
+
+
+def main() -> int:
+    path = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_FILE
+    if not path.is_file():
+        print(f"SKIPPED the WordPress import check: {path} is not here (it lives in shared/).")
+        return 0
+    data_dir = tempfile.mkdtemp(prefix="masthead-wxr-check-")
+    os.environ["MASTHEAD_DATA_DIR"] = data_dir
+    os.environ.pop("DATABASE_URL", None)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "masthead.settings")
+    sys.path.insert(0, str(ROOT))
+
+    import django
+
+    # No static files are collected in this throwaway site; WhiteNoise would say so.
+    warnings.filterwarnings("ignore", message="No directory at")
+    django.setup()
+    from django.core.management import call_command
+    from django.test import Client
+
+    from masthead.discussion.models import Comment
+    from masthead.importers.models import ImportedAttachment, ImportedPost
+    from masthead.importers.wordpress import Options, WordPressImport
+    from masthead.publishing.models import Post
+
+    call_command("migrate", verbosity=0)
+    failures = []
+
+    def check(name, expected, found):
+        mark = "ok " if expected == found else "BAD"
+        print(f"  {mark} {name}: expected {expected}, found {found}")
+        if expected != found:
+            failures.append(name)
+
+    print(f"The file {path.name}, read directly:")
+    from_file = counted_from_the_file(path)
+    for name, expected in EXPECTED.items():
+        check(name, expected, from_file.get(name, 0))
+
+    started = time.perf_counter()
+    summary = WordPressImport(path, Options()).run()
+    seconds = time.perf_counter() - started
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    reasons = {kind: dict(counter) for kind, counter in summary.reasons.items()}
+    print(f"Imported into a fresh SQLite site in {seconds:.1f} s (peak memory {peak_mb:.0f} MB):")
+    posts = Post.objects.filter(pk__in=ImportedPost.objects.values("post"))
+    check("posts", EXPECTED["posts"], posts.count())
+    check("public posts", EXPECTED["public posts"], Post.objects.public().count())
+    check("posts scheduled", EXPECTED["posts scheduled"], posts.filter(status="scheduled").count())
+    check(
+        "posts kept as drafts (the draft and the password-protected one)",
+        EXPECTED["posts draft"] + EXPECTED["of them password-protected"],
+        posts.filter(status="draft").count(),
+    )
+    check(
+        "approved comments on posts",
+        EXPECTED["approved comments on posts"],
+        Comment.objects.approved().count(),
+    )
+    check(
+        "held comments on posts",
+        EXPECTED["held comments on posts"],
+        Comment.objects.pending().count(),
+    )
+    check(
+        "pingbacks skipped", EXPECTED["pingbacks"], reasons["comments"].get("skipped: pingback", 0)
+    )
+    check(
+        "trackbacks skipped",
+        EXPECTED["trackbacks"],
+        reasons["comments"].get("skipped: trackback", 0),
+    )
+    check("pages skipped", EXPECTED["pages"], summary.total("pages", "skipped"))
+    check(
+        "comments on pages skipped",
+        EXPECTED["approved comments on pages"] + EXPECTED["held comments on pages"],
+        reasons["comments"].get("skipped: on a page, which is not imported", 0),
+    )
+    check("attachments", EXPECTED["attachments"], ImportedAttachment.objects.count())
+    check(
+        "menu items skipped",
+        EXPECTED["menu items"],
+        reasons["other items"].get("skipped: menu item", 0),
+    )
+
+    print("Imported again:")
+    again = WordPressImport(path, Options()).run()
+    created_again = {kind: c["created"] for kind, c in again.outcomes.items() if c["created"]}
+    check("things created by a second import", {}, created_again)
+
+    print("Old addresses of public posts:")
+    client = Client(HTTP_HOST="127.0.0.1")
+    wrong = []
+    public = ImportedPost.objects.filter(post__in=Post.objects.public()).select_related(
+        "post__blog"
+    )
+    for record in public:
+        target = record.post.get_absolute_url()
+        for old in filter(None, [record.old_path, f"/?p={record.wordpress_id}"]):
+            response = client.get(old)
+            if response.status_code != 301 or response["Location"] != target:
+                wrong.append(f"{old} → {response.status_code}")
+    check("old addresses that do not redirect to the post", [], wrong)
+
+    if failures:
+        print(f"FAILED: {', '.join(failures)}")
+        return 1
+    print("All counts match.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
