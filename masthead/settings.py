@@ -293,6 +293,8 @@ MASTHEAD_SERVER_THREADS = env_int("MASTHEAD_SERVER_THREADS", 2 * (os.cpu_count()
 
 # --- Discussion (masthead.discussion) ---------------------------------------------------
 INSTALLED_APPS += ["masthead.discussion"]
+INSTALLED_APPS += ["masthead.search"]
+MASTHEAD_SEARCH_RESULTS_PER_PAGE = env_int("MASTHEAD_SEARCH_RESULTS_PER_PAGE", 10)
 INSTALLED_APPS += ["django_tasks", "django_tasks.backends.database"]
 TASKS = {"default": {"BACKEND": "django_tasks.backends.database.DatabaseBackend"}}
 

@@ -1,0 +1,14 @@
+from django.core.management.base import BaseCommand
+
+from masthead.search import indexing
+
+
+class Command(BaseCommand):
+    help = (
+        "Rebuild the search index from the posts. Never needed in normal use (every save "
+        "updates it); for repair after bulk changes that bypass the models, or a restore."
+    )
+
+    def handle(self, *args, **options):
+        count = indexing.rebuild()
+        self.stdout.write(f"Search index rebuilt: {count} published or scheduled posts.")

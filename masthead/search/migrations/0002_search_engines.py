@@ -1,0 +1,56 @@
+"""The engine-specific parts of the index, which Django's models cannot describe.
+
+SQLite: an FTS5 table with the porter stemmer wrapped around unicode61 with
+diacritics removed (``Tomas`` finds “Tomás”, ``budgets`` finds “budget”).
+PostgreSQL: the ``unaccent`` extension (trusted since PostgreSQL 13, so the
+database's owner may create it), a text search configuration that strips
+accents before English stemming, and a GIN index on the weighted vector.
+"""
+
+from django.db import migrations
+
+SQLITE_CREATE = (
+    "CREATE VIRTUAL TABLE search_fts USING fts5("
+    "title, summary, body, authors, topics, "
+    "tokenize = 'porter unicode61 remove_diacritics 2')"
+)
+POSTGRES_CREATE = [
+    "CREATE EXTENSION IF NOT EXISTS unaccent",
+    "CREATE TEXT SEARCH CONFIGURATION masthead_search (COPY = pg_catalog.english)",
+    "ALTER TEXT SEARCH CONFIGURATION masthead_search "
+    "ALTER MAPPING FOR hword, hword_part, word WITH unaccent, english_stem",
+    "CREATE INDEX search_document_vector_gin ON search_searchdocument USING gin (vector)",
+]
+POSTGRES_DROP = [
+    "DROP INDEX IF EXISTS search_document_vector_gin",
+    "DROP TEXT SEARCH CONFIGURATION IF EXISTS masthead_search",
+]
+
+
+def create(apps, schema_editor):
+    vendor = schema_editor.connection.vendor
+    if vendor == "sqlite":
+        schema_editor.execute(SQLITE_CREATE)
+    elif vendor == "postgresql":
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_ts_config WHERE cfgname = 'masthead_search'")
+            exists = cursor.fetchone()
+        for statement in POSTGRES_CREATE:
+            if exists and "TEXT SEARCH CONFIGURATION" in statement:
+                continue
+            schema_editor.execute(statement)
+
+
+def drop(apps, schema_editor):
+    vendor = schema_editor.connection.vendor
+    if vendor == "sqlite":
+        schema_editor.execute("DROP TABLE IF EXISTS search_fts")
+    elif vendor == "postgresql":
+        for statement in POSTGRES_DROP:
+            schema_editor.execute(statement)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("search", "0001_initial")]
+
+    operations = [migrations.RunPython(create, drop)]
