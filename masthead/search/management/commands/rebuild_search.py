@@ -11,4 +11,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         count = indexing.rebuild()
-        self.stdout.write(f"Search index rebuilt: {count} published or scheduled posts.")
+        posts = "post" if count == 1 else "posts"
+        self.stdout.write(f"Search index rebuilt: {count} {posts} (published or scheduled).")
