@@ -196,3 +196,15 @@ def suggestions(text: str) -> list[Post]:
     )
     posts = Post.objects.public().select_related("blog").in_bulk(post_ids)
     return [posts[pk] for pk in post_ids if pk in posts]
+
+
+def filter_posts(posts, text: str):
+    """``posts`` narrowed to public ones matching ``text`` (for other apps, e.g. an API's ``q``).
+
+    Text with no searchable word matches nothing.
+    """
+    query = parse(text)
+    if not query:
+        return posts.none()
+    matching = engine().filter_matching(public_documents(), query).values("post_id")
+    return posts.filter(pk__in=matching)

@@ -76,3 +76,12 @@ def test_a_query_is_cut_to_a_bounded_length_and_number_of_terms():
     assert len(query.text) <= MAX_QUERY_CHARS
     assert len(parse(" ".join(f"word{n}" for n in range(40))).terms) == MAX_TERMS
     assert query.notes
+
+
+def test_other_apps_can_narrow_a_post_list_by_the_same_search(archive):
+    from masthead.publishing.models import Post
+    from masthead.search.service import filter_posts
+
+    found = filter_posts(Post.objects.all(), "Tomas")
+    assert {post.slug for post in found} == {"transition-villes", "energia-solar"}
+    assert not filter_posts(Post.objects.all(), '" * (').exists()
