@@ -259,7 +259,15 @@ def run(posts: int, queries: int) -> None:
     call_command("migrate", verbosity=0)
     print(f"Search on {connection.vendor} ({connection.settings_dict['NAME']})")
     rng = random.Random(14)
-    words, names, topics = build_archive(posts, rng)
+    from masthead.publishing.models import Post, Topic
+
+    if Post.objects.exists():  # --data-dir kept from an earlier run: the same archive again
+        words = vocabulary(rng, 4000)
+        names = [f"{given} {family}" for given in GIVEN for family in FAMILY]
+        topics = list(Topic.objects.values_list("name", flat=True))
+        print(f"  archive: {Post.objects.count()} posts kept from an earlier run")
+    else:
+        words, names, topics = build_archive(posts, rng)
     measure(varied_queries(queries, rng, words, names, topics))
 
 
@@ -267,10 +275,17 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--posts", type=int, default=10_000)
     parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument(
+        "--data-dir", help="keep the SQLite archive here and reuse it next time (SQLite only)"
+    )
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "masthead.settings")
     os.environ["ALLOWED_HOSTS"] = "testserver"
     database_url = os.environ.get("DATABASE_URL")
+    if args.data_dir and not database_url:
+        os.environ["MASTHEAD_DATA_DIR"] = args.data_dir
+        run(args.posts, args.queries)
+        return
     with tempfile.TemporaryDirectory(prefix="masthead-search-bench-") as data_dir:
         os.environ["MASTHEAD_DATA_DIR"] = data_dir
         if not database_url:

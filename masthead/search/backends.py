@@ -8,10 +8,9 @@ marks matched words in titles and snippets with two private-use characters
 ``<mark>`` after escaping everything else.
 """
 
-from django.contrib.postgres.search import SearchHeadline, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchHeadline, SearchVector
 from django.contrib.postgres.search import SearchQuery as PgSearchQuery
 from django.db import connection
-from django.db.models import F
 from django.db.models.expressions import RawSQL
 
 from masthead.search.models import SearchDocument
@@ -46,21 +45,25 @@ class SQLiteSearch:
 
     def filter_matching(self, documents, query: SearchQuery, *, titles_only=False):
         matching = RawSQL(  # noqa: S611 (the match expression is a parameter)
-            f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",  # noqa: S608
+            f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",
             [self.match_expression(query, titles_only=titles_only)],
         )
         return documents.filter(post_id__in=matching)
 
-    def ranked_ids(self, documents, query: SearchQuery, offset: int, limit: int) -> list[int]:
+    def hits_sql(self, query: SearchQuery, published_before) -> tuple[str, list]:
+        """SQL for every public document that matches: post_id, blog_id, year, publish_at, score.
+
+        A higher score is a better match (bm25 counts down, so it is negated).
+        """
         weights = ", ".join(str(weight) for weight in FTS_WEIGHTS)
-        ranked = documents.extra(  # noqa: S610 (the match expression is a parameter)
-            tables=[FTS_TABLE],
-            where=[f"{FTS_TABLE}.rowid = search_searchdocument.post_id", f"{FTS_TABLE} MATCH %s"],
-            params=[self.match_expression(query)],
-            select={"score": f"bm25({FTS_TABLE}, {weights})"},
-            order_by=["score", "-publish_at", "-post_id"],
+        # Only constants are formatted in; the match expression and the time are parameters.
+        sql = (
+            "SELECT d.post_id, d.blog_id, d.year, d.publish_at,"
+            f" -bm25({FTS_TABLE}, {weights}) AS score"
+            f" FROM {FTS_TABLE} JOIN search_searchdocument d ON d.post_id = {FTS_TABLE}.rowid"
+            f" WHERE {FTS_TABLE} MATCH %s AND d.publish_at <= %s"
         )
-        return list(ranked.values_list("post_id", flat=True)[offset : offset + limit])
+        return sql, [self.match_expression(query), published_before]
 
     def marked_texts(self, post_ids, query: SearchQuery) -> dict[int, tuple[str, str, str]]:
         """Per post: title, summary and a body snippet, matched words marked."""
@@ -69,7 +72,7 @@ class SQLiteSearch:
         placeholders = ", ".join(["%s"] * len(post_ids))
         marks = f"'{MARK_START}', '{MARK_END}'"
         sql = (
-            f"SELECT rowid, highlight({FTS_TABLE}, 0, {marks}), highlight({FTS_TABLE}, 1, {marks}),"  # noqa: S608
+            f"SELECT rowid, highlight({FTS_TABLE}, 0, {marks}), highlight({FTS_TABLE}, 1, {marks}),"
             f" snippet({FTS_TABLE}, 2, {marks}, '…', {SNIPPET_WORDS})"
             f" FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s AND rowid IN ({placeholders})"
         )
@@ -87,7 +90,7 @@ class SQLiteSearch:
             self._delete(cursor, [row[0] for row in rows])
             columns = ", ".join(FTS_COLUMNS)
             cursor.executemany(
-                f"INSERT INTO {FTS_TABLE} (rowid, {columns}) VALUES (%s, %s, %s, %s, %s, %s)",  # noqa: S608
+                f"INSERT INTO {FTS_TABLE} (rowid, {columns}) VALUES (%s, %s, %s, %s, %s, %s)",
                 rows,
             )
 
@@ -97,13 +100,13 @@ class SQLiteSearch:
 
     def clear(self) -> None:
         with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {FTS_TABLE}")  # noqa: S608
+            cursor.execute(f"DELETE FROM {FTS_TABLE}")
 
     def _delete(self, cursor, post_ids) -> None:
         for start in range(0, len(post_ids), 500):
             chunk = post_ids[start : start + 500]
             placeholders = ", ".join(["%s"] * len(chunk))
-            cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({placeholders})", chunk)  # noqa: S608
+            cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({placeholders})", chunk)
 
 
 class PostgresSearch:
@@ -126,14 +129,14 @@ class PostgresSearch:
     def filter_matching(self, documents, query: SearchQuery, *, titles_only=False):
         return documents.filter(vector=self.tsquery(query, titles_only=titles_only))
 
-    def ranked_ids(self, documents, query: SearchQuery, offset: int, limit: int) -> list[int]:
-        tsquery = self.tsquery(query)
-        ranked = (
-            documents.filter(vector=tsquery)
-            .annotate(score=SearchRank(F("vector"), tsquery))
-            .order_by("-score", "-publish_at", "-post_id")
+    def hits_sql(self, query: SearchQuery, published_before) -> tuple[str, list]:
+        expression = " & ".join(self._term(term, "") for term in query.terms)
+        tsquery = f"to_tsquery('{PG_CONFIG}', %s)"
+        sql = (
+            "SELECT post_id, blog_id, year, publish_at, ts_rank(vector, " + tsquery + ") AS score"
+            " FROM search_searchdocument WHERE vector @@ " + tsquery + " AND publish_at <= %s"
         )
-        return list(ranked.values_list("post_id", flat=True)[offset : offset + limit])
+        return sql, [expression, expression, published_before]
 
     def marked_texts(self, post_ids, query: SearchQuery) -> dict[int, tuple[str, str, str]]:
         if not post_ids or not query:

@@ -1,14 +1,22 @@
 """Searching the public posts: ranked hits, marked snippets and filter counts.
 
-The one entry point for pages (and the Content API's ``q``): ``search(query, filters)``.
+The entry points: ``search(text, filters).page(number, per_page)`` for the search
+page, ``suggestions(text)`` for the search boxes, and ``filter_posts(posts, text)``
+for other apps (the Content API's ``q``).
+
+A page of results is one SQL statement around one full-text match: the matching
+public documents are gathered once (a materialised CTE) and counted per blog,
+year, author and topic, counted in total, and ranked for the page, instead of
+matching the words again for each of those.
 """
 
+import math
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db import connection
 from django.utils import timezone
 
-from masthead.publishing.models import Blog, Post, PostAuthor
+from masthead.publishing.models import Author, Blog, Post, PostAuthor, Topic
 from masthead.search.backends import engine
 from masthead.search.highlight import has_marks, marked_html
 from masthead.search.models import SearchDocument
@@ -16,6 +24,14 @@ from masthead.search.query import SearchQuery, parse
 
 FACET_SIZE = 12
 SUGGESTIONS = 8
+# No archive has this many pages of results; past it a page number is not a page.
+MAX_PAGE = 100_000
+POST_AUTHORS = PostAuthor._meta.db_table
+POST_TOPICS = Post.topics.through._meta.db_table
+
+
+class NoSuchPage(Exception):
+    pass
 
 
 @dataclass(frozen=True)
@@ -26,8 +42,7 @@ class Filters:
     year: int | None = None
 
     def without(self, name: str) -> "Filters":
-        values = {**self.__dict__, name: None if name == "year" else ""}
-        return Filters(**values)
+        return Filters(**{**self.__dict__, name: None if name == "year" else ""})
 
     def choosing(self, name: str, value: str) -> "Filters":
         return Filters(**{**self.__dict__, name: int(value) if name == "year" else value})
@@ -51,59 +66,118 @@ class Hit:
     snippet_html: str
 
 
+@dataclass
+class Page:
+    number: int
+    per_page: int
+    count: int
+    hits: list
+    facets: dict
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, math.ceil(self.count / self.per_page))
+
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+    def has_other_pages(self) -> bool:
+        return self.num_pages > 1
+
+
 def public_documents():
     """Documents of posts a reader may see now (a scheduled post only once its time has come)."""
     return SearchDocument.objects.filter(publish_at__lte=timezone.now())
 
 
-def filtered(documents, filters: Filters):
-    if filters.blog:
-        documents = documents.filter(
-            blog_id__in=Blog.objects.filter(slug=filters.blog).values("pk")
-        )
-    if filters.year:
-        documents = documents.filter(year=filters.year)
-    if filters.author:
-        documents = documents.filter(
-            post_id__in=PostAuthor.objects.filter(author__slug=filters.author).values("post_id")
-        )
-    if filters.topic:
-        documents = documents.filter(
-            post_id__in=Post.topics.through.objects.filter(topic__slug=filters.topic).values(
-                "post_id"
-            )
-        )
-    return documents
-
-
 class Results:
-    """A sequence of hits a Paginator can page through, counted and fetched lazily."""
-
     def __init__(self, query: SearchQuery, filters: Filters):
         self.query = query
         self.filters = filters
         self.engine = engine()
-        self._count = None
 
-    def matching(self, filters: Filters):
-        return self.engine.filter_matching(filtered(public_documents(), filters), self.query)
-
-    def count(self) -> int:
-        if self._count is None:
-            self._count = self.matching(self.filters).count() if self.query else 0
-        return self._count
-
-    def __len__(self):
-        return self.count()
-
-    def __getitem__(self, window):
-        if not isinstance(window, slice):
-            raise TypeError("Results are read a page at a time.")
+    def page(self, number: int, per_page: int) -> Page:
+        if not 1 <= number <= MAX_PAGE:
+            raise NoSuchPage(number)
         if not self.query:
-            return []
-        offset, limit = window.start or 0, (window.stop or 0) - (window.start or 0)
-        documents = filtered(public_documents(), self.filters)
-        post_ids = self.engine.ranked_ids(documents, self.query, offset, limit)
+            if number > 1:
+                raise NoSuchPage(number)
+            return Page(number, per_page, 0, [], {})
+        rows = self._run(offset=(number - 1) * per_page, limit=per_page)
+        count = next((int(value) for kind, _, value in rows if kind == "total"), 0)
+        page = Page(number, per_page, count, [], {})
+        if number > page.num_pages:
+            raise NoSuchPage(number)
+        ranked = sorted((value, item) for kind, item, value in rows if kind == "page")
+        page.hits = self._hits([item for _, item in ranked])
+        page.facets = self._facets(rows)
+        return page
+
+    def _conditions(self) -> dict[str, tuple[str, list]]:
+        """Each chosen filter as SQL on the gathered hits ``h``; an unknown name matches nothing."""
+        chosen = {}
+        if self.filters.blog:
+            blog_id = Blog.objects.filter(slug=self.filters.blog).values_list("pk", flat=True)
+            chosen["blog"] = ("h.blog_id = %s", [next(iter(blog_id), -1)])
+        if self.filters.year:
+            chosen["year"] = ("h.year = %s", [self.filters.year])
+        if self.filters.author:
+            author_id = Author.objects.filter(slug=self.filters.author).values_list("pk", flat=True)
+            chosen["author"] = (
+                f"h.post_id IN (SELECT post_id FROM {POST_AUTHORS} WHERE author_id = %s)",
+                [next(iter(author_id), -1)],
+            )
+        if self.filters.topic:
+            topic_id = Topic.objects.filter(slug=self.filters.topic).values_list("pk", flat=True)
+            chosen["topic"] = (
+                f"h.post_id IN (SELECT post_id FROM {POST_TOPICS} WHERE topic_id = %s)",
+                [next(iter(topic_id), -1)],
+            )
+        return chosen
+
+    def _run(self, offset: int, limit: int) -> list[tuple]:
+        hits_sql, params = self.engine.hits_sql(self.query, timezone.now())
+        chosen = self._conditions()
+
+        def where(leaving_out=None) -> str:
+            parts = [sql for name, (sql, _) in chosen.items() if name != leaving_out]
+            params.extend(
+                value for name, (_, values) in chosen.items() if name != leaving_out
+                for value in values
+            )  # fmt: skip
+            return (" WHERE " + " AND ".join(parts)) if parts else ""
+
+        number = "CAST({} AS DOUBLE PRECISION)"
+        sql = f"WITH hits AS MATERIALIZED ({hits_sql})"
+        sql += (
+            f" SELECT 'total', CAST(NULL AS BIGINT), {number.format('COUNT(*)')} FROM hits h"
+            + where()
+        )
+        for name, column, join in [
+            ("blog", "h.blog_id", ""),
+            ("year", "h.year", ""),
+            ("author", "f.author_id", f" JOIN {POST_AUTHORS} f ON f.post_id = h.post_id"),
+            ("topic", "f.topic_id", f" JOIN {POST_TOPICS} f ON f.post_id = h.post_id"),
+        ]:
+            sql += (
+                f" UNION ALL SELECT '{name}', CAST({column} AS BIGINT), "
+                f"{number.format('COUNT(*)')} FROM hits h{join}{where(name)} GROUP BY {column}"
+            )
+        sql += (
+            f" UNION ALL SELECT 'page', post_id, {number.format('position')} FROM ("
+            " SELECT h.post_id, ROW_NUMBER() OVER"
+            " (ORDER BY h.score DESC, h.publish_at DESC, h.post_id DESC) AS position"
+            f" FROM hits h{where()}) ranked WHERE position > %s AND position <= %s"
+        )
+        params.extend([offset, offset + limit])
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
+    def _hits(self, post_ids: list[int]) -> list[Hit]:
         posts = Post.objects.public().with_byline().in_bulk(post_ids)
         marks = self.engine.marked_texts(post_ids, self.query)
         hits = []
@@ -116,68 +190,42 @@ class Results:
             hits.append(Hit(post, marked_html(title), marked_html(snippet or post.summary)))
         return hits
 
-    def facets(self) -> dict[str, list[FacetValue]]:
-        if not self.query:
-            return {}
-        selected = self.filters
-        blogs = self._counted(self.matching(selected.without("blog")), "blog_id")
-        blog_names = Blog.objects.in_bulk(list(blogs))
-        years = self._counted(self.matching(selected.without("year")), "year")
-        author_rows = (
-            PostAuthor.objects.filter(
-                post_id__in=self.matching(selected.without("author")).values("post_id")
-            )
-            .values("author__slug", "author__display_name")
-            .annotate(hits=Count("post_id"))
-            .order_by("-hits", "author__display_name")[:FACET_SIZE]
+    def _facets(self, rows) -> dict[str, list[FacetValue]]:
+        counted = {name: [] for name in ("blog", "author", "topic", "year")}
+        for kind, item, value in rows:
+            if kind in counted:
+                counted[kind].append((int(item), int(value)))
+        for name in counted:
+            if name == "year":
+                counted[name].sort(reverse=True)
+            else:
+                counted[name].sort(key=lambda pair: -pair[1])
+            counted[name] = counted[name][:FACET_SIZE]
+        blogs = Blog.objects.only("name", "slug").in_bulk([pk for pk, _ in counted["blog"]])
+        authors = Author.objects.only("display_name", "slug").in_bulk(
+            [pk for pk, _ in counted["author"]]
         )
-        topic_rows = (
-            Post.topics.through.objects.filter(
-                post_id__in=self.matching(selected.without("topic")).values("post_id")
-            )
-            .values("topic__slug", "topic__name")
-            .annotate(hits=Count("post_id"))
-            .order_by("-hits", "topic__name")[:FACET_SIZE]
-        )
+        topics = Topic.objects.only("name", "slug").in_bulk([pk for pk, _ in counted["topic"]])
+        chosen = self.filters
         return {
             "blog": [
-                FacetValue(
-                    blog_names[pk].slug,
-                    blog_names[pk].name,
-                    n,
-                    blog_names[pk].slug == selected.blog,
-                )
-                for pk, n in sorted(blogs.items(), key=lambda item: -item[1])
-                if pk in blog_names
-            ][:FACET_SIZE],
+                FacetValue(blogs[pk].slug, blogs[pk].name, n, blogs[pk].slug == chosen.blog)
+                for pk, n in counted["blog"] if pk in blogs
+            ],
             "author": [
-                FacetValue(
-                    row["author__slug"],
-                    row["author__display_name"],
-                    row["hits"],
-                    row["author__slug"] == selected.author,
-                )
-                for row in author_rows
-            ],  # fmt: skip
+                FacetValue(authors[pk].slug, authors[pk].display_name, n,
+                           authors[pk].slug == chosen.author)
+                for pk, n in counted["author"] if pk in authors
+            ],
             "topic": [
-                FacetValue(
-                    row["topic__slug"],
-                    row["topic__name"],
-                    row["hits"],
-                    row["topic__slug"] == selected.topic,
-                )
-                for row in topic_rows
-            ],  # fmt: skip
+                FacetValue(topics[pk].slug, topics[pk].name, n, topics[pk].slug == chosen.topic)
+                for pk, n in counted["topic"] if pk in topics
+            ],
             "year": [
-                FacetValue(str(year), str(year), n, year == selected.year)
-                for year, n in sorted(years.items(), reverse=True)
-            ][:FACET_SIZE],
-        }
-
-    @staticmethod
-    def _counted(documents, field) -> dict:
-        rows = documents.order_by().values(field).annotate(hits=Count("post_id"))
-        return {row[field]: row["hits"] for row in rows}
+                FacetValue(str(year), str(year), n, year == chosen.year)
+                for year, n in counted["year"]
+            ],
+        }  # fmt: skip
 
 
 def search(text: str, filters: Filters | None = None) -> Results:
@@ -189,8 +237,7 @@ def suggestions(text: str) -> list[Post]:
     query = parse(text, all_prefixes=True)
     if not query:
         return []
-    search_engine = engine()
-    documents = search_engine.filter_matching(public_documents(), query, titles_only=True)
+    documents = engine().filter_matching(public_documents(), query, titles_only=True)
     post_ids = list(
         documents.order_by("-publish_at").values_list("post_id", flat=True)[:SUGGESTIONS]
     )

@@ -2,7 +2,6 @@ import re
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
@@ -10,7 +9,7 @@ from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
-from masthead.search.service import Filters, search, suggestions
+from masthead.search.service import Filters, NoSuchPage, search, suggestions
 
 SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,80}$")
 FACET_TITLES = {"blog": "Blog", "author": "Author", "topic": "Topic", "year": "Year"}
@@ -48,14 +47,14 @@ def search_page(request):
     filters, notes = read_filters(request.GET)
     results = search(text, filters)
     query = results.query
-    paginator = Paginator(results, settings.MASTHEAD_SEARCH_RESULTS_PER_PAGE)
     raw_page = request.GET.get("page", "1")
     try:
-        page = paginator.page(raw_page)
-    except (PageNotAnInteger, EmptyPage):
+        number = int(raw_page) if raw_page.isascii() and raw_page.isdigit() else 0
+        page = results.page(number, settings.MASTHEAD_SEARCH_RESULTS_PER_PAGE)
+    except (ValueError, NoSuchPage):
         raise Http404(f"There is no page “{raw_page[:20]}” of these results.") from None
     facets = []
-    for name, values in results.facets().items():
+    for name, values in page.facets.items():
         if values:
             choices = [
                 {
@@ -77,7 +76,7 @@ def search_page(request):
         "notes": [*query.notes, *notes],
         "typed_nothing": not (text or "").strip(),
         "page": page,
-        "hits": page.object_list,
+        "hits": page.hits,
         "facets": facets,
         "filtered": bool(filters.as_params()),
         "clear_filters_url": link(query.text, Filters()),

@@ -1,7 +1,8 @@
 """The engine-specific parts of the index, which Django's models cannot describe.
 
 SQLite: an FTS5 table with the porter stemmer wrapped around unicode61 with
-diacritics removed (``Tomas`` finds “Tomás”, ``budgets`` finds “budget”).
+diacritics removed (``Tomas`` finds “Tomás”, ``budgets`` finds “budget”), and
+prefix indexes for 2 to 4 characters, so ``transm*`` and suggestions stay fast.
 PostgreSQL: the ``unaccent`` extension (trusted since PostgreSQL 13, so the
 database's owner may create it), a text search configuration that strips
 accents before English stemming, and a GIN index on the weighted vector.
@@ -12,7 +13,7 @@ from django.db import migrations
 SQLITE_CREATE = (
     "CREATE VIRTUAL TABLE search_fts USING fts5("
     "title, summary, body, authors, topics, "
-    "tokenize = 'porter unicode61 remove_diacritics 2')"
+    "tokenize = 'porter unicode61 remove_diacritics 2', prefix = '2 3 4')"
 )
 POSTGRES_CREATE = [
     "CREATE EXTENSION IF NOT EXISTS unaccent",
