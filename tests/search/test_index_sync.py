@@ -111,3 +111,19 @@ def test_rebuild_search_repairs_an_index_changed_behind_the_models_back(
 def test_rebuild_search_says_how_many_posts_it_indexed(published_post, draft_post, capsys):
     call_command("rebuild_search")
     assert "1 post (published or scheduled)" in capsys.readouterr().out
+
+
+def test_a_post_an_editor_publishes_in_the_admin_is_found_by_its_words_authors_and_topics(
+    editor_client, client, blog, ada, ben, topic
+):
+    from ..publishing.test_admin import submit_post
+
+    response = submit_post(
+        editor_client, blog, [(0, ben), (1, ada)],
+        status="published", body="Carbon prices bite once the cap tightens.",
+        topics=[str(topic.pk)],
+    )  # fmt: skip
+    assert response.status_code == 302
+    assert search_titles(client, "cap tightens") == ["Carbon Prices in Practice"]
+    assert search_titles(client, "van der Berg Okafor") == ["Carbon Prices in Practice"]
+    assert search_titles(client, "grid storage") == ["Carbon Prices in Practice"]
