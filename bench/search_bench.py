@@ -227,11 +227,14 @@ def measure(queries) -> None:
     client = Client()
     client.get("/search/", {"q": "warm up"})
     timings = {}
+    cpu_times = []
     found = []
+    load_before = os.getloadavg()[0]
     for kind, params in queries:
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         response = client.get("/search/", params)
         elapsed = (time.perf_counter() - started) * 1000
+        cpu_times.append((time.process_time() - cpu_started) * 1000)
         assert response.status_code == 200, (params, response.status_code)
         timings.setdefault(kind, []).append(elapsed)
         found.append(b"<mark>" in response.content)
@@ -239,6 +242,13 @@ def measure(queries) -> None:
     print(f"  {len(every)} queries, {sum(found)} with hits: "
           f"median {statistics.median(every):.1f} ms, p95 {percentile(every, 95):.1f} ms, "
           f"max {every[-1]:.1f} ms")  # fmt: skip
+    # On SQLite all the work happens in this process, so its CPU time is the cost of a
+    # search whatever else the machine is doing; on PostgreSQL the server's share is not in it.
+    cpu_times.sort()
+    print(f"  this process's CPU time per search: median {statistics.median(cpu_times):.1f} ms, "
+          f"p95 {percentile(cpu_times, 95):.1f} ms")  # fmt: skip
+    print(f"  load average (1 min) before / after: {load_before:.1f} / {os.getloadavg()[0]:.1f} "
+          f"on {os.cpu_count()} cores")  # fmt: skip
     for kind, values in timings.items():
         values.sort()
         print(f"    {kind:20} median {statistics.median(values):6.1f} ms  "
