@@ -293,8 +293,6 @@ MASTHEAD_SERVER_THREADS = env_int("MASTHEAD_SERVER_THREADS", 2 * (os.cpu_count()
 
 # --- Discussion (masthead.discussion) ---------------------------------------------------
 INSTALLED_APPS += ["masthead.discussion"]
-INSTALLED_APPS += ["masthead.search"]
-MASTHEAD_SEARCH_RESULTS_PER_PAGE = env_int("MASTHEAD_SEARCH_RESULTS_PER_PAGE", 10)
 INSTALLED_APPS += ["django_tasks", "django_tasks.backends.database"]
 TASKS = {"default": {"BACKEND": "django_tasks.backends.database.DatabaseBackend"}}
 
@@ -350,3 +348,7 @@ MASTHEAD_CITATION_STYLES = env_list(
 MASTHEAD_PRINT_CITATION_STYLE = env_str(
     "MASTHEAD_PRINT_CITATION_STYLE", "chicago-notes-bibliography"
 )
+
+# --- Search (masthead.search) ---------------------------------------------------------
+INSTALLED_APPS += ["masthead.search"]
+MASTHEAD_SEARCH_RESULTS_PER_PAGE = env_int("MASTHEAD_SEARCH_RESULTS_PER_PAGE", 10)
