@@ -156,23 +156,27 @@ class Results:
             f" SELECT 'total', CAST(NULL AS BIGINT), {number.format('COUNT(*)')} FROM hits h"
             + where()
         )
+        # "+ 0": grouping by an expression no index serves makes the planner walk the hits
+        # and look each post's authors up, rather than walk every byline in the archive.
         for name, column, join in [
             ("blog", "h.blog_id", ""),
             ("year", "h.year", ""),
-            ("author", "f.author_id", f" JOIN {POST_AUTHORS} f ON f.post_id = h.post_id"),
-            ("topic", "f.topic_id", f" JOIN {POST_TOPICS} f ON f.post_id = h.post_id"),
+            ("author", "f.author_id + 0", f" JOIN {POST_AUTHORS} f ON f.post_id = h.post_id"),
+            ("topic", "f.topic_id + 0", f" JOIN {POST_TOPICS} f ON f.post_id = h.post_id"),
         ]:
             sql += (
                 f" UNION ALL SELECT '{name}', CAST({column} AS BIGINT), "
                 f"{number.format('COUNT(*)')} FROM hits h{join}{where(name)} GROUP BY {column}"
             )
+        # The page: the best matches in order (a bounded sort), numbered for reading back.
+        order = "score DESC, publish_at DESC, post_id DESC"
+        position = number.format(f"ROW_NUMBER() OVER (ORDER BY {order})")
         sql += (
-            f" UNION ALL SELECT 'page', post_id, {number.format('position')} FROM ("
-            " SELECT h.post_id, ROW_NUMBER() OVER"
-            " (ORDER BY h.score DESC, h.publish_at DESC, h.post_id DESC) AS position"
-            f" FROM hits h{where()}) ranked WHERE position > %s AND position <= %s"
+            f" UNION ALL SELECT 'page', post_id, {position}"
+            f" FROM (SELECT h.post_id, h.score, h.publish_at FROM hits h{where()}"
+            f" ORDER BY {order} LIMIT %s OFFSET %s) best"
         )
-        params.extend([offset, offset + limit])
+        params.extend([limit, offset])
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()

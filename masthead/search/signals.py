@@ -30,7 +30,8 @@ def topics_changed(sender, instance, action, reverse, pk_set, **kwargs):
     if action not in ("post_add", "post_remove", "post_clear", "pre_clear"):
         return
     if not reverse:
-        indexing.reindex_posts([instance.pk])
+        if action != "pre_clear":
+            indexing.reindex_posts([instance.pk])
     elif action == "pre_clear":
         # topic.posts.clear(): which posts lose the topic is known only before.
         instance._search_posts_losing_topic = list(instance.posts.values_list("pk", flat=True))
