@@ -394,3 +394,7 @@ CORS_URLS_REGEX = r"^/api/"
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 CORS_EXPOSE_HEADERS = ["ETag"]
+
+# --- Search (masthead.search) ---------------------------------------------------------
+INSTALLED_APPS += ["masthead.search"]
+MASTHEAD_SEARCH_RESULTS_PER_PAGE = env_int("MASTHEAD_SEARCH_RESULTS_PER_PAGE", 10)

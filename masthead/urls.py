@@ -24,6 +24,7 @@ if settings.MASTHEAD_SERVE_MEDIA:
 urlpatterns.append(path("api/v1/", include("masthead.api.urls", namespace="api")))
 urlpatterns.append(path("", include("masthead.citations.urls")))
 urlpatterns.append(path("", include("masthead.discussion.urls")))
+urlpatterns.append(path("", include("masthead.search.urls")))
 
 # Last: the blog catch-all `/<blog>/` must not shadow the site's own pages.
 urlpatterns.append(path("", include("masthead.publishing.urls")))

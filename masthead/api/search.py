@@ -1,21 +1,14 @@
-"""The API's ``q`` filter, in one place so it can be pointed at the site's full-text search."""
+"""The API's ``q`` filter: the site's own full-text search, so the API finds what /search/ finds."""
 
-import re
+from django.db.models import QuerySet
 
-from django.db.models import Q, QuerySet
-
-# Control characters (NUL above all, which PostgreSQL refuses in any string) mean nothing in a
-# query a person typed; they are dropped rather than answered with an error.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+from masthead.search.service import filter_posts
 
 
 def search_posts(posts: QuerySet, q: str) -> QuerySet:
-    """The posts among ``posts`` that match ``q`` in their title or summary, ignoring case.
+    """The posts among ``posts`` that the site's search finds for ``q``.
 
-    A stand-in until the full-text search (``masthead.search``) is merged: this
-    function is the only place that needs to change to use it.
+    Words as people type them (phrases, prefixes, accents optional, English
+    stemming); text with no searchable word matches nothing.
     """
-    words = CONTROL_CHARACTERS.sub(" ", q).split()
-    for word in words:
-        posts = posts.filter(Q(title__icontains=word) | Q(summary__icontains=word))
-    return posts
+    return filter_posts(posts, q)

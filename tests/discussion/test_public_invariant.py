@@ -44,6 +44,7 @@ def public_responses(client, post):
         post.blog.get_absolute_url(),
         "/sitemap.xml",
         "/archive/",
+        "/search/?q=marmalade",
     ]
     responses = {url: client.get(url) for url in urls}
     for url, response in responses.items():

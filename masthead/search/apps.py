@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+class SearchConfig(AppConfig):
+    name = "masthead.search"
+    verbose_name = "Search"
+
+    def ready(self):
+        from masthead.search import indexing, signals
+
+        signals.connect()
+        post_migrate.connect(
+            indexing.fill_if_empty, sender=self, dispatch_uid="masthead.search.fill_if_empty"
+        )
