@@ -30,6 +30,34 @@ def csl_name(author: Author) -> dict:
     return name
 
 
+def family_with_particle(name: dict) -> str:
+    """The family name as written, particle included ("van der Berg")."""
+    return " ".join(p for p in (name.get("non-dropping-particle"), name["family"]) if p)
+
+
+def reference_manager_name(name: dict) -> dict:
+    """A name as reference managers import it whole.
+
+    Zotero's CSL-JSON import reads only ``family`` and ``given`` (it ignores
+    ``non-dropping-particle``), so the particle goes into the family name.
+    Only downloads use this: the formatted references keep the particle apart.
+    """
+    if "literal" in name:
+        return dict(name)
+    whole = {"family": family_with_particle(name)}
+    if name.get("given"):
+        whole["given"] = name["given"]
+    return whole
+
+
+def inverted_name(name: dict) -> str:
+    """A person as “Family, Given”; an institution's name as it stands."""
+    if "literal" in name:
+        return name["literal"]
+    family = family_with_particle(name)
+    return f"{family}, {name['given']}" if name.get("given") else family
+
+
 def post_url(post: Post) -> str:
     return settings.MASTHEAD_SITE_URL.rstrip("/") + post.get_absolute_url()
 
@@ -58,6 +86,25 @@ def post_as_csl(post: Post, *, institution: Institution | None = None) -> dict:
     apa_title = confirmed_sentence_case_title(post)
     if apa_title:
         item["custom"] = {"sentence-case-title": apa_title}
+    return item
+
+
+def post_for_download(post: Post, *, institution: Institution | None = None) -> dict:
+    """The item the CSL-JSON, BibTeX and RIS downloads describe.
+
+    The same post as ``post_as_csl`` with what only a reference manager keeps
+    (summary, topics as keywords, language) and names it imports whole. It is
+    never formatted, so nothing here can change a formatted reference.
+    """
+    item = post_as_csl(post, institution=institution)
+    if "author" in item:
+        item["author"] = [reference_manager_name(name) for name in item["author"]]
+    if post.summary:
+        item["abstract"] = post.summary
+    topics = [topic.name for topic in post.topics.all()]
+    if topics:
+        item["keyword"] = ", ".join(topics)
+    item["language"] = "en"
     return item
 
 
