@@ -1,7 +1,10 @@
 """Re-format a post's references whenever what they are made from changes.
 
 The work runs once the editor's transaction has committed, so the byline and
-the sentence-case title saved by the admin's inlines are already in place.
+the sentence-case title saved by the admin's inlines are already in place. A
+post's own save formats its references at once (the editor sees them on the
+next page); a save that can touch many posts (the institution, a blog, an
+author) queues the work for the background worker instead.
 """
 
 import threading
@@ -10,7 +13,9 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from masthead.citations.formatting import core_styles, format_posts
 from masthead.citations.models import SentenceCaseTitle
+from masthead.citations.tasks import reformat_posts
 from masthead.publishing.models import Author, Blog, Institution, Post, PostAuthor
 
 _waiting = threading.local()
@@ -18,8 +23,6 @@ _waiting = threading.local()
 
 def _flush() -> None:
     """Format every post waiting in this thread; later flushes in the same commit find none."""
-    from masthead.citations.formatting import core_styles, format_posts
-
     ids = getattr(_waiting, "post_ids", set())
     _waiting.post_ids = set()
     if ids:
@@ -58,19 +61,29 @@ def sentence_case_title_changed(sender, instance, raw=False, **kwargs):
         reformat_later([instance.post_id])
 
 
+def reformat_in_background(post_ids: list[int] | None) -> None:
+    """Queue re-formatting once the save commits (``None``: every post)."""
+    if post_ids is not None and not post_ids:
+        return
+    transaction.on_commit(lambda: reformat_posts.enqueue(post_ids), robust=True)
+
+
 @receiver(post_save, sender=Author)
 def author_saved(sender, instance, raw=False, **kwargs):
     if not raw:
-        reformat_later(PostAuthor.objects.filter(author=instance).values_list("post_id", flat=True))
+        ids = PostAuthor.objects.filter(author=instance).values_list("post_id", flat=True)
+        reformat_in_background(sorted(set(ids)))
 
 
 @receiver(post_save, sender=Blog)
 def blog_saved(sender, instance, raw=False, **kwargs):
     if not raw:
-        reformat_later(Post.objects.filter(blog=instance).values_list("pk", flat=True))
+        reformat_in_background(
+            list(Post.objects.filter(blog=instance).values_list("pk", flat=True))
+        )
 
 
 @receiver(post_save, sender=Institution)
 def institution_saved(sender, instance, raw=False, **kwargs):
     if not raw:
-        reformat_later(Post.objects.values_list("pk", flat=True))
+        reformat_in_background(None)

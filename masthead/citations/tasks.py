@@ -1,14 +1,40 @@
+"""Background work of the citations app, run by `masthead db_worker`.
+
+Tasks call into ``formatting``; nothing in ``formatting`` imports this module.
+"""
+
 from django_tasks import task
 
-from masthead.citations.formatting import format_post_by_id
+from masthead.citations.formatting import core_styles, format_post_by_id, format_posts
+from masthead.publishing.models import Post
 
 # Below the default priority (0) that mails have: the database backend's worker
 # takes the highest priority first, so a commenter's mail never waits behind a
 # queue of styles readers asked for. Same queue, so every worker runs both.
 FORMATTING_PRIORITY = -10
+# How many posts one engine call formats when a save touches many of them.
+REFORMAT_BATCH = 250
 
 
 @task(priority=FORMATTING_PRIORITY)
 def format_post_citations(post_id: int, style_ids: list[str]) -> int:
-    """Format a post in styles a reader asked for (run by `masthead db_worker`)."""
+    """Format a post in styles a reader asked for."""
     return format_post_by_id(post_id, style_ids)
+
+
+@task(priority=FORMATTING_PRIORITY)
+def reformat_posts(post_ids: list[int] | None = None) -> int:
+    """Re-format the core styles of these posts, or of every post when None.
+
+    Queued when the institution, a blog or an author is saved: one save can
+    touch every post, too much work for the editor's request to wait on.
+    """
+    posts = Post.objects.with_byline().order_by("pk")
+    if post_ids is not None:
+        posts = posts.filter(pk__in=post_ids)
+    stored = 0
+    ids = list(posts.values_list("pk", flat=True))
+    for start in range(0, len(ids), REFORMAT_BATCH):
+        batch = list(posts.filter(pk__in=ids[start : start + REFORMAT_BATCH]))
+        stored += format_posts(batch, core_styles())
+    return stored

@@ -2,7 +2,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from masthead.citations import csl, exports, formatting, printing, styles
+from masthead.citations import csl, exports, formatting, printing, style_requests, styles
 from masthead.citations.templatetags.citations import core_citations, download_links
 from masthead.client_limits import client_key
 from masthead.publishing.views import find_post
@@ -50,9 +50,9 @@ def cite_page(request, blog_slug, post_slug):
         retry_after = 5
         if citation is None:
             try:
-                formatting.request_style(post, style, requester=client_key(request))
+                style_requests.request_style(post, style, requester=client_key(request))
                 status = 202
-            except formatting.StyleRequestRefused as refused:
+            except style_requests.StyleRequestRefused as refused:
                 context["refusal"] = refused.message
                 retry_after = refused.retry_after
                 status = 429
