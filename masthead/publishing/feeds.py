@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed
@@ -7,8 +8,24 @@ from masthead.publishing.models import Author, Blog, Institution, Post
 FEED_LENGTH = 20
 
 
+class AtomWithContent(Atom1Feed):
+    """Atom entries that carry the whole body (footnotes included) as ``<content>``."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        if item.get("content_html"):
+            handler.addQuickElement("content", item["content_html"], {"type": "html"})
+
+
+def body_for_feed(post: Post) -> str:
+    """The body with its in-page links (footnotes) made absolute: a feed reader
+    shows the entry away from the page, where "#fn-1" would point nowhere."""
+    page = settings.MASTHEAD_SITE_URL.rstrip("/") + post.get_absolute_url()
+    return post.body_html.replace('href="#', f'href="{page}#')
+
+
 class SiteFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = AtomWithContent
 
     def title(self):
         return Institution.current().name
@@ -30,6 +47,9 @@ class SiteFeed(Feed):
 
     def item_description(self, item):
         return item.summary or item.body_html
+
+    def item_extra_kwargs(self, item):
+        return {"content_html": body_for_feed(item)}
 
     def item_pubdate(self, item):
         return item.publish_at
