@@ -1,7 +1,10 @@
+import datetime
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -246,11 +249,49 @@ class Post(models.Model):
         if not self.slug:
             self.slug = slugify(self.title)[:120]
         self.body_html = render_markdown(self.body)
-        if self.pk:
-            self.revision = models.F("revision") + 1
-        super().save(*args, **kwargs)
+        with transaction.atomic():
+            if self.pk:
+                self.revision = models.F("revision") + 1
+                self._keep_version_replaced_by_this_update()
+            super().save(*args, **kwargs)
         if self.pk and isinstance(self.revision, models.expressions.Combinable):
             self.refresh_from_db(fields=["revision"])
+
+    def _keep_version_replaced_by_this_update(self) -> None:
+        """Before a substantive update of a public post, keep what readers saw until now.
+
+        A substantive update is a new ``updated_at`` (the admin's "substantive
+        update" box stamps it); a typo fix leaves it alone and keeps no version.
+        """
+        if self.updated_at is None:
+            return
+        before = Post.objects.select_for_update().filter(pk=self.pk).first()
+        if before is None or before.updated_at == self.updated_at or not before.is_public:
+            return
+        PostVersion.objects.create(
+            post=self,
+            number=self.versions.count() + 1,
+            title=before.title,
+            summary=before.summary,
+            body=before.body,
+            body_html=before.body_html,
+            published_at=before.updated_at or before.publish_at,
+            update_note=before.correction_note if before.updated_at else "",
+            replaced_at=self.updated_at,
+        )
+
+    def corrections(self) -> list["Correction"]:
+        """Every substantive update in order: when, what it said, and the version it replaced."""
+        earlier = list(self.versions.all())
+        found = [
+            Correction(at=replaced.replaced_at, note=following_note, replaced=replaced)
+            for replaced, following_note in zip(
+                earlier,
+                [version.update_note for version in earlier[1:]] + [self.correction_note],
+                strict=True,
+            )
+        ]
+        return found
 
     def publish(self, when=None):
         """Publish now, or schedule for ``when`` if that is in the future."""
@@ -274,6 +315,49 @@ class Post(models.Model):
 
     def get_absolute_url(self):
         return reverse("publishing:post", args=[self.blog.slug, self.slug])
+
+
+@dataclass(frozen=True)
+class Correction:
+    at: datetime.datetime
+    note: str
+    replaced: "PostVersion"
+
+
+class PostVersion(models.Model):
+    """A published version of a post as readers saw it until a substantive update.
+
+    Kept so that a reference made before a correction can still be checked:
+    version 1 is the post as first published; the post itself is the current
+    version. Only published text is kept here, not every editorial save.
+    """
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    title = models.CharField(max_length=240)
+    summary = models.TextField(blank=True)
+    body = models.TextField()
+    body_html = models.TextField()
+    published_at = models.DateTimeField(help_text="When readers first saw this version.")
+    update_note = models.TextField(
+        blank=True, help_text="The correction note this version was published with."
+    )
+    replaced_at = models.DateTimeField(help_text="The substantive update that replaced it.")
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["post", "number"], name="one_version_number_per_post"),
+        ]
+        verbose_name = "published version"
+
+    def __str__(self):
+        return f"{self.post} (version {self.number})"
+
+    def get_absolute_url(self):
+        return reverse(
+            "publishing:post_version", args=[self.post.blog.slug, self.post.slug, self.number]
+        )
 
 
 class PostAuthor(models.Model):

@@ -17,4 +17,9 @@ urlpatterns = [
     path("<slug:blog_slug>/", views.blog_index, name="blog"),
     path("<slug:blog_slug>/feed/", require_safe(feeds.BlogFeed()), name="blog_feed"),
     path("<slug:blog_slug>/<slug:post_slug>/", views.post_detail, name="post"),
+    path(
+        "<slug:blog_slug>/<slug:post_slug>/versions/<int:number>/",
+        views.post_version,
+        name="post_version",
+    ),
 ]
