@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from masthead.publishing.identifiers import OrcidField, RorField
 from masthead.publishing.rendering import render_markdown
 
 # Top-level URL names a blog slug may not take (DESIGN.md §3).
@@ -40,6 +41,11 @@ class Institution(models.Model):
         max_length=100, help_text="Used as the publisher in citations, e.g. “Harbour Institute”."
     )
     url = models.URLField("website", blank=True)
+    ror_id = RorField(
+        "ROR id",
+        blank=True,
+        help_text="The institution's id in the Research Organization Registry, e.g. 03yrm5c26.",
+    )
     tagline = models.CharField(max_length=240, blank=True)
     comment_guidelines = models.TextField(
         blank=True, help_text="Markdown. Shown beside every comment form."
@@ -47,6 +53,10 @@ class Institution(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def ror_url(self) -> str:
+        return f"https://ror.org/{self.ror_id}" if self.ror_id else ""
 
     def clean(self):
         if Institution.objects.exclude(pk=self.pk).exists():
@@ -105,6 +115,11 @@ class Author(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
+    orcid = OrcidField(
+        "ORCID iD",
+        blank=True,
+        help_text="e.g. 0000-0002-1825-0097 (the link from orcid.org works too).",
+    )
 
     class Meta:
         ordering = ["family_name", "display_name"]
@@ -126,6 +141,10 @@ class Author(models.Model):
 
     def get_absolute_url(self):
         return reverse("publishing:author", args=[self.slug])
+
+    @property
+    def orcid_url(self) -> str:
+        return f"https://orcid.org/{self.orcid}" if self.orcid else ""
 
 
 class Topic(models.Model):
@@ -283,6 +302,8 @@ class Post(models.Model):
     def corrections(self) -> list["Correction"]:
         """Every substantive update in order: when, what it said, and the version it replaced."""
         earlier = list(self.versions.all())
+        if not earlier:
+            return []
         found = [
             Correction(at=replaced.replaced_at, note=following_note, replaced=replaced)
             for replaced, following_note in zip(

@@ -83,6 +83,8 @@ def schema_org_posting(post, request, institution, topics: list[str]) -> dict:
         kind = "Organization" if author.is_institutional else "Person"
         entry = {"@type": kind, "name": author.display_name}
         entry["url"] = request.build_absolute_uri(author.get_absolute_url())
+        if author.orcid:
+            entry["sameAs"] = author.orcid_url
         authors.append(entry)
     data = {
         "@context": "https://schema.org",
@@ -101,6 +103,8 @@ def schema_org_posting(post, request, institution, topics: list[str]) -> dict:
     }
     if institution.url:
         data["publisher"]["url"] = institution.url
+    if institution.ror_id:
+        data["publisher"]["sameAs"] = institution.ror_url
     if post.publish_at:
         data["datePublished"] = post.publish_at.isoformat()
     data["dateModified"] = (post.updated_at or post.publish_at or post.modified_at).isoformat()
@@ -126,7 +130,10 @@ def citation_metadata(context, post):
     return {
         "post": post,
         "publisher": institution.short_name,
-        "highwire_authors": highwire_authors(names),
+        # Highwire's citation_author_orcid follows the citation_author it belongs to.
+        "highwire_authors": list(
+            zip(highwire_authors(names), [a.orcid_url for a in post.byline], strict=True)
+        ),
         "creator_names": [dublin_core_creator(name) for name in names],
         "topics": topics,
         "url": request.build_absolute_uri(post.get_absolute_url()),
