@@ -83,6 +83,9 @@ def post_as_csl(post: Post, *, institution: Institution | None = None) -> dict:
         item["author"] = authors
     if post.publish_at:
         item["issued"] = date_parts(post.publish_at)
+    doi = assigned_doi(post)
+    if doi:
+        item["DOI"] = doi
     apa_title = confirmed_sentence_case_title(post)
     if apa_title:
         item["custom"] = {"sentence-case-title": apa_title}
@@ -124,6 +127,15 @@ def item_for_style(item: dict, *, sentence_case: bool) -> dict:
 def fingerprint(item: dict) -> str:
     """What a stored citation was formatted from: it is fresh while this is unchanged."""
     return hashlib.sha256(json.dumps(item, sort_keys=True).encode()).hexdigest()
+
+
+def assigned_doi(post: Post) -> str:
+    from masthead.citations.models import PostDoi
+
+    try:
+        return post.doi_record.doi
+    except PostDoi.DoesNotExist:
+        return ""
 
 
 def confirmed_sentence_case_title(post: Post) -> str:

@@ -103,7 +103,7 @@ def bibtex(item: dict) -> str:
         ("organization", latex_escape(item["publisher"])),
         ("url", url_field(item["URL"])),
         ("keywords", latex_escape(item.get("keyword", ""))),
-        ("doi", latex_escape(item.get("DOI", ""))),
+        ("doi", url_field(item.get("DOI", ""))),  # read verbatim, like a URL
     ]
     return f"@online{{{citation_key(item)},\n{_fields(fields)}\n}}\n"
 
@@ -120,7 +120,7 @@ def biblatex(item: dict) -> str:
         ("url", url_field(item["URL"])),
         ("entrysubtype", "blog"),
         ("keywords", latex_escape(item.get("keyword", ""))),
-        ("doi", latex_escape(item.get("DOI", ""))),
+        ("doi", url_field(item.get("DOI", ""))),  # read verbatim, like a URL
     ]
     return f"@online{{{citation_key(item)},\n{_fields(fields)}\n}}\n"
 

@@ -9,13 +9,15 @@ author) queues the work for the background worker instead.
 
 import threading
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from masthead.citations import dois
 from masthead.citations.formatting import core_styles, format_posts
 from masthead.citations.models import SentenceCaseTitle
-from masthead.citations.tasks import reformat_posts
+from masthead.citations.tasks import deposit_post_doi, reformat_posts
 from masthead.publishing.models import Author, Blog, Institution, Post, PostAuthor
 
 _waiting = threading.local()
@@ -46,7 +48,21 @@ def reformat_later(post_ids) -> None:
 @receiver(post_save, sender=Post)
 def post_saved(sender, instance, raw=False, **kwargs):
     if not raw:
+        register_doi_if_due(instance)
         reformat_later([instance.pk])
+
+
+def register_doi_if_due(post: Post) -> None:
+    """A public post gets its DOI (once), and its metadata is deposited after the commit.
+
+    A post that only becomes public later by its schedule gets its DOI from
+    `register_dois`, like posts published before the prefix was set.
+    """
+    if not (settings.MASTHEAD_DOI_PREFIX and post.is_public):
+        return
+    dois.assign(post)
+    if dois.deposits_enabled():
+        transaction.on_commit(lambda: deposit_post_doi.enqueue(post.pk), robust=True)
 
 
 @receiver([post_save, post_delete], sender=PostAuthor)

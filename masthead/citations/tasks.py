@@ -3,8 +3,12 @@
 Tasks call into ``formatting``; nothing in ``formatting`` imports this module.
 """
 
+from datetime import timedelta
+
+from django.utils import timezone
 from django_tasks import task
 
+from masthead.citations import dois
 from masthead.citations.formatting import core_styles, format_post_by_id, format_posts
 from masthead.publishing.models import Post
 
@@ -38,3 +42,26 @@ def reformat_posts(post_ids: list[int] | None = None) -> int:
         batch = list(posts.filter(pk__in=ids[start : start + REFORMAT_BATCH]))
         stored += format_posts(batch, core_styles())
     return stored
+
+
+# Crossref deposits: tried again after 1, 4, 16 and 64 minutes, then left failed
+# (with Crossref's message on the DOI record) for `register_dois` or a later save.
+MAX_DEPOSIT_ATTEMPTS = 5
+
+
+@task(priority=FORMATTING_PRIORITY)
+def deposit_post_doi(post_id: int) -> str:
+    """Deposit a post's DOI metadata with Crossref, if it is new or has changed."""
+    post = Post.objects.with_byline().filter(pk=post_id).first()
+    record = getattr(post, "doi_record", None) if post else None
+    if post is None or record is None or not dois.needs_deposit(post, record):
+        return "nothing to deposit"
+    try:
+        dois.deposit(post)
+    except dois.DepositFailed as failure:
+        record.refresh_from_db(fields=["attempts"])
+        if record.attempts < MAX_DEPOSIT_ATTEMPTS:
+            retry_at = timezone.now() + timedelta(minutes=4 ** (record.attempts - 1))
+            deposit_post_doi.using(run_after=retry_at).enqueue(post_id)
+        return f"failed: {failure}"
+    return "deposited"

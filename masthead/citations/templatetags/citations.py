@@ -114,6 +114,9 @@ def schema_org_posting(post, request, institution, topics: list[str]) -> dict:
         data["image"] = request.build_absolute_uri(post.featured_image.url)
     if topics:
         data["keywords"] = topics
+    doi = csl.assigned_doi(post)
+    if doi:
+        data["identifier"] = f"https://doi.org/{doi}"
     return data
 
 
@@ -136,6 +139,7 @@ def citation_metadata(context, post):
         ),
         "creator_names": [dublin_core_creator(name) for name in names],
         "topics": topics,
+        "doi": csl.assigned_doi(post),
         "url": request.build_absolute_uri(post.get_absolute_url()),
         "pdf_url": request.build_absolute_uri(pdf_path),
         "date_slashes": date.strftime("%Y/%m/%d") if date else "",
@@ -148,11 +152,15 @@ def citation_metadata(context, post):
 @register.simple_tag
 def cite_link(post):
     url = reverse("citations:cite", args=[post.blog.slug, post.slug])
-    return format_html(
+    link = format_html(
         '<a class="action" href="{}" data-cite-dialog="cite-dialog" aria-haspopup="dialog">{}</a>',
         url,
         "Cite",
     )
+    doi = csl.assigned_doi(post)
+    if doi:
+        link += format_html(' <a class="post__doi" href="https://doi.org/{}">DOI: {}</a>', doi, doi)
+    return link
 
 
 def download_links(post) -> dict:
