@@ -28,6 +28,8 @@ APPROVED_COMMENTS = [
     ("Kwame Asante", "kwame@example.net", "Managed retreat deserves the same column inches."),
 ]
 MODERATOR = ("harbourmaster", "tide-tables-moderator-2026")
+# A post with footnotes, corrected once, so its earlier version is kept too.
+NOTED_POST_SLUG = "dunes-and-notes"
 
 
 def seed() -> None:
@@ -88,6 +90,22 @@ def seed() -> None:
     post.save()
     for position, author in enumerate(authors):
         PostAuthor.objects.create(post=post, author=author, position=position)
+
+    noted = Post.objects.create(
+        blog=blog,
+        title="Dunes Are Infrastructure Too",
+        slug=NOTED_POST_SLUG,
+        status=Post.Status.PUBLISHED,
+        publish_at=timezone.now() - datetime.timedelta(days=5),
+        body="Dunes absorb wave energy[^1] and recover after storms.[^2]\n\n"
+        "[^1]: As measured on three beaches over ten winters.\n"
+        "[^2]: If sand is left to move.\n",
+    )
+    PostAuthor.objects.create(post=noted, author=authors[0], position=0)
+    noted.body = noted.body.replace("three beaches", "four beaches")
+    noted.updated_at = timezone.now() - datetime.timedelta(days=1)
+    noted.correction_note = "The study covered four beaches, not three."
+    noted.save()
 
     for name, email, text in APPROVED_COMMENTS:
         comment = Comment(post=post, author_name=name, email=email)

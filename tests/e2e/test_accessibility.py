@@ -34,8 +34,24 @@ def audited_page(new_context, axe_script):
 
 @pytest.mark.parametrize(
     "path",
-    ["/", f"/{seed.BLOG_SLUG}/", POST_PATH, f"{POST_PATH}cite/", f"/authors/{seed.AUTHORS[0][1]}/"],
-    ids=["hub", "blog", "post with comments", "cite page", "author"],
+    [
+        "/",
+        f"/{seed.BLOG_SLUG}/",
+        POST_PATH,
+        f"{POST_PATH}cite/",
+        f"/authors/{seed.AUTHORS[0][1]}/",
+        f"/{seed.BLOG_SLUG}/{seed.NOTED_POST_SLUG}/",
+        f"/{seed.BLOG_SLUG}/{seed.NOTED_POST_SLUG}/versions/1/",
+    ],  # fmt: skip
+    ids=[
+        "hub",
+        "blog",
+        "post with comments",
+        "cite page",
+        "author",
+        "post with footnotes and a correction",
+        "earlier version",
+    ],  # fmt: skip
 )
 def test_a_public_page_has_no_serious_accessibility_violations(audited_page, path):
     assert audited_page.audit(path) == []
