@@ -17,7 +17,7 @@ from django.dispatch import receiver
 from masthead.citations import dois
 from masthead.citations.formatting import core_styles, format_posts
 from masthead.citations.models import SentenceCaseTitle
-from masthead.citations.tasks import deposit_post_doi, reformat_posts
+from masthead.citations.tasks import deposit_changed_dois, deposit_post_doi, reformat_posts
 from masthead.publishing.models import Author, Blog, Institution, Post, PostAuthor
 
 _waiting = threading.local()
@@ -78,10 +78,16 @@ def sentence_case_title_changed(sender, instance, raw=False, **kwargs):
 
 
 def reformat_in_background(post_ids: list[int] | None) -> None:
-    """Queue re-formatting once the save commits (``None``: every post)."""
+    """Queue re-formatting once the save commits (``None``: every post).
+
+    What changed (a name, an ORCID iD, a ROR id) may also be in deposited DOI
+    metadata, so the same posts are checked for a new deposit.
+    """
     if post_ids is not None and not post_ids:
         return
     transaction.on_commit(lambda: reformat_posts.enqueue(post_ids), robust=True)
+    if dois.deposits_enabled():
+        transaction.on_commit(lambda: deposit_changed_dois.enqueue(post_ids), robust=True)
 
 
 @receiver(post_save, sender=Author)

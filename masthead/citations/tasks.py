@@ -65,3 +65,17 @@ def deposit_post_doi(post_id: int) -> str:
             deposit_post_doi.using(run_after=retry_at).enqueue(post_id)
         return f"failed: {failure}"
     return "deposited"
+
+
+@task(priority=FORMATTING_PRIORITY)
+def deposit_changed_dois(post_ids: list[int] | None = None) -> int:
+    """Deposit again every DOI whose metadata changed with an author or the institution."""
+    posts = Post.objects.public().with_byline().filter(doi_record__isnull=False).order_by("pk")
+    if post_ids is not None:
+        posts = posts.filter(pk__in=post_ids)
+    deposited = 0
+    for post in posts:
+        if dois.needs_deposit(post, post.doi_record):
+            deposit_post_doi.enqueue(post.pk)
+            deposited += 1
+    return deposited

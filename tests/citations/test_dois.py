@@ -18,7 +18,7 @@ from werkzeug import Response
 from masthead.citations import dois
 from masthead.citations.formatting import core_styles, format_posts, stored_citations
 from masthead.citations.models import PostDoi
-from masthead.citations.tasks import deposit_post_doi
+from masthead.citations.tasks import deposit_changed_dois, deposit_post_doi
 from masthead.publishing.models import Post
 from tests.conftest import make_post
 
@@ -226,3 +226,21 @@ def test_register_dois_gives_earlier_posts_their_doi_and_deposits_it(
     assert "1 DOIs assigned, 1 deposited, 0 failed" in out.getvalue()
     assert PostDoi.objects.get(post=published_post).status == PostDoi.Status.DEPOSITED
     assert len(deposits.forms) == 1
+
+
+def test_an_authors_new_orcid_id_is_deposited_again_for_their_posts(
+    crossref, published_post, ada, django_capture_on_commit_callbacks
+):
+    deposits = Deposits()
+    crossref.expect_request("/servlet/deposit", method="POST").respond_with_handler(deposits.accept)
+    published_post.save()
+    deposit_post_doi.call(published_post.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        ada.orcid = ORCID
+        ada.save()
+    queued = DBTaskResult.objects.filter(task_path__endswith="deposit_changed_dois")
+    assert queued.count() == 1
+    assert deposit_changed_dois.call([published_post.pk]) == 1
+    assert deposit_post_doi.call(published_post.pk) == "deposited"
+    content = ET.fromstring(deposits.forms[-1]["xml"])  # noqa: S314 (our own output)
+    assert f"https://orcid.org/{ORCID}" in ET.tostring(content).decode()
