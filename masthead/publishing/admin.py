@@ -63,7 +63,10 @@ class PostAdminForm(forms.ModelForm):
     substantive_update = forms.BooleanField(
         required=False,
         label="This edit is a substantive update",
-        help_text="Stamps “Updated” with the current time on the published post.",
+        help_text=(
+            "Stamps “Updated” with the current time on the published post and keeps the "
+            "text readers saw until now as an earlier version, linked from the post."
+        ),
     )
 
     class Meta:
