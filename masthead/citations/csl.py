@@ -92,6 +92,21 @@ def post_as_csl(post: Post, *, institution: Institution | None = None) -> dict:
     return item
 
 
+def version_as_csl(version, *, institution: Institution | None = None) -> dict:
+    """The reference to an earlier version: the title it had and its own address.
+
+    None of the core styles prints an update or access date for a dated blog
+    post, so the version's address is what names it in the reference.
+    """
+    item = post_as_csl(version.post, institution=institution)
+    item["id"] = f"{item['id']}/versions/{version.number}"
+    item["title"] = version.title
+    item["URL"] = settings.MASTHEAD_SITE_URL.rstrip("/") + version.get_absolute_url()
+    item.pop("custom", None)  # the confirmed sentence-case title is the current title's
+    item.pop("DOI", None)  # the DOI names the post as it is now
+    return item
+
+
 def post_for_download(post: Post, *, institution: Institution | None = None) -> dict:
     """The item the CSL-JSON, BibTeX and RIS downloads describe.
 

@@ -122,3 +122,26 @@ def stored_citations(
             fresh = row is not None and row.is_fresh_for(csl.fingerprint(styled))
             known[style.id] = Citation(style, row.html, row.text) if fresh else None
     return {style.id: known[style.id] for style in styles}
+
+
+def format_version(version) -> int:
+    """Format and store the references to an earlier version in the core styles."""
+    from masthead.citations.models import VersionCitation
+
+    item = csl.version_as_csl(version)
+    rows = []
+    for style in core_styles():
+        [entry] = engine.format_bibliography([csl.item_for_style(item, sentence_case=False)], style)
+        rows.append(
+            VersionCitation(
+                version=version, style_id=style.id, html=clean_entry_html(entry.html),
+                text=entry.text,
+            )
+        )  # fmt: skip
+    VersionCitation.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["version", "style_id"],
+        update_fields=["html", "text"],
+    )
+    return len(rows)

@@ -1,7 +1,7 @@
 from django.db import models
 from django.utils import timezone
 
-from masthead.publishing.models import Post
+from masthead.publishing.models import Post, PostVersion
 
 
 class SentenceCaseTitle(models.Model):
@@ -127,3 +127,24 @@ class PostDoi(models.Model):
     @property
     def url(self) -> str:
         return f"https://doi.org/{self.doi}"
+
+
+class VersionCitation(models.Model):
+    """The reference to an earlier published version of a post, in one style.
+
+    Formatted once, in the background, when the version is kept: a version
+    never changes, so neither does its reference.
+    """
+
+    version = models.ForeignKey(PostVersion, on_delete=models.CASCADE, related_name="citations")
+    style_id = models.CharField(max_length=160)
+    html = models.TextField()
+    text = models.TextField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["version", "style_id"], name="one_version_citation"),
+        ]
+
+    def __str__(self):
+        return f"{self.version} in {self.style_id}"

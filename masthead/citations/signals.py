@@ -17,8 +17,13 @@ from django.dispatch import receiver
 from masthead.citations import dois
 from masthead.citations.formatting import core_styles, format_posts
 from masthead.citations.models import SentenceCaseTitle
-from masthead.citations.tasks import deposit_changed_dois, deposit_post_doi, reformat_posts
-from masthead.publishing.models import Author, Blog, Institution, Post, PostAuthor
+from masthead.citations.tasks import (
+    deposit_changed_dois,
+    deposit_post_doi,
+    format_version_citations,
+    reformat_posts,
+)
+from masthead.publishing.models import Author, Blog, Institution, Post, PostAuthor, PostVersion
 
 _waiting = threading.local()
 
@@ -109,3 +114,9 @@ def blog_saved(sender, instance, raw=False, **kwargs):
 def institution_saved(sender, instance, raw=False, **kwargs):
     if not raw:
         reformat_in_background(None)
+
+
+@receiver(post_save, sender=PostVersion)
+def version_kept(sender, instance, created=False, raw=False, **kwargs):
+    if created and not raw:
+        transaction.on_commit(lambda: format_version_citations.enqueue(instance.pk), robust=True)

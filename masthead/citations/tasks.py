@@ -9,8 +9,13 @@ from django.utils import timezone
 from django_tasks import task
 
 from masthead.citations import dois
-from masthead.citations.formatting import core_styles, format_post_by_id, format_posts
-from masthead.publishing.models import Post
+from masthead.citations.formatting import (
+    core_styles,
+    format_post_by_id,
+    format_posts,
+    format_version,
+)
+from masthead.publishing.models import Post, PostVersion
 
 # Below the default priority (0) that mails have: the database backend's worker
 # takes the highest priority first, so a commenter's mail never waits behind a
@@ -79,3 +84,10 @@ def deposit_changed_dois(post_ids: list[int] | None = None) -> int:
             deposit_post_doi.enqueue(post.pk)
             deposited += 1
     return deposited
+
+
+@task(priority=FORMATTING_PRIORITY)
+def format_version_citations(version_id: int) -> int:
+    """Format the references to an earlier version, kept at a substantive update."""
+    version = PostVersion.objects.select_related("post__blog").filter(pk=version_id).first()
+    return format_version(version) if version else 0

@@ -203,3 +203,15 @@ def print_citation(context, post):
 @register.simple_tag
 def csl_json(post):
     return csl.post_as_csl(post)
+
+
+@register.inclusion_tag("citations/_version_citations.html", takes_context=True)
+def version_citations(context, version):
+    """The stored references to an earlier version, in the core styles' order."""
+    stored = {row.style_id: row for row in version.citations.all()}
+    styles = formatting.core_styles()
+    return {
+        "version": version,
+        "site_url": context.get("site_url", ""),
+        "citations": [(style, stored[style.id]) for style in styles if style.id in stored],
+    }
