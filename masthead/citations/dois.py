@@ -28,8 +28,7 @@ ACCESS = "http://www.crossref.org/AccessIndicators.xsd"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 SCHEMA_LOCATION = f"{CROSSREF} https://www.crossref.org/schemas/crossref5.3.1.xsd"
 DEPOSIT_TIMEOUT_SECONDS = 60
-# Suffixes never start with a digit-only look-alike of a year or slug: a
-# letter-free alphabet would do, but Crockford's base 32 is short and unambiguous.
+# Crockford's base 32 (no i, l, o, u): short, case-insensitive, hard to misread.
 SUFFIX_LENGTH = 7
 
 
@@ -37,7 +36,7 @@ def new_suffix() -> str:
     """Seven random base-32 characters and two check digits (the ROR scheme): ``k3v92xq54``.
 
     The check digits let a mistyped DOI be recognised before anyone resolves it.
-    The first character is never "0" so two check digits cannot overflow.
+    The first character is never "0", so a suffix is never mistaken for a ROR id.
     """
     body = secrets.choice(ROR_ALPHABET[1:]) + "".join(
         secrets.choice(ROR_ALPHABET) for _ in range(SUFFIX_LENGTH - 1)
