@@ -9,6 +9,7 @@ start while an insecure default would still be in use.
 
 import datetime
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -398,3 +399,21 @@ CORS_EXPOSE_HEADERS = ["ETag"]
 # --- Search (masthead.search) ---------------------------------------------------------
 INSTALLED_APPS += ["masthead.search"]
 MASTHEAD_SEARCH_RESULTS_PER_PAGE = env_int("MASTHEAD_SEARCH_RESULTS_PER_PAGE", 10)
+# --- DOIs (masthead.citations.dois) -------------------------------------------------
+# With a prefix, every post gets a DOI at its first publication (`register_dois`
+# gives one to posts that were public before). Deposits to Crossref need the
+# credentials; without them DOIs are assigned and shown but not deposited.
+MASTHEAD_DOI_PREFIX = env_str("MASTHEAD_DOI_PREFIX", "")
+if MASTHEAD_DOI_PREFIX and not re.fullmatch(r"10\.\d{4,9}", MASTHEAD_DOI_PREFIX):
+    raise ImproperlyConfigured(
+        f"MASTHEAD_DOI_PREFIX must look like 10.12345, not {MASTHEAD_DOI_PREFIX!r}."
+    )
+MASTHEAD_CROSSREF_DEPOSIT_URL = env_str(
+    "MASTHEAD_CROSSREF_DEPOSIT_URL", "https://doi.crossref.org/servlet/deposit"
+)
+MASTHEAD_CROSSREF_USERNAME = env_str("MASTHEAD_CROSSREF_USERNAME", "")
+MASTHEAD_CROSSREF_PASSWORD = env_str("MASTHEAD_CROSSREF_PASSWORD", "")
+MASTHEAD_CROSSREF_DEPOSITOR_NAME = env_str("MASTHEAD_CROSSREF_DEPOSITOR_NAME", "")
+MASTHEAD_CROSSREF_DEPOSITOR_EMAIL = env_str("MASTHEAD_CROSSREF_DEPOSITOR_EMAIL", "")
+# The licence posts are published under, deposited with each DOI (a URL; optional).
+MASTHEAD_CONTENT_LICENSE_URL = env_str("MASTHEAD_CONTENT_LICENSE_URL", "")

@@ -10,7 +10,7 @@ from django.forms.formsets import INITIAL_FORM_COUNT, TOTAL_FORM_COUNT, Manageme
 from django.utils.functional import cached_property
 
 from masthead.citations.csl import suggest_sentence_case
-from masthead.citations.models import FormattedCitation, SentenceCaseTitle
+from masthead.citations.models import FormattedCitation, PostDoi, SentenceCaseTitle
 from masthead.publishing.admin import PostAdmin
 from masthead.publishing.models import Post
 
@@ -70,6 +70,17 @@ class FormattedCitationAdmin(admin.ModelAdmin):
     list_filter = ["style_id"]
     search_fields = ["post__title", "style_id"]
     readonly_fields = [f.name for f in FormattedCitation._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(PostDoi)
+class PostDoiAdmin(admin.ModelAdmin):
+    list_display = ["doi", "post", "status", "deposited_at", "attempts"]
+    list_filter = ["status"]
+    search_fields = ["doi", "post__title"]
+    readonly_fields = [f.name for f in PostDoi._meta.fields]
 
     def has_add_permission(self, request):
         return False

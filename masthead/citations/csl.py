@@ -30,6 +30,34 @@ def csl_name(author: Author) -> dict:
     return name
 
 
+def family_with_particle(name: dict) -> str:
+    """The family name as written, particle included ("van der Berg")."""
+    return " ".join(p for p in (name.get("non-dropping-particle"), name["family"]) if p)
+
+
+def reference_manager_name(name: dict) -> dict:
+    """A name as reference managers import it whole.
+
+    Zotero's CSL-JSON import reads only ``family`` and ``given`` (it ignores
+    ``non-dropping-particle``), so the particle goes into the family name.
+    Only downloads use this: the formatted references keep the particle apart.
+    """
+    if "literal" in name:
+        return dict(name)
+    whole = {"family": family_with_particle(name)}
+    if name.get("given"):
+        whole["given"] = name["given"]
+    return whole
+
+
+def inverted_name(name: dict) -> str:
+    """A person as “Family, Given”; an institution's name as it stands."""
+    if "literal" in name:
+        return name["literal"]
+    family = family_with_particle(name)
+    return f"{family}, {name['given']}" if name.get("given") else family
+
+
 def post_url(post: Post) -> str:
     return settings.MASTHEAD_SITE_URL.rstrip("/") + post.get_absolute_url()
 
@@ -55,9 +83,46 @@ def post_as_csl(post: Post, *, institution: Institution | None = None) -> dict:
         item["author"] = authors
     if post.publish_at:
         item["issued"] = date_parts(post.publish_at)
+    doi = assigned_doi(post)
+    if doi:
+        item["DOI"] = doi
     apa_title = confirmed_sentence_case_title(post)
     if apa_title:
         item["custom"] = {"sentence-case-title": apa_title}
+    return item
+
+
+def version_as_csl(version, *, institution: Institution | None = None) -> dict:
+    """The reference to an earlier version: the title it had and its own address.
+
+    None of the core styles prints an update or access date for a dated blog
+    post, so the version's address is what names it in the reference.
+    """
+    item = post_as_csl(version.post, institution=institution)
+    item["id"] = f"{item['id']}/versions/{version.number}"
+    item["title"] = version.title
+    item["URL"] = settings.MASTHEAD_SITE_URL.rstrip("/") + version.get_absolute_url()
+    item.pop("custom", None)  # the confirmed sentence-case title is the current title's
+    item.pop("DOI", None)  # the DOI names the post as it is now
+    return item
+
+
+def post_for_download(post: Post, *, institution: Institution | None = None) -> dict:
+    """The item the CSL-JSON, BibTeX and RIS downloads describe.
+
+    The same post as ``post_as_csl`` with what only a reference manager keeps
+    (summary, topics as keywords, language) and names it imports whole. It is
+    never formatted, so nothing here can change a formatted reference.
+    """
+    item = post_as_csl(post, institution=institution)
+    if "author" in item:
+        item["author"] = [reference_manager_name(name) for name in item["author"]]
+    if post.summary:
+        item["abstract"] = post.summary
+    topics = [topic.name for topic in post.topics.all()]
+    if topics:
+        item["keyword"] = ", ".join(topics)
+    item["language"] = "en"
     return item
 
 
@@ -77,6 +142,15 @@ def item_for_style(item: dict, *, sentence_case: bool) -> dict:
 def fingerprint(item: dict) -> str:
     """What a stored citation was formatted from: it is fresh while this is unchanged."""
     return hashlib.sha256(json.dumps(item, sort_keys=True).encode()).hexdigest()
+
+
+def assigned_doi(post: Post) -> str:
+    from masthead.citations.models import PostDoi
+
+    try:
+        return post.doi_record.doi
+    except PostDoi.DoesNotExist:
+        return ""
 
 
 def confirmed_sentence_case_title(post: Post) -> str:

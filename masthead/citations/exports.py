@@ -5,6 +5,8 @@ import unicodedata
 
 from django.utils.text import slugify
 
+from masthead.citations.csl import inverted_name
+
 # Characters with a meaning in (La)TeX, and how to write them as plain text.
 LATEX_SPECIALS = {
     "\\": r"\textbackslash{}",
@@ -20,6 +22,10 @@ LATEX_SPECIALS = {
 }
 LATEX_SPECIAL = re.compile("|".join(re.escape(char) for char in LATEX_SPECIALS))
 CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
+MONTH_NAMES = [
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+]  # fmt: skip
 MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 
 
@@ -40,9 +46,7 @@ def url_field(url: str) -> str:
 def bibtex_name(name: dict) -> str:
     if "literal" in name:
         return "{" + latex_escape(name["literal"]) + "}"  # braces: one name, not split
-    family = " ".join(p for p in (name.get("non-dropping-particle"), name["family"]) if p)
-    given = name.get("given", "")
-    return latex_escape(f"{family}, {given}" if given else family)
+    return latex_escape(inverted_name(name))
 
 
 def citation_key(item: dict) -> str:
@@ -68,12 +72,25 @@ def _date(item: dict) -> list[int]:
     return item["issued"]["date-parts"][0] if "issued" in item else []
 
 
+def iso_date(parts: list[int]) -> str:
+    return "-".join(f"{p:02d}" if i else str(p) for i, p in enumerate(parts))
+
+
 def bibtex(item: dict) -> str:
-    """A ``@misc`` record, the type every BibTeX style knows, for classic BibTeX users."""
+    """An ``@online`` record that classic BibTeX and reference managers both read.
+
+    ``@online`` is the one entry type Zotero's BibTeX import maps to a web item
+    (a ``webpage``; none maps to ``blogPost``); ``@misc`` becomes a book or a
+    document. Classic BibTeX styles treat the unknown type as ``@misc`` and
+    read ``howpublished``, ``year``, ``month`` and ``note``; ``date`` keeps the
+    day for BibLaTeX and Zotero. ``date`` comes after ``year`` and ``month``:
+    Zotero's import builds a date from those as it meets them, and a later
+    ``date`` field replaces it whole.
+    """
     parts = _date(item)
     note_date = ""
     if len(parts) == 3:
-        note_date = f", {parts[2]} {MONTHS[parts[1] - 1].capitalize()}. {parts[0]}"
+        note_date = f", {parts[2]} {MONTH_NAMES[parts[1] - 1]} {parts[0]}"
     note = f"Blog post, {item['container-title']}, {item['publisher']}{note_date}"
     fields = [
         ("author", " and ".join(bibtex_name(n) for n in item.get("author", []))),
@@ -81,10 +98,14 @@ def bibtex(item: dict) -> str:
         ("howpublished", r"\url{" + url_field(item["URL"]) + "}"),
         ("year", str(parts[0]) if parts else ""),
         ("month", MONTHS[parts[1] - 1] if len(parts) > 1 else ""),
+        ("date", iso_date(parts)),
         ("note", latex_escape(note)),
+        ("organization", latex_escape(item["publisher"])),
         ("url", url_field(item["URL"])),
+        ("keywords", latex_escape(item.get("keyword", ""))),
+        ("doi", url_field(item.get("DOI", ""))),  # read verbatim, like a URL
     ]
-    return f"@misc{{{citation_key(item)},\n{_fields(fields)}\n}}\n"
+    return f"@online{{{citation_key(item)},\n{_fields(fields)}\n}}\n"
 
 
 def biblatex(item: dict) -> str:
@@ -95,9 +116,11 @@ def biblatex(item: dict) -> str:
         ("title", "{" + latex_escape(item["title"]) + "}"),
         ("titleaddon", latex_escape(item["container-title"])),
         ("organization", latex_escape(item["publisher"])),
-        ("date", "-".join(f"{p:02d}" if i else str(p) for i, p in enumerate(parts))),
+        ("date", iso_date(parts)),
         ("url", url_field(item["URL"])),
         ("entrysubtype", "blog"),
+        ("keywords", latex_escape(item.get("keyword", ""))),
+        ("doi", url_field(item.get("DOI", ""))),  # read verbatim, like a URL
     ]
     return f"@online{{{citation_key(item)},\n{_fields(fields)}\n}}\n"
 
@@ -106,12 +129,7 @@ def ris(item: dict) -> str:
     """An RIS record of type ``BLOG``; one tag per line, so no value may break a line."""
     lines = [("TY", "BLOG")]
     for name in item.get("author", []):
-        if "literal" in name:
-            lines.append(("AU", name["literal"]))
-        else:
-            family = " ".join(p for p in (name.get("non-dropping-particle"), name["family"]) if p)
-            given = name.get("given", "")
-            lines.append(("AU", f"{family}, {given}" if given else family))
+        lines.append(("AU", inverted_name(name)))
     lines += [
         ("TI", item["title"]),
         ("T2", item["container-title"]),
@@ -123,5 +141,10 @@ def ris(item: dict) -> str:
         lines.append(
             ("DA", "/".join(f"{p:02d}" if i else str(p) for i, p in enumerate(parts)) + "/")
         )
+    lines += [("KW", keyword.strip()) for keyword in item.get("keyword", "").split(",") if keyword]
+    if item.get("abstract"):
+        lines.append(("AB", item["abstract"]))
+    if item.get("DOI"):
+        lines.append(("DO", item["DOI"]))
     lines += [("UR", item["URL"]), ("ER", "")]
     return "".join(f"{tag}  - {one_line(value)}\r\n" for tag, value in lines)

@@ -1,7 +1,7 @@
 from django.db import models
 from django.utils import timezone
 
-from masthead.publishing.models import Post
+from masthead.publishing.models import Post, PostVersion
 
 
 class SentenceCaseTitle(models.Model):
@@ -92,3 +92,59 @@ class PrintedPost(models.Model):
 
     def __str__(self):
         return f"PDF of {self.post} (revision {self.revision})"
+
+
+class PostDoi(models.Model):
+    """A post's DOI and the state of its deposit with Crossref.
+
+    The suffix is random and never changes, whatever happens to the slug or
+    the title; the landing URL deposited with it is updated instead.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued for deposit"
+        DEPOSITED = "deposited", "Deposited"
+        FAILED = "failed", "Failed"
+        NOT_DEPOSITED = "not_deposited", "Assigned (no Crossref credentials)"
+
+    post = models.OneToOneField(Post, on_delete=models.CASCADE, related_name="doi_record")
+    doi = models.CharField("DOI", max_length=100, unique=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    message = models.TextField(blank=True, help_text="Crossref's answer to the last deposit.")
+    attempts = models.PositiveSmallIntegerField(default=0)
+    deposited_hash = models.CharField(
+        max_length=64, blank=True, help_text="Fingerprint of the metadata last deposited."
+    )
+    assigned_at = models.DateTimeField(default=timezone.now)
+    deposited_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "DOI"
+
+    def __str__(self):
+        return self.doi
+
+    @property
+    def url(self) -> str:
+        return f"https://doi.org/{self.doi}"
+
+
+class VersionCitation(models.Model):
+    """The reference to an earlier published version of a post, in one style.
+
+    Formatted once, in the background, when the version is kept: a version
+    never changes, so neither does its reference.
+    """
+
+    version = models.ForeignKey(PostVersion, on_delete=models.CASCADE, related_name="citations")
+    style_id = models.CharField(max_length=160)
+    html = models.TextField()
+    text = models.TextField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["version", "style_id"], name="one_version_citation"),
+        ]
+
+    def __str__(self):
+        return f"{self.version} in {self.style_id}"

@@ -2,7 +2,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from masthead.citations import csl, exports, formatting, printing, styles
+from masthead.citations import csl, exports, formatting, printing, style_requests, styles
 from masthead.citations.templatetags.citations import core_citations, download_links
 from masthead.client_limits import client_key
 from masthead.publishing.views import find_post
@@ -50,9 +50,9 @@ def cite_page(request, blog_slug, post_slug):
         retry_after = 5
         if citation is None:
             try:
-                formatting.request_style(post, style, requester=client_key(request))
+                style_requests.request_style(post, style, requester=client_key(request))
                 status = 202
-            except formatting.StyleRequestRefused as refused:
+            except style_requests.StyleRequestRefused as refused:
                 context["refusal"] = refused.message
                 retry_after = refused.retry_after
                 status = 429
@@ -71,7 +71,7 @@ def cite_page(request, blog_slug, post_slug):
 @require_safe
 def cite_json(request, blog_slug, post_slug):
     post = find_post(request, blog_slug, post_slug)
-    item = csl.post_as_csl(post)
+    item = csl.post_for_download(post)
     response = JsonResponse(
         [item], safe=False, content_type=CSL_JSON, json_dumps_params={"ensure_ascii": False}
     )
@@ -81,9 +81,9 @@ def cite_json(request, blog_slug, post_slug):
 
 @require_safe
 def cite_bib(request, blog_slug, post_slug):
-    """BibTeX ``@misc``; ``?format=biblatex`` for a BibLaTeX ``@online`` record."""
+    """BibTeX that reference managers read too; ``?format=biblatex`` for BibLaTeX."""
     post = find_post(request, blog_slug, post_slug)
-    item = csl.post_as_csl(post)
+    item = csl.post_for_download(post)
     biblatex = request.GET.get("format") == "biblatex"
     body = exports.biblatex(item) if biblatex else exports.bibtex(item)
     name = exports.citation_key(item) + ("-biblatex" if biblatex else "")
@@ -93,7 +93,7 @@ def cite_bib(request, blog_slug, post_slug):
 @require_safe
 def cite_ris(request, blog_slug, post_slug):
     post = find_post(request, blog_slug, post_slug)
-    item = csl.post_as_csl(post)
+    item = csl.post_for_download(post)
     return _download(
         exports.ris(item),
         "application/x-research-info-systems; charset=utf-8",

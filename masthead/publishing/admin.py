@@ -8,7 +8,7 @@ from masthead.publishing.models import Author, Blog, Institution, Post, PostAuth
 
 @admin.register(Institution)
 class InstitutionAdmin(admin.ModelAdmin):
-    list_display = ["name", "short_name", "url"]
+    list_display = ["name", "short_name", "url", "ror_id"]
 
     def has_add_permission(self, request):
         return not Institution.objects.exists()
@@ -29,7 +29,7 @@ class AuthorAdmin(admin.ModelAdmin):
     search_fields = ["display_name", "family_name", "given_name", "role"]
     prepopulated_fields = {"slug": ["display_name"]}
     fieldsets = [
-        (None, {"fields": ["display_name", "slug", "role", "bio", "photo", "user"]}),
+        (None, {"fields": ["display_name", "slug", "role", "bio", "photo", "user", "orcid"]}),
         (
             "Name in citations",
             {
@@ -63,7 +63,10 @@ class PostAdminForm(forms.ModelForm):
     substantive_update = forms.BooleanField(
         required=False,
         label="This edit is a substantive update",
-        help_text="Stamps “Updated” with the current time on the published post.",
+        help_text=(
+            "Stamps “Updated” with the current time on the published post and keeps the "
+            "text readers saw until now as an earlier version, linked from the post."
+        ),
     )
 
     class Meta:

@@ -9,6 +9,7 @@ featured image. Feeds hold posts only: no comments, so nothing unmoderated.
 import json
 from urllib.parse import urljoin
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import (
@@ -127,6 +128,13 @@ class JsonFeed(AbsoluteLinks, SyndicationFeed):
         return document
 
 
+def body_for_feed(post: Post) -> str:
+    """The body with its in-page links (footnotes) made absolute: a feed reader
+    shows the entry away from the page, where "#fn-1" would point nowhere."""
+    page = settings.MASTHEAD_SITE_URL.rstrip("/") + post.get_absolute_url()
+    return post.body_html.replace('href="#', f'href="{page}#')
+
+
 class SiteFeed(Feed):
     """Every blog's latest public posts; the scopes below narrow ``posts``."""
 
@@ -180,7 +188,7 @@ class SiteFeed(Feed):
 
     def item_extra_kwargs(self, item):
         return {
-            "content_html": item.body_html,
+            "content_html": body_for_feed(item),
             "summary": item.summary,
             "byline": [(author.display_name, author.get_absolute_url()) for author in item.byline],
         }

@@ -1,11 +1,15 @@
+import datetime
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from masthead.publishing.identifiers import OrcidField, RorField
 from masthead.publishing.rendering import render_markdown
 
 # Top-level URL names a blog slug may not take (DESIGN.md §3).
@@ -37,6 +41,11 @@ class Institution(models.Model):
         max_length=100, help_text="Used as the publisher in citations, e.g. “Harbour Institute”."
     )
     url = models.URLField("website", blank=True)
+    ror_id = RorField(
+        "ROR id",
+        blank=True,
+        help_text="The institution's id in the Research Organization Registry, e.g. 03yrm5c26.",
+    )
     tagline = models.CharField(max_length=240, blank=True)
     comment_guidelines = models.TextField(
         blank=True, help_text="Markdown. Shown beside every comment form."
@@ -44,6 +53,10 @@ class Institution(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def ror_url(self) -> str:
+        return f"https://ror.org/{self.ror_id}" if self.ror_id else ""
 
     def clean(self):
         if Institution.objects.exclude(pk=self.pk).exists():
@@ -102,6 +115,11 @@ class Author(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
+    orcid = OrcidField(
+        "ORCID iD",
+        blank=True,
+        help_text="e.g. 0000-0002-1825-0097 (the link from orcid.org works too).",
+    )
 
     class Meta:
         ordering = ["family_name", "display_name"]
@@ -123,6 +141,10 @@ class Author(models.Model):
 
     def get_absolute_url(self):
         return reverse("publishing:author", args=[self.slug])
+
+    @property
+    def orcid_url(self) -> str:
+        return f"https://orcid.org/{self.orcid}" if self.orcid else ""
 
 
 class Topic(models.Model):
@@ -246,11 +268,51 @@ class Post(models.Model):
         if not self.slug:
             self.slug = slugify(self.title)[:120]
         self.body_html = render_markdown(self.body)
-        if self.pk:
-            self.revision = models.F("revision") + 1
-        super().save(*args, **kwargs)
+        with transaction.atomic():
+            if self.pk:
+                self.revision = models.F("revision") + 1
+                self._keep_version_replaced_by_this_update()
+            super().save(*args, **kwargs)
         if self.pk and isinstance(self.revision, models.expressions.Combinable):
             self.refresh_from_db(fields=["revision"])
+
+    def _keep_version_replaced_by_this_update(self) -> None:
+        """Before a substantive update of a public post, keep what readers saw until now.
+
+        A substantive update is a new ``updated_at`` (the admin's "substantive
+        update" box stamps it); a typo fix leaves it alone and keeps no version.
+        """
+        if self.updated_at is None:
+            return
+        before = Post.objects.select_for_update().filter(pk=self.pk).first()
+        if before is None or before.updated_at == self.updated_at or not before.is_public:
+            return
+        PostVersion.objects.create(
+            post=self,
+            number=self.versions.count() + 1,
+            title=before.title,
+            summary=before.summary,
+            body=before.body,
+            body_html=before.body_html,
+            published_at=before.updated_at or before.publish_at,
+            update_note=before.correction_note if before.updated_at else "",
+            replaced_at=self.updated_at,
+        )
+
+    def corrections(self) -> list["Correction"]:
+        """Every substantive update in order: when, what it said, and the version it replaced."""
+        earlier = list(self.versions.all())
+        if not earlier:
+            return []
+        found = [
+            Correction(at=replaced.replaced_at, note=following_note, replaced=replaced)
+            for replaced, following_note in zip(
+                earlier,
+                [version.update_note for version in earlier[1:]] + [self.correction_note],
+                strict=True,
+            )
+        ]
+        return found
 
     def publish(self, when=None):
         """Publish now, or schedule for ``when`` if that is in the future."""
@@ -274,6 +336,49 @@ class Post(models.Model):
 
     def get_absolute_url(self):
         return reverse("publishing:post", args=[self.blog.slug, self.slug])
+
+
+@dataclass(frozen=True)
+class Correction:
+    at: datetime.datetime
+    note: str
+    replaced: "PostVersion"
+
+
+class PostVersion(models.Model):
+    """A published version of a post as readers saw it until a substantive update.
+
+    Kept so that a reference made before a correction can still be checked:
+    version 1 is the post as first published; the post itself is the current
+    version. Only published text is kept here, not every editorial save.
+    """
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    title = models.CharField(max_length=240)
+    summary = models.TextField(blank=True)
+    body = models.TextField()
+    body_html = models.TextField()
+    published_at = models.DateTimeField(help_text="When readers first saw this version.")
+    update_note = models.TextField(
+        blank=True, help_text="The correction note this version was published with."
+    )
+    replaced_at = models.DateTimeField(help_text="The substantive update that replaced it.")
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["post", "number"], name="one_version_number_per_post"),
+        ]
+        verbose_name = "published version"
+
+    def __str__(self):
+        return f"{self.post} (version {self.number})"
+
+    def get_absolute_url(self):
+        return reverse(
+            "publishing:post_version", args=[self.post.blog.slug, self.post.slug, self.number]
+        )
 
 
 class PostAuthor(models.Model):

@@ -73,6 +73,7 @@ def _load(now: datetime.datetime) -> int:
                 is_institutional=spec.is_institutional,
                 role=spec.role,
                 bio=spec.bio,
+                orcid=spec.orcid,
                 photo=_ensure_picture(photo_name, draw_photo),
             )
             created += 1
@@ -143,11 +144,14 @@ def _create_post_if_missing(spec, blogs, authors, topics, palettes, now) -> int:
     if spec.days_ago is not None:
         day = now - datetime.timedelta(days=spec.days_ago)
         publish_at = day.replace(hour=spec.hour, minute=spec.minute, second=0, microsecond=0)
-    if spec.correction:
-        fields["correction_note"] = spec.correction.note
-        fields["updated_at"] = publish_at + datetime.timedelta(
-            days=spec.correction.days_later, hours=3
-        )
+    body = spec.body.strip()
+    correction = spec.correction
+    if correction and correction.corrected:
+        # Published first as it originally read; corrected below, like an editor would.
+        body = body.replace(correction.corrected, correction.originally)
+    elif correction:
+        fields["correction_note"] = correction.note
+        fields["updated_at"] = _correction_time(publish_at, correction)
     post = _create(
         Post,
         blog=blog,
@@ -156,7 +160,7 @@ def _create_post_if_missing(spec, blogs, authors, topics, palettes, now) -> int:
         status=spec.status,
         publish_at=publish_at,
         summary=spec.summary,
-        body=spec.body.strip(),
+        body=body,
         **fields,
     )
     PostAuthor.objects.bulk_create(
@@ -164,7 +168,18 @@ def _create_post_if_missing(spec, blogs, authors, topics, palettes, now) -> int:
         for position, slug in enumerate(spec.authors)
     )
     post.topics.set([topics[slug] for slug in spec.topics])
+    if correction and correction.corrected:
+        # The substantive update keeps the text it replaces as version 1.
+        post.body = spec.body.strip()
+        post.correction_note = correction.note
+        post.updated_at = _correction_time(publish_at, correction)
+        post.full_clean()
+        post.save()
     return 1
+
+
+def _correction_time(publish_at, correction) -> datetime.datetime:
+    return publish_at + datetime.timedelta(days=correction.days_later, hours=3)
 
 
 def _draw_feature(spec, palettes) -> bytes:

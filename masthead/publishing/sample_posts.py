@@ -49,6 +49,7 @@ class SampleAuthor:
     given_name: str = ""
     family_name: str = ""
     is_institutional: bool = False
+    orcid: str = ""
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,10 @@ class Picture:
 class Correction:
     note: str
     days_later: int
+    # The corrected passage and how it read before: the demo publishes the post
+    # as it first read, then corrects it, so the earlier version is kept too.
+    corrected: str = ""
+    originally: str = ""
 
 
 @dataclass(frozen=True)
@@ -146,6 +151,9 @@ AUTHORS = [
         ),
         initials="IL",
         colour=(20, 72, 80),
+        # ORCID's own example iD (of its fictional test researcher), so no real
+        # person's record is linked from the demo.
+        orcid="0000-0002-1825-0097",
     ),
     SampleAuthor(
         slug="tomas-de-la-cruz",
@@ -398,6 +406,8 @@ to act, support street-level schemes that batch the surveys, the paperwork and t
             "An earlier version of this post gave the share of wholesale costs in a typical "
             "bill as about two thirds. The correct figure is a little under half.",
             days_later=2,
+            corrected="Wholesale costs are a little under half of a typical bill;",
+            originally="Wholesale costs are about two thirds of a typical bill;",
         ),
         body="""
 During last week's cold, still spell, day-ahead wholesale electricity prices rose to
@@ -408,8 +418,8 @@ media quickly. Before drawing conclusions, it helps to separate three different 
 
 Most households pay a tariff that is set in advance and reflects hedged purchases made
 months earlier. A spike lasting a few days moves the average cost of those purchases
-only slightly. Wholesale costs are a little under half of a typical bill; networks,
-policy costs, operating costs and taxes make up the rest.
+only slightly.[^hedging] Wholesale costs are a little under half of a typical bill; networks,
+policy costs, operating costs and taxes make up the rest.[^shares]
 
 ## Why the spike happened
 
@@ -428,6 +438,11 @@ the regulator's [published market indicators](https://regulator.example.org/mark
 
 Spikes like this one are a reason to build more flexibility and storage. They are not,
 on their own, a forecast of next year's bills.
+
+[^hedging]: Suppliers typically buy most of a winter's power a year or more ahead; only
+    the part they did not hedge is bought at the prices in the charts.
+[^shares]: The shares are those of the regulator's breakdown of a typical dual-fuel bill
+    for the current price-cap period; they move from one period to the next.
 """,
     ),
     SamplePost(

@@ -30,4 +30,9 @@ urlpatterns = [
     path("<slug:blog_slug>/", views.blog_index, name="blog"),
     *feed_paths("<slug:blog_slug>/", feeds.BlogFeed, "blog_feed"),
     path("<slug:blog_slug>/<slug:post_slug>/", views.post_detail, name="post"),
+    path(
+        "<slug:blog_slug>/<slug:post_slug>/versions/<int:number>/",
+        views.post_version,
+        name="post_version",
+    ),
 ]

@@ -63,11 +63,29 @@ def post_detail(request, blog_slug, post_slug):
             "blog": post.blog,
             "is_preview": not post.is_public,
             "related_posts": related_posts(post),
+            "corrections": post.corrections(),
         },
     )
     if not post.is_public:
         response["Cache-Control"] = "private, no-store"
         response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@require_safe
+def post_version(request, blog_slug, post_slug, number):
+    """An earlier published version, kept so references made before a correction can be checked."""
+    post = find_post(request, blog_slug, post_slug)
+    version = get_object_or_404(post.versions, number=number)
+    response = render(
+        request,
+        "publishing/post_version.html",
+        {"post": post, "blog": post.blog, "version": version, "corrections": post.corrections()},
+    )
+    # Search engines should send readers to the current text, not to this one.
+    response["X-Robots-Tag"] = "noindex"
+    if not post.is_public:
+        response["Cache-Control"] = "private, no-store"
     return response
 
 

@@ -25,17 +25,19 @@ def braces_balance(text: str) -> bool:
     return depth == 0
 
 
-def test_bibtex_is_a_misc_record_with_howpublished_url_and_note(client, published_post, site_url):
+def test_bibtex_is_an_online_record_with_howpublished_url_and_note(
+    client, published_post, site_url
+):
     response = client.get("/energy/batteries-alone/cite.bib")
     assert response["Content-Type"].startswith("application/x-bibtex")
     body = response.content.decode()
     year = published_post.publish_at.year
-    assert body.startswith(f"@misc{{okafor{year}batteries,\n")
+    assert body.startswith(f"@online{{okafor{year}batteries,\n")
     assert "  author = {Okafor, Ada and van der Berg, Ben},\n" in body
     assert "  title = {{Batteries Will Not Save the Grid Alone}},\n" in body
     url = "https://harbour.example.org/energy/batteries-alone/"
     assert f"  howpublished = {{\\url{{{url}}}}},\n" in body
-    assert f"  url = {{{url}}}\n" in body
+    assert f"  url = {{{url}}},\n" in body
     assert "  note = {Blog post, Energy Desk, Harbour Institute, " in body
     assert braces_balance(body)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from masthead.citations.fidelity import measure
+from tests.citations.fidelity import measure
 
 DATA = Path(__file__).parent / "data"
 ITEMS = DATA / "fidelity_items.json"

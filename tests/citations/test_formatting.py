@@ -88,6 +88,7 @@ def no_subprocesses(monkeypatch):
         raise AssertionError(f"a page view started a subprocess: {args[:1]}")
 
     monkeypatch.setattr(subprocess.Popen, "__init__", refuse)
+    return monkeypatch
 
 
 def test_page_views_never_start_a_subprocess(
@@ -114,7 +115,7 @@ def test_any_csl_style_is_prepared_in_the_background_then_shown(client, formatte
     assert "being prepared" in first.content.decode()
     assert first["Cache-Control"] == "no-cache"
     client.get("/energy/batteries-alone/cite/?style=nature")  # asking again queues nothing
-    assert DBTaskResult.objects.count() == 1
+    assert DBTaskResult.objects.filter(task_path__endswith="format_post_citations").count() == 1
 
     call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
 
@@ -130,3 +131,49 @@ def test_a_dependent_style_is_formatted_by_its_parent(formatted_post):
     format_posts([formatted_post], [get_style("nature")])
     assert digest == FormattedCitation.objects.get(style_id="nature").text
     assert get_style("nature-digest").title == "Nature Digest"
+
+
+# serialized_rollback: its flush must leave content types for later serialized tests.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_saving_the_institution_reformats_references_in_the_background(
+    editor_client, formatted_post, institution, no_subprocesses
+):
+    before = references(formatted_post)
+    assert "Energy Desk, Harbour Institute, " in before["chicago-author-date"]
+    form = {
+        "name": "Harbour Institute for Public Affairs",
+        "short_name": "Harbour Policy Institute",
+        "url": "https://harbour.example.org",
+        "tagline": institution.tagline,
+        "comment_guidelines": institution.comment_guidelines,
+    }
+    queued = DBTaskResult.objects.filter(task_path__endswith="reformat_posts")
+    already = queued.count()  # setting up the fixtures queued some
+    # The admin's save starts no CSL engine (no_subprocesses would fail it) ...
+    response = editor_client.post(f"/admin/publishing/institution/{institution.pk}/change/", form)
+    assert response.status_code == 302
+    assert queued.count() == already + 1
+    # ... and until the worker has run, no page shows a reference made for the old name.
+    assert set(references(formatted_post).values()) == {None}
+
+    no_subprocesses.undo()
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    after = references(formatted_post)["chicago-author-date"]
+    assert after == before["chicago-author-date"].replace(
+        "Harbour Institute, ", "Harbour Policy Institute, "
+    )
+
+
+# serialized_rollback: its flush must leave content types for later serialized tests.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_renamed_blog_is_in_its_posts_references_once_the_worker_has_run(
+    editor_client, formatted_post, blog, no_subprocesses
+):
+    form = {"name": "Energy Transition Desk", "slug": "energy", "tagline": blog.tagline,
+            "description": "", "position": 0}  # fmt: skip
+    response = editor_client.post(f"/admin/publishing/blog/{blog.pk}/change/", form)
+    assert response.status_code == 302
+    no_subprocesses.undo()
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    mla = references(formatted_post)["modern-language-association"]
+    assert "Energy Transition Desk, " in mla

@@ -40,6 +40,8 @@ EARLIER_POSTS = [
     ("Harbour Dredging, Counted", "harbour-dredging-counted", "tides", 73),
 ]
 CORRECTED_POST = ("who-maintains-the-dunes", "An earlier version gave the survey the wrong year.")
+# A post with footnotes, corrected once, so its earlier version is kept too.
+NOTED_POST_SLUG = "dunes-and-notes"
 
 
 def seed() -> None:
@@ -125,6 +127,22 @@ def seed() -> None:
     corrected.updated_at = corrected.publish_at + datetime.timedelta(days=1)
     corrected.correction_note = correction
     corrected.save()
+
+    noted = Post.objects.create(
+        blog=blog,
+        title="Dunes Are Infrastructure Too",
+        slug=NOTED_POST_SLUG,
+        status=Post.Status.PUBLISHED,
+        publish_at=timezone.now() - datetime.timedelta(days=5),
+        body="Dunes absorb wave energy[^1] and recover after storms.[^2]\n\n"
+        "[^1]: As measured on three beaches over ten winters.\n"
+        "[^2]: If sand is left to move.\n",
+    )
+    PostAuthor.objects.create(post=noted, author=authors[0], position=0)
+    noted.body = noted.body.replace("three beaches", "four beaches")
+    noted.updated_at = timezone.now() - datetime.timedelta(days=1)
+    noted.correction_note = "The study covered four beaches, not three."
+    noted.save()
 
     for name, email, text in APPROVED_COMMENTS:
         comment = Comment(post=post, author_name=name, email=email)

@@ -121,6 +121,8 @@ PAGE_TYPES = [
     PageType("moderation rules", "/", sign_in_as_moderator(then="/moderation/rules/")),
     PageType("commenter export", "/", sign_in_as_moderator(then="/moderation/commenter/")),
     PageType("commenter export, bad address", "/", look_up_a_bad_commenter_address),
+    PageType("post with footnotes and a correction", f"/{seed.BLOG_SLUG}/{seed.NOTED_POST_SLUG}/"),
+    PageType("earlier version", f"/{seed.BLOG_SLUG}/{seed.NOTED_POST_SLUG}/versions/1/"),
     PageType("search with results", "/search/?q=seawall"),
     PageType("search without results", "/search/?q=zzzyzzy"),
     PageType("page not found", "/no-such-blog/no-such-post/", status=404),

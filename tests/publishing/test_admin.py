@@ -96,3 +96,5 @@ def test_a_substantive_update_stamps_the_updated_time(editor_client, published_p
     published_post.refresh_from_db()
     assert published_post.updated_at is not None
     assert published_post.correction_note == "Corrected the capacity figure."
+    # The text readers saw before the update stays readable as version 1.
+    assert [v.number for v in published_post.versions.all()] == [1]

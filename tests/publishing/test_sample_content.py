@@ -171,3 +171,27 @@ def test_the_demo_admin_can_sign_in_after_any_number_of_loads(sample_site, clien
     signed_in = client.post("/admin/login/", {"username": username, "password": password})
     assert signed_in.status_code == 302
     assert client.get("/admin/").status_code == 200
+
+
+def test_an_author_shows_an_orcid_id_that_passes_its_check(sample_site, client):
+    author = Author.objects.exclude(orcid="").get()
+    author.full_clean()  # the check character holds
+    page = client.get(author.get_absolute_url()).content.decode()
+    assert f"https://orcid.org/{author.orcid}" in page
+
+
+def test_a_post_has_numbered_footnotes(sample_site, client):
+    post = Post.objects.public().get(body__contains="[^")
+    html = client.get(post.get_absolute_url()).content.decode()
+    assert 'aria-label="Note 1"' in html and 'id="fn-2"' in html
+    assert '<h2 id="notes-heading">Notes</h2>' in html
+
+
+def test_a_corrected_post_keeps_the_version_readers_saw_before_the_correction(sample_site, client):
+    post = Post.objects.public().get(versions__isnull=False)
+    [version] = post.versions.all()
+    assert "about two thirds of a typical bill" in version.body
+    assert "a little under half of a typical bill" in post.body
+    page = client.get(version.get_absolute_url())
+    assert page.status_code == 200
+    assert "about two thirds of a typical bill" in page.content.decode()

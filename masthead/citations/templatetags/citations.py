@@ -46,13 +46,45 @@ def page_institution(context) -> Institution:
     return context.get("institution") or Institution.current()
 
 
-def schema_org_posting(post, request, institution) -> dict:
+def dublin_core_creator(name: dict) -> str:
+    """A creator as Zotero's readers of meta tags take it whole.
+
+    Zotero's Embedded Metadata translator hands each name to its
+    ``cleanAuthor`` with "split at the comma" on only when the name holds a
+    comma; without one it splits at the last space, so "Ben van der Berg"
+    would become first name "Ben van der". "Family, Given" keeps the family
+    name whole; a name with no given name (an institution, a mononym) ends in
+    a comma, which ``cleanAuthor`` strips before finding nothing to split.
+    """
+    inverted = csl.inverted_name(name)
+    return inverted if "," in inverted else f"{inverted},"
+
+
+def highwire_authors(names: list[dict]) -> list[str]:
+    """``citation_author`` values that Zotero reads as the same creators, in order.
+
+    One rule of the translator's applies only to a page with one author tag:
+    a value with a space on both sides of its comma ("de la Cruz, María José")
+    is taken for a list of two authors and split. A semicolon, its list
+    separator, closes that one name so the list holds it alone.
+    """
+    values = [dublin_core_creator(name) for name in names]
+    if len(values) == 1:
+        family, _, given = values[0].partition(",")
+        if " " in family.strip() and " " in given.strip():
+            values[0] += ";"
+    return values
+
+
+def schema_org_posting(post, request, institution, topics: list[str]) -> dict:
     url = request.build_absolute_uri(post.get_absolute_url())
     authors = []
     for author in post.byline:
         kind = "Organization" if author.is_institutional else "Person"
         entry = {"@type": kind, "name": author.display_name}
         entry["url"] = request.build_absolute_uri(author.get_absolute_url())
+        if author.orcid:
+            entry["sameAs"] = author.orcid_url
         authors.append(entry)
     data = {
         "@context": "https://schema.org",
@@ -61,7 +93,8 @@ def schema_org_posting(post, request, institution) -> dict:
         "url": url,
         "mainEntityOfPage": url,
         "author": authors,
-        "publisher": {"@type": "Organization", "name": institution.name},
+        "publisher": {"@type": "Organization", "name": institution.short_name},
+        "inLanguage": "en",
         "isPartOf": {
             "@type": "Blog",
             "name": post.blog.name,
@@ -70,6 +103,8 @@ def schema_org_posting(post, request, institution) -> dict:
     }
     if institution.url:
         data["publisher"]["url"] = institution.url
+    if institution.ror_id:
+        data["publisher"]["sameAs"] = institution.ror_url
     if post.publish_at:
         data["datePublished"] = post.publish_at.isoformat()
     data["dateModified"] = (post.updated_at or post.publish_at or post.modified_at).isoformat()
@@ -77,6 +112,11 @@ def schema_org_posting(post, request, institution) -> dict:
         data["description"] = post.summary
     if post.featured_image:
         data["image"] = request.build_absolute_uri(post.featured_image.url)
+    if topics:
+        data["keywords"] = topics
+    doi = csl.assigned_doi(post)
+    if doi:
+        data["identifier"] = f"https://doi.org/{doi}"
     return data
 
 
@@ -87,26 +127,40 @@ def citation_metadata(context, post):
     date = timezone.localtime(post.publish_at) if post.publish_at else None
     pdf_path = reverse("citations:pdf", args=[post.blog.slug, post.slug])
     image_path = post.featured_image.url if post.featured_image else ""
+    names = [csl.csl_name(author) for author in post.byline]
+    topics = [topic.name for topic in post.topics.all()]
+    posting = schema_org_posting(post, request, institution, topics)
     return {
         "post": post,
-        "institution": institution,
+        "publisher": institution.short_name,
+        # Highwire's citation_author_orcid follows the citation_author it belongs to.
+        "highwire_authors": list(
+            zip(highwire_authors(names), [a.orcid_url for a in post.byline], strict=True)
+        ),
+        "creator_names": [dublin_core_creator(name) for name in names],
+        "topics": topics,
+        "doi": csl.assigned_doi(post),
         "url": request.build_absolute_uri(post.get_absolute_url()),
         "pdf_url": request.build_absolute_uri(pdf_path),
         "date_slashes": date.strftime("%Y/%m/%d") if date else "",
         "date_iso": date.date().isoformat() if date else "",
         "image_url": request.build_absolute_uri(image_path) if image_path else "",
-        "json_ld": mark_safe(_json_for_script(schema_org_posting(post, request, institution))),  # noqa: S308
+        "json_ld": mark_safe(_json_for_script(posting)),  # noqa: S308
     }
 
 
 @register.simple_tag
 def cite_link(post):
     url = reverse("citations:cite", args=[post.blog.slug, post.slug])
-    return format_html(
+    link = format_html(
         '<a class="action" href="{}" data-cite-dialog="cite-dialog" aria-haspopup="dialog">{}</a>',
         url,
         "Cite",
     )
+    doi = csl.assigned_doi(post)
+    if doi:
+        link += format_html(' <a class="post__doi" href="https://doi.org/{}">DOI: {}</a>', doi, doi)
+    return link
 
 
 def download_links(post) -> dict:
@@ -149,3 +203,15 @@ def print_citation(context, post):
 @register.simple_tag
 def csl_json(post):
     return csl.post_as_csl(post)
+
+
+@register.inclusion_tag("citations/_version_citations.html", takes_context=True)
+def version_citations(context, version):
+    """The stored references to an earlier version, in the core styles' order."""
+    stored = {row.style_id: row for row in version.citations.all()}
+    styles = formatting.core_styles()
+    return {
+        "version": version,
+        "site_url": context.get("site_url", ""),
+        "citations": [(style, stored[style.id]) for style in styles if style.id in stored],
+    }

@@ -1,6 +1,6 @@
 """Agreement of our formatted references with citeproc-js's, on a set of CSL-JSON items.
 
-Used by the test suite (tests/citations/test_fidelity.py) and by
+Used by tests/citations/test_fidelity.py and by
 bench/citation_fidelity.py, which prints the figures and every difference.
 """
 
