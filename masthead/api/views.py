@@ -157,7 +157,7 @@ def public_posts():
         Post.objects.public()
         .with_byline()
         .prefetch_related("topics")
-        .select_related("sentence_case_title")
+        .select_related("sentence_case_title", "doi_record")
     )
 
 
