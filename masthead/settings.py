@@ -287,6 +287,8 @@ LOGGING = {
 
 # --- Masthead -----------------------------------------------------------------------
 MASTHEAD_POSTS_PER_PAGE = env_int("MASTHEAD_POSTS_PER_PAGE", 10)
+# How long a reviewer's preview link works unless revoked sooner.
+MASTHEAD_PREVIEW_LINK_DAYS = env_int("MASTHEAD_PREVIEW_LINK_DAYS", 7)
 # Granian's own guidance for WSGI: at most two threads per core, plus one.
 MASTHEAD_SERVER_WORKERS = env_int("MASTHEAD_SERVER_WORKERS", os.cpu_count() or 1)
 MASTHEAD_SERVER_THREADS = env_int("MASTHEAD_SERVER_THREADS", 2 * (os.cpu_count() or 1) + 1)

@@ -13,6 +13,8 @@ urlpatterns = [
     path("sitemap.xml", require_safe(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", publishing_views.robots_txt, name="robots_txt"),
     path("favicon.ico", publishing_views.favicon, name="favicon"),
+    path("preview/<int:post_id>/", publishing_views.post_preview, name="post_preview"),
+    path("preview/link/<str:token>/", publishing_views.preview_link, name="preview_link"),
 ]
 
 if settings.MASTHEAD_SERVE_MEDIA:

@@ -1,9 +1,21 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
-from masthead.publishing.models import Author, Blog, Institution, Post, PostAuthor, Topic
+from masthead.publishing.models import (
+    Author,
+    Blog,
+    Institution,
+    Post,
+    PostAuthor,
+    PostTransition,
+    PreviewLink,
+    Topic,
+)
 
 
 @admin.register(Institution)
@@ -78,10 +90,74 @@ class PostAdminForm(forms.ModelForm):
         return data
 
 
+# What each desk button does: (label, post method, statuses it starts from, who sees it).
+# The model checks the rights again; the permission here only hides useless buttons.
+TRANSITIONS = {
+    "submit": ("Submit for review", "submit", {Post.Status.DRAFT}, "publishing.submit_post"),
+    "approve": ("Approve", "approve", {Post.Status.IN_REVIEW}, "publishing.review_post"),
+    "return": (
+        "Return to the writer",
+        "return_to_writer",
+        {Post.Status.IN_REVIEW, Post.Status.APPROVED},
+        "publishing.review_post",
+    ),
+    "publish": (
+        "Publish (or schedule at the publish time)",
+        "publish",
+        {Post.Status.APPROVED, Post.Status.SCHEDULED},
+        "publishing.publish_post",
+    ),
+    "withdraw": (
+        "Withdraw from the site",
+        "withdraw",
+        set(Post.GOING_PUBLIC),
+        "publishing.publish_post",
+    ),
+}
+
+
+def apply_transition(post: Post, name: str, user) -> PostTransition:
+    """Run one desk button on ``post`` as ``user``; the model checks rights and states."""
+    method = getattr(post, TRANSITIONS[name][1])
+    if name == "publish":
+        future = post.publish_at if post.publish_at and post.publish_at > timezone.now() else None
+        return method(future, by=user)
+    return method(by=user)
+
+
+def transition_action(name: str):
+    label = TRANSITIONS[name][0]
+
+    def action(modeladmin, request, queryset):
+        moved = 0
+        for post in queryset:
+            try:
+                apply_transition(post, name, request.user)
+                moved += 1
+            except (PermissionDenied, ValidationError) as refusal:
+                modeladmin.message_user(
+                    request, f"“{post}”: {refusal_text(refusal)}", messages.WARNING
+                )
+        if moved:
+            modeladmin.message_user(request, f"{label}: done for {moved} post(s).")
+
+    action.__name__ = f"transition_{name}"
+    action.short_description = f"{label} (selected posts)"
+    return action
+
+
+def refusal_text(refusal) -> str:
+    if isinstance(refusal, ValidationError):
+        return " ".join(refusal.messages)
+    return str(refusal) or "You may not do that."
+
+
 @admin.register(Post)
 class PostAdmin(admin.ModelAdmin):
     form = PostAdminForm
     inlines = [BylineInline]
+    change_form_template = "admin/publishing/post/change_form.html"
+    actions = [transition_action(name) for name in TRANSITIONS] + ["make_preview_links"]
     list_display = ["title", "blog", "byline_names", "status", "publish_at", "preview_link"]
     list_filter = ["status", "blog", "authors", "topics", ("publish_at", admin.DateFieldListFilter)]
     list_select_related = ["blog"]
@@ -103,9 +179,168 @@ class PostAdmin(admin.ModelAdmin):
         ),
         ("Record", {"fields": ["revision", "modified_at"], "classes": ["collapse"]}),
     ]
+    # Shown on an existing post only; both are read-only lists, changed by the desk buttons.
+    desk_fieldset = ("Desk", {"fields": ["desk_history", "reviewer_links"]})
+
+    @staticmethod
+    def is_editor(request) -> bool:
+        return request.user.has_perm("publishing.review_post")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("bylines__author")
+        posts = super().get_queryset(request).prefetch_related("bylines__author")
+        # Writers see their own posts only; editors and administrators see all.
+        return posts if self.is_editor(request) else posts.written_by(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        # A writer's post is theirs to change while it is a draft; then it is the desk's.
+        return obj is None or self.is_editor(request) or obj.status == Post.Status.DRAFT
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj)) + [
+            "desk_history",
+            "reviewer_links",
+        ]
+        # The status moves by the desk's buttons, each checked and recorded; only
+        # administrators may still set it by hand (that too is recorded).
+        if not request.user.is_superuser:
+            fields.append("status")
+        if not request.user.has_perm("publishing.publish_post"):
+            fields += ["publish_at", "updated_at", "correction_note"]
+        return fields
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = list(super().get_fieldsets(request, obj))
+        if obj is not None:
+            fieldsets.insert(2, self.desk_fieldset)
+        if request.user.has_perm("publishing.publish_post"):
+            return fieldsets
+        return [
+            (
+                title,
+                {**options, "fields": [f for f in options["fields"] if f != "substantive_update"]},
+            )
+            for title, options in fieldsets
+        ]
+
+    def save_model(self, request, obj, form, change):
+        before = Post.objects.filter(pk=obj.pk).values_list("status", flat=True).first()
+        super().save_model(request, obj, form, change)
+        if before is not None and before != obj.status:
+            PostTransition.objects.create(
+                post=obj, from_status=before, to_status=obj.status, by=request.user,
+                note="Set by hand in the post form.",
+            )  # fmt: skip
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        post = form.instance
+        if self.is_editor(request) or post.is_written_by(request.user):
+            return
+        # A writer's new post carries their name, or it would vanish from their list.
+        own = Author.objects.filter(user=request.user).first()
+        if own is None:
+            self.message_user(
+                request,
+                "Your account has no author profile, so this post is not in your list; "
+                "ask an editor to link one.",
+                messages.WARNING,
+            )
+            return
+        last = post.bylines.order_by("-position").values_list("position", flat=True).first()
+        PostAuthor.objects.create(post=post, author=own, position=(last or 0) + 1)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        buttons = []
+        if obj is not None:
+            buttons = [
+                (name, label)
+                for name, (label, _method, starts, permission) in TRANSITIONS.items()
+                if obj.status in starts and request.user.has_perm(permission)
+            ]
+        context["desk_buttons"] = buttons
+        context["can_share_preview"] = obj is not None and obj.can_preview(request.user)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def response_change(self, request, obj):
+        if "_desk" not in request.POST:
+            return super().response_change(request, obj)
+        name = request.POST["_desk"]
+        try:
+            if name == "preview_link":
+                link = PreviewLink.issue(obj, request.user)
+                address = request.build_absolute_uri(link.get_absolute_url())
+                until = timezone.localtime(link.expires_at)
+                self.message_user(
+                    request, f"Preview link, valid until {until:%Y-%m-%d %H:%M}: {address}"
+                )
+            elif name.startswith("revoke:"):
+                link = obj.preview_links.filter(pk=name.removeprefix("revoke:")).first()
+                if link is None or not obj.can_preview(request.user):
+                    raise PermissionDenied("There is no such preview link on this post.")
+                link.revoke()
+                self.message_user(request, "The preview link is revoked: it now answers 404.")
+            elif name in TRANSITIONS:
+                obj.refresh_from_db()
+                step = apply_transition(obj, name, request.user)
+                self.message_user(
+                    request, f"“{obj}” is now {step.get_to_status_display().lower()}."
+                )
+        except (PermissionDenied, ValidationError) as refusal:
+            self.message_user(request, refusal_text(refusal), messages.ERROR)
+        return HttpResponseRedirect(request.path)
+
+    @admin.action(description="Make a reviewer preview link (selected posts)")
+    def make_preview_links(self, request, queryset):
+        for post in queryset:
+            try:
+                link = PreviewLink.issue(post, request.user)
+            except PermissionDenied as refusal:
+                self.message_user(request, f"“{post}”: {refusal}", messages.WARNING)
+                continue
+            address = request.build_absolute_uri(link.get_absolute_url())
+            self.message_user(request, f"“{post}”: {address}")
+
+    @admin.display(description="History")
+    def desk_history(self, post):
+        steps = post.transitions.select_related("by")
+        if not steps:
+            return "Not moved yet."
+        return format_html_join(
+            "",
+            "<div>{} — {} → {} by {}{}</div>",
+            (
+                (
+                    f"{timezone.localtime(step.at):%Y-%m-%d %H:%M}",
+                    step.get_from_status_display(),
+                    step.get_to_status_display(),
+                    step.by or "the system",
+                    f": “{step.note}”" if step.note else "",
+                )
+                for step in steps
+            ),
+        )
+
+    @admin.display(description="Reviewer preview links")
+    def reviewer_links(self, post):
+        links = [link for link in post.preview_links.all() if link.is_usable]
+        if not links:
+            return "None working. “Make a reviewer preview link” below makes one."
+        return format_html_join(
+            "",
+            '<div><a href="{}">{}</a> until {} '
+            '<button type="submit" name="_desk" value="revoke:{}">Revoke</button></div>',
+            (
+                (
+                    link.get_absolute_url(),
+                    link.get_absolute_url(),
+                    f"{timezone.localtime(link.expires_at):%Y-%m-%d %H:%M}",
+                    link.pk,
+                )
+                for link in links
+            ),
+        )
 
     @admin.display(description="Byline")
     def byline_names(self, post):
@@ -113,5 +348,23 @@ class PostAdmin(admin.ModelAdmin):
 
     @admin.display(description="Page")
     def preview_link(self, post):
-        label = "View" if post.is_public else "Preview"
-        return format_html('<a href="{}">{}</a>', post.get_absolute_url(), label)
+        if post.is_public:
+            return format_html('<a href="{}">View</a>', post.get_absolute_url())
+        return format_html('<a href="{}">Preview</a>', reverse("post_preview", args=[post.pk]))
+
+
+@admin.register(PostTransition)
+class PostTransitionAdmin(admin.ModelAdmin):
+    list_display = ["post", "from_status", "to_status", "by", "at"]
+    list_filter = ["to_status", "by"]
+    list_select_related = ["post", "by"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
