@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand
 from masthead.discussion.sample import ensure_moderator_login, load_sample_comments
 from masthead.discussion.worker import start_task_worker
 from masthead.publishing.management.commands.serve import serve
-from masthead.publishing.sample_content import DEMO_LOGINS, load_sample_content
+from masthead.server.sample.loader import DEMO_LOGINS, load_sample_content
 
 
 class Command(BaseCommand):

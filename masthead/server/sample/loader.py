@@ -7,29 +7,180 @@ its revision. Times are computed from "now" only when a post is created, so a
 second run on a later day moves nothing. Pictures have fixed file names and
 are drawn only when their file is missing.
 
-The words live in ``sample_posts``; the pictures are drawn by ``sample_images``.
+The words are data beside this file: ``site.yaml`` (institution, blogs,
+authors, topics) and one Markdown file with a YAML header per post under
+``posts/<blog>/<slug>.md``. Every row goes through the model's own validation
+(``full_clean``), the check an editor's save in the admin runs, so a sample
+file that breaks an editorial rule stops the load with the file's name.
+The pictures are drawn by ``images``.
 """
 
+import dataclasses
 import datetime
+import re
 from collections.abc import Callable
+from pathlib import Path
 
+import frontmatter
+import yaml
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
-from masthead.publishing import sample_images
-from masthead.publishing import sample_posts as sample
 from masthead.publishing.models import Author, Blog, Institution, Post, PostAuthor, Topic
+from masthead.server.sample import images as sample_images
+
+SAMPLE_DIR = Path(__file__).resolve().parent
+
+
+class SampleContentError(ValueError):
+    """A sample file that cannot be loaded; the message names the file and the field."""
+
+
+@dataclasses.dataclass(frozen=True)
+class SampleBlog:
+    slug: str
+    name: str
+    tagline: str
+    description: str
+    palette: str  # one of images.PALETTES
+
+
+@dataclasses.dataclass(frozen=True)
+class SampleAuthor:
+    slug: str
+    display_name: str
+    role: str
+    bio: str
+    initials: str
+    colour: tuple[int, int, int]
+    given_name: str = ""
+    family_name: str = ""
+    is_institutional: bool = False
+
+
+@dataclasses.dataclass(frozen=True)
+class SampleTopic:
+    slug: str
+    name: str
+    description: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Picture:
+    motif: str  # one of images.MOTIFS
+    alt: str
+    caption: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Correction:
+    note: str
+    days_later: int
+
+
+@dataclasses.dataclass(frozen=True)
+class SamplePost:
+    blog: str
+    slug: str
+    title: str
+    authors: tuple[str, ...]
+    topics: tuple[str, ...]
+    summary: str
+    body: str
+    # Days before the first load; negative is in the future; None for a draft.
+    days_ago: int | None
+    hour: int = 9
+    minute: int = 0
+    status: str = "published"
+    picture: Picture | None = None
+    correction: Correction | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class SampleSite:
+    institution: dict
+    image_credit: str
+    blogs: list[SampleBlog]
+    authors: list[SampleAuthor]
+    topics: list[SampleTopic]
+    posts: list[SamplePost]
+
+
+def _build(cls, data, where: str):
+    """``cls(**data)``, with a message naming the file for a missing or unknown field."""
+    if not isinstance(data, dict):
+        raise SampleContentError(f"{where}: expected fields (name: value), found {data!r}.")
+    names = {field.name for field in dataclasses.fields(cls)}
+    unknown = sorted(set(data) - names)
+    if unknown:
+        raise SampleContentError(f"{where}: unknown field(s) {', '.join(unknown)}.")
+    try:
+        return cls(**data)
+    except TypeError as error:
+        raise SampleContentError(f"{where}: {error}.") from None
+
+
+TIME = re.compile(r"(?P<hour>[01]\d|2[0-3]):(?P<minute>[0-5]\d)")
+
+
+def read_post(path: Path) -> SamplePost:
+    """One post file: the header's fields, the body below it, blog and slug from the path."""
+    where = f"{path.parent.name}/{path.name}"
+    try:
+        document = frontmatter.load(path)
+    except (yaml.YAMLError, UnicodeDecodeError) as error:
+        raise SampleContentError(f"{where}: the header is not valid YAML ({error}).") from None
+    meta = dict(document.metadata)
+    time = meta.pop("time", "09:00")
+    match = TIME.fullmatch(time) if isinstance(time, str) else None
+    if match is None:
+        raise SampleContentError(f"{where}: time must be quoted as 'HH:MM', found {time!r}.")
+    if "picture" in meta:
+        meta["picture"] = _build(Picture, meta["picture"], f"{where} picture")
+    if "correction" in meta:
+        meta["correction"] = _build(Correction, meta["correction"], f"{where} correction")
+    meta["authors"] = tuple(meta.get("authors") or ())
+    meta["topics"] = tuple(meta.get("topics") or ())
+    meta.setdefault("days_ago", None)
+    meta.setdefault("summary", "")
+    fields = {
+        **meta, "blog": path.parent.name, "slug": path.stem, "body": document.content,
+        "hour": int(match["hour"]), "minute": int(match["minute"]),
+    }  # fmt: skip
+    return _build(SamplePost, fields, where)
+
+
+def read_sample_site(folder: Path = SAMPLE_DIR) -> SampleSite:
+    try:
+        site = yaml.safe_load((folder / "site.yaml").read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        raise SampleContentError(f"site.yaml is not valid YAML ({error}).") from None
+    authors = []
+    for index, data in enumerate(site.get("authors", [])):
+        data = {**data, "colour": tuple(data.get("colour", ()))}
+        authors.append(_build(SampleAuthor, data, f"site.yaml author {index + 1}"))
+    return SampleSite(
+        institution=site["institution"],
+        image_credit=site.get("image_credit", ""),
+        blogs=[_build(SampleBlog, b, "site.yaml blog") for b in site.get("blogs", [])],
+        authors=authors,
+        topics=[_build(SampleTopic, t, "site.yaml topic") for t in site.get("topics", [])],
+        posts=[read_post(path) for path in sorted((folder / "posts").glob("*/*.md"))],
+    )
+
 
 DEMO_LOGINS = {"admin": ("admin", "masthead-demo")}
 
 
-def load_sample_content() -> str:
+def load_sample_content(folder: Path = SAMPLE_DIR) -> str:
     """Create whatever sample content is missing; return a one-line summary."""
+    sample = read_sample_site(folder)
     with transaction.atomic():
-        created = _load(now=timezone.localtime())
+        created = _load(sample, now=timezone.localtime())
     public = Post.objects.public().count()
     drafts = Post.objects.filter(status=Post.Status.DRAFT).count()
     upcoming = Post.objects.exclude(status=Post.Status.DRAFT).count() - public
@@ -40,14 +191,14 @@ def load_sample_content() -> str:
     )
 
 
-def _load(now: datetime.datetime) -> int:
+def _load(sample: SampleSite, now: datetime.datetime) -> int:
     created = 0
     if not Institution.objects.exists():
-        _create(Institution, **sample.INSTITUTION)
+        _create(Institution, **sample.institution)
         created += 1
 
     blogs = {}
-    for position, spec in enumerate(sample.BLOGS):
+    for position, spec in enumerate(sample.blogs):
         blogs[spec.slug], was_created = _get_or_create(
             Blog,
             slug=spec.slug,
@@ -59,7 +210,7 @@ def _load(now: datetime.datetime) -> int:
         created += was_created
 
     authors = {}
-    for spec in sample.AUTHORS:
+    for spec in sample.authors:
         photo_name = f"authors/sample/{spec.slug}.png"
         draw_photo = lambda spec=spec: sample_images.portrait(spec.initials, spec.colour)  # noqa: E731
         author = Author.objects.filter(slug=spec.slug).first()
@@ -81,15 +232,22 @@ def _load(now: datetime.datetime) -> int:
         authors[spec.slug] = author
 
     topics = {}
-    for spec in sample.TOPICS:
+    for spec in sample.topics:
         topics[spec.slug], was_created = _get_or_create(
             Topic, slug=spec.slug, name=spec.name, description=spec.description
         )
         created += was_created
 
-    palettes = {spec.slug: spec.palette for spec in sample.BLOGS}
-    for spec in sample.POSTS:
-        created += _create_post_if_missing(spec, blogs, authors, topics, palettes, now)
+    palettes = {spec.slug: spec.palette for spec in sample.blogs}
+    for spec in sample.posts:
+        try:
+            created += _create_post_if_missing(spec, sample, blogs, authors, topics, palettes, now)
+        except ValidationError as error:
+            raise SampleContentError(f"posts/{spec.blog}/{spec.slug}.md: {error}") from None
+        except KeyError as error:
+            raise SampleContentError(
+                f"posts/{spec.blog}/{spec.slug}.md: {error} is not in site.yaml."
+            ) from None
 
     created += _ensure_admin_login()
     return created
@@ -121,7 +279,9 @@ def _ensure_picture(name: str, draw: Callable[[], bytes]) -> str:
     return name
 
 
-def _create_post_if_missing(spec, blogs, authors, topics, palettes, now) -> int:
+def _create_post_if_missing(spec, sample, blogs, authors, topics, palettes, now) -> int:
+    if not spec.authors:
+        raise ValidationError("a post needs at least one author in its byline.")
     blog = blogs[spec.blog]
     image_name = f"posts/sample/{spec.slug}.jpg" if spec.picture else ""
     existing = Post.objects.filter(blog=blog, slug=spec.slug).first()
@@ -137,7 +297,7 @@ def _create_post_if_missing(spec, blogs, authors, topics, palettes, now) -> int:
             "featured_image": _ensure_picture(image_name, lambda: _draw_feature(spec, palettes)),
             "image_alt": spec.picture.alt,
             "image_caption": spec.picture.caption,
-            "image_credit": sample.IMAGE_CREDIT,
+            "image_credit": sample.image_credit,
         }
     publish_at = None
     if spec.days_ago is not None:
