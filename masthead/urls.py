@@ -5,10 +5,16 @@ from django.urls import include, path, re_path
 from django.views.decorators.http import require_safe
 from django.views.static import serve
 
+from masthead.importers.admin_views import import_word
 from masthead.publishing import views as publishing_views
 from masthead.publishing.sitemaps import SITEMAPS
 
 urlpatterns = [
+    path(
+        "admin/publishing/post/import-word/",
+        admin.site.admin_view(import_word),
+        name="import_word",
+    ),
     path("admin/", admin.site.urls),
     path("sitemap.xml", require_safe(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", publishing_views.robots_txt, name="robots_txt"),

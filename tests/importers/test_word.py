@@ -188,3 +188,54 @@ def test_a_document_showing_an_image_from_outside_is_refused(tmp_path, blog, med
 def test_an_unknown_blog_is_named_with_the_blogs_there_are(article_docx, blog):
     with pytest.raises(CommandError, match="There is no blog “nope” \\(blogs: energy\\)"):
         run_import(article_docx, "--blog", "nope")
+
+
+# --- the same from the admin ------------------------------------------------------
+
+
+def test_an_editor_uploads_a_word_document_in_the_admin_and_lands_on_the_new_draft(
+    editor_client, article_docx, blog, ada, media_root
+):
+    assert "Import a Word document" in editor_client.get("/admin/publishing/post/").content.decode()
+    with article_docx.open("rb") as upload:
+        response = editor_client.post(
+            "/admin/publishing/post/import-word/",
+            {"document": upload, "blog": blog.pk, "author": ada.pk},
+            follow=True,
+        )
+    post = Post.objects.get()
+    assert response.redirect_chain[-1][0] == f"/admin/publishing/post/{post.pk}/change/"
+    assert "Imported “Rates, Rents and the Next Budget” with 1 picture(s)." in (
+        response.content.decode()
+    )
+    assert "| Band | Rate |" in post.body
+
+
+def test_a_word_upload_replaces_the_body_of_an_existing_draft(
+    editor_client, article_docx, draft_post, media_root
+):
+    with article_docx.open("rb") as upload:
+        editor_client.post(
+            "/admin/publishing/post/import-word/",
+            {"document": upload, "blog": draft_post.blog_id, "draft": draft_post.pk},
+        )
+    draft_post.refresh_from_db()
+    assert "Councils rely on *property taxes*" in draft_post.body
+    assert Post.objects.count() == 1
+
+
+def test_a_macro_enabled_upload_is_refused_on_the_form_and_creates_nothing(
+    editor_client, article_docx, tmp_path, blog, media_root
+):
+    docm = tmp_path / "budget.docm"
+    docm.write_bytes(article_docx.read_bytes())
+    with docm.open("rb") as upload:
+        response = editor_client.post(
+            "/admin/publishing/post/import-word/", {"document": upload, "blog": blog.pk}
+        )
+    assert response.status_code == 200
+    assert "Nothing was imported: budget.docm is a macro-enabled Word file" in (
+        response.content.decode()
+    )
+    assert not Post.objects.exists()
+    assert not list(media_root.rglob("*.png"))
