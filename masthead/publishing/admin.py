@@ -1,10 +1,12 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseRedirect
-from django.urls import reverse
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from simple_history.admin import SimpleHistoryAdmin
 
 from masthead.publishing.models import (
     Author,
@@ -16,6 +18,7 @@ from masthead.publishing.models import (
     PreviewLink,
     Topic,
 )
+from masthead.publishing.versions import compare
 
 
 @admin.register(Institution)
@@ -153,7 +156,7 @@ def refusal_text(refusal) -> str:
 
 
 @admin.register(Post)
-class PostAdmin(admin.ModelAdmin):
+class PostAdmin(SimpleHistoryAdmin):
     form = PostAdminForm
     inlines = [BylineInline]
     change_form_template = "admin/publishing/post/change_form.html"
@@ -180,7 +183,7 @@ class PostAdmin(admin.ModelAdmin):
         ("Record", {"fields": ["revision", "modified_at"], "classes": ["collapse"]}),
     ]
     # Shown on an existing post only; both are read-only lists, changed by the desk buttons.
-    desk_fieldset = ("Desk", {"fields": ["desk_history", "reviewer_links"]})
+    desk_fieldset = ("Desk", {"fields": ["desk_history", "reviewer_links", "versions"]})
 
     @staticmethod
     def is_editor(request) -> bool:
@@ -198,10 +201,7 @@ class PostAdmin(admin.ModelAdmin):
         return obj is None or self.is_editor(request) or obj.status == Post.Status.DRAFT
 
     def get_readonly_fields(self, request, obj=None):
-        fields = list(super().get_readonly_fields(request, obj)) + [
-            "desk_history",
-            "reviewer_links",
-        ]
+        fields = [*super().get_readonly_fields(request, obj), *self.desk_fieldset[1]["fields"]]
         # The status moves by the desk's buttons, each checked and recorded; only
         # administrators may still set it by hand (that too is recorded).
         if not request.user.is_superuser:
@@ -225,6 +225,9 @@ class PostAdmin(admin.ModelAdmin):
         ]
 
     def save_model(self, request, obj, form, change):
+        if form.cleaned_data.get("substantive_update"):
+            # Marks the version readers see as "Updated" among the saved versions.
+            obj._change_reason = f"Substantive update: {obj.correction_note}"[:100]
         before = Post.objects.filter(pk=obj.pk).values_list("status", flat=True).first()
         super().save_model(request, obj, form, change)
         if before is not None and before != obj.status:
@@ -301,6 +304,47 @@ class PostAdmin(admin.ModelAdmin):
                 continue
             address = request.build_absolute_uri(link.get_absolute_url())
             self.message_user(request, f"“{post}”: {address}")
+
+    def get_urls(self):
+        compare_view = self.admin_site.admin_view(self.compare_versions)
+        own = [
+            path("<path:object_id>/compare/", compare_view, name="publishing_post_compare"),
+        ]
+        return own + super().get_urls()
+
+    def compare_versions(self, request, object_id):
+        """Any two saved versions of a post, as a readable diff; the newest two by default."""
+        post = self.get_object(request, object_id)
+        if post is None or not self.has_view_or_change_permission(request, post):
+            raise Http404("There is no such post, or it is not yours to read.")
+        versions = list(post.history.select_related("history_user").order_by("-history_date"))
+        by_id = {str(version.history_id): version for version in versions}
+        newer = by_id.get(request.GET.get("to", ""), versions[0] if versions else None)
+        older = by_id.get(request.GET.get("from", ""), versions[1] if len(versions) > 1 else None)
+        if older and newer and older.history_date > newer.history_date:
+            older, newer = newer, older
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Compare versions of “{post}”",
+            "opts": self.opts,
+            "post": post,
+            "versions": versions,
+            "older": older,
+            "newer": newer,
+            "changes": compare(older, newer) if older and newer else [],
+        }
+        return render(request, "admin/publishing/post/compare_versions.html", context)
+
+    @admin.display(description="Saved versions")
+    def versions(self, post):
+        count = post.history.count()
+        return format_html(
+            '{} saved version(s): <a href="{}">compare any two</a> · '
+            '<a href="{}">list, restore</a>',
+            count,
+            reverse("admin:publishing_post_compare", args=[post.pk]),
+            reverse("admin:publishing_post_history", args=[post.pk]),
+        )
 
     @admin.display(description="History")
     def desk_history(self, post):

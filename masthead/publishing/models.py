@@ -8,6 +8,7 @@ from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from simple_history.models import HistoricalRecords
 
 from masthead.publishing.rendering import render_markdown
 
@@ -216,6 +217,9 @@ class Post(models.Model):
     modified_at = models.DateTimeField(auto_now=True)
 
     objects = PostQuerySet.as_manager()
+    # Every saved version, with who saved it and when. The counter and the rendered HTML
+    # are derived, so they are not kept (restoring re-renders and counts on).
+    history = HistoricalRecords(excluded_fields=["revision", "body_html", "modified_at"])
 
     class Meta:
         ordering = ["-publish_at", "-pk"]

@@ -301,7 +301,8 @@ def change_form_data(client, url):
                 data[name] = "on"
         else:
             data[name] = getattr(value, "pk", value)
-    for formset in response.context["inline_admin_formsets"]:
+    formsets = response.context.get("inline_admin_formsets") or []
+    for formset in formsets:
         management = formset.formset.management_form
         for name in management.fields:
             data[f"{management.prefix}-{name}"] = management.initial.get(name, 0)
