@@ -1,3 +1,5 @@
+import types
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,7 +20,7 @@ from masthead.publishing.models import (
     PreviewLink,
     Topic,
 )
-from masthead.publishing.versions import compare
+from masthead.publishing.versions import COMPARED_FIELDS, compare
 
 
 @admin.register(Institution)
@@ -80,17 +82,56 @@ class PostAdminForm(forms.ModelForm):
         label="This edit is a substantive update",
         help_text="Stamps “Updated” with the current time on the published post.",
     )
+    # The revision this form was opened at: a save over a newer one is refused.
+    base_revision = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # Hidden until a save is refused for a newer one; then a checkbox.
+    overwrite_newer = forms.BooleanField(
+        required=False,
+        label="Save my version over the newer one",
+        help_text="Only after comparing: the other person's changes are then replaced.",
+        widget=forms.HiddenInput,
+    )
 
     class Meta:
         model = Post
         fields = "__all__"
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.conflict = None
+        if self.instance.pk:
+            self.initial["base_revision"] = self.instance.revision
+
     def clean(self):
         data = super().clean()
+        self._refuse_overwriting_a_newer_save(data)
         if data.get("substantive_update"):
             data["updated_at"] = timezone.now()
             self.instance.updated_at = data["updated_at"]
         return data
+
+    def _refuse_overwriting_a_newer_save(self, data) -> None:
+        base = data.get("base_revision")
+        if not self.instance.pk or base is None or data.get("overwrite_newer"):
+            return
+        saved = Post.objects.filter(pk=self.instance.pk).first()
+        if saved is None or saved.revision == base:
+            return
+        latest = saved.history.select_related("history_user").first()
+        who = (latest.history_user if latest else None) or "someone"
+        when = timezone.localtime(latest.history_date) if latest else timezone.localtime()
+        # What this person typed against what is saved now, shown on the refused form.
+        mine = types.SimpleNamespace(**{name: data.get(name) for name, _ in COMPARED_FIELDS})
+        self.conflict = {"who": who, "when": when, "changes": compare(saved, mine)}
+        # The refused form offers to save against the newer version once compared.
+        self.data = self.data.copy()
+        self.data["base_revision"] = saved.revision
+        self.fields["overwrite_newer"].widget = forms.CheckboxInput()
+        raise ValidationError(
+            f"Not saved: {who} saved a newer version of this post at {when:%H:%M:%S} while "
+            "you were editing. Your text is still in the form; compare it with theirs below, "
+            "then tick “Save my version over the newer one” or copy what you need and reload."
+        )
 
 
 # What each desk button does: (label, post method, statuses it starts from, who sees it).
@@ -170,7 +211,20 @@ class PostAdmin(SimpleHistoryAdmin):
     filter_horizontal = ["topics"]
     readonly_fields = ["revision", "modified_at"]
     fieldsets = [
-        (None, {"fields": ["blog", "title", "slug", "summary", "body"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "blog",
+                    "title",
+                    "slug",
+                    "summary",
+                    "body",
+                    "base_revision",
+                    "overwrite_newer",
+                ]
+            },
+        ),
         ("Publishing", {"fields": ["status", "publish_at", "comments_open", "topics"]}),
         (
             "Featured image",
