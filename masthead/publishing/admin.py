@@ -1,9 +1,11 @@
+import datetime
+import re
 import types
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -16,11 +18,18 @@ from masthead.publishing.models import (
     Institution,
     Post,
     PostAuthor,
+    PostAutosave,
     PostTransition,
     PreviewLink,
     Topic,
 )
+from masthead.publishing.rendering import render_markdown
 from masthead.publishing.versions import COMPARED_FIELDS, compare
+
+# Someone whose form has sent nothing for this long has left the post.
+EDITING_NOW_SECONDS = 90
+WORDS_PER_MINUTE = 230
+WORD = re.compile(r"\w+(?:['’-]\w+)*")
 
 
 @admin.register(Institution)
@@ -279,6 +288,9 @@ class PostAdmin(SimpleHistoryAdmin):
         ]
 
     def save_model(self, request, obj, form, change):
+        # Saved for real: this person's typed-but-unsaved copy has done its job.
+        if obj.pk:
+            PostAutosave.objects.filter(post=obj, user=request.user).delete()
         if form.cleaned_data.get("substantive_update"):
             # Marks the version readers see as "Updated" among the saved versions.
             obj._change_reason = f"Substantive update: {obj.correction_note}"[:100]
@@ -318,6 +330,12 @@ class PostAdmin(SimpleHistoryAdmin):
             ]
         context["desk_buttons"] = buttons
         context["can_share_preview"] = obj is not None and obj.can_preview(request.user)
+        context["unsaved_text"] = None
+        if obj is not None:
+            context["autosave_url"] = reverse("admin:publishing_post_autosave", args=[obj.pk])
+            mine = obj.autosaves.filter(user=request.user).first()
+            if mine is not None and (mine.body, mine.title) != (obj.body, obj.title):
+                context["unsaved_text"] = mine
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def response_change(self, request, obj):
@@ -359,10 +377,16 @@ class PostAdmin(SimpleHistoryAdmin):
             address = request.build_absolute_uri(link.get_absolute_url())
             self.message_user(request, f"“{post}”: {address}")
 
+    class Media:
+        css = {"all": ["publishing/versions.css", "publishing/post_editor.css"]}
+        js = ["publishing/post_editor.js"]
+
     def get_urls(self):
         compare_view = self.admin_site.admin_view(self.compare_versions)
+        autosave_view = self.admin_site.admin_view(self.autosave)
         own = [
             path("<path:object_id>/compare/", compare_view, name="publishing_post_compare"),
+            path("<path:object_id>/autosave/", autosave_view, name="publishing_post_autosave"),
         ]
         return own + super().get_urls()
 
@@ -388,6 +412,49 @@ class PostAdmin(SimpleHistoryAdmin):
             "changes": compare(older, newer) if older and newer else [],
         }
         return render(request, "admin/publishing/post/compare_versions.html", context)
+
+    def autosave(self, request, object_id):
+        """Keep what this person has typed (no version, no revision) and answer with the
+        preview, the counts, who else is editing and whether the post was saved meanwhile."""
+        if request.method != "POST":
+            return JsonResponse({"error": "Send the form's text with POST."}, status=405)
+        post = self.get_object(request, object_id)
+        if post is None or not self.has_change_permission(request, post):
+            return JsonResponse({"error": "This post is not yours to change."}, status=403)
+        body = request.POST.get("body", "")
+        try:
+            base = int(request.POST.get("base_revision", post.revision))
+        except ValueError:
+            base = post.revision
+        now = timezone.now()
+        PostAutosave.objects.update_or_create(
+            post=post,
+            user=request.user,
+            defaults={
+                "title": request.POST.get("title", "")[:240],
+                "summary": request.POST.get("summary", ""),
+                "body": body,
+                "base_revision": base,
+                "saved_at": now,
+            },
+        )
+        recent = now - datetime.timedelta(seconds=EDITING_NOW_SECONDS)
+        others = (
+            post.autosaves.filter(saved_at__gte=recent)
+            .exclude(user=request.user)
+            .select_related("user")
+        )
+        words = len(WORD.findall(body))
+        return JsonResponse(
+            {
+                "saved_at": timezone.localtime(now).strftime("%H:%M:%S"),
+                "preview_html": render_markdown(body),
+                "words": words,
+                "minutes": max(1, -(-words // WORDS_PER_MINUTE)) if words else 0,
+                "others": sorted(str(autosave.user) for autosave in others),
+                "saved_meanwhile": post.revision != base,
+            }
+        )
 
     @admin.display(description="Saved versions")
     def versions(self, post):

@@ -457,3 +457,27 @@ class PreviewLink(models.Model):
             return None
         link = cls.objects.select_related("post").filter(pk=pk).first()
         return link if link is not None and link.is_usable else None
+
+
+class PostAutosave(models.Model):
+    """What one person has typed into a post's form and not yet saved, kept every few seconds.
+
+    Apart from the post on purpose: an autosave is no version (no history entry, no
+    revision), and it is gone once that person saves the post for real.
+    """
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="autosaves")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    title = models.CharField(max_length=240, blank=True)
+    summary = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+    base_revision = models.PositiveIntegerField(default=0)
+    saved_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["post", "user"], name="one_autosave_per_person"),
+        ]
+
+    def __str__(self):
+        return f"Unsaved text of {self.user} on {self.post}"
