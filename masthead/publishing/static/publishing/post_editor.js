@@ -1,7 +1,8 @@
 // The post form's helpers: live preview, word count, autosave, and word of other editors.
 // A static file (the Content-Security-Policy allows no inline script); without it the
 // form works as a plain form.
-(function () {
+// The admin loads this in the page's head, so it waits for the form to exist.
+function startPostEditor() {
   "use strict";
   const marker = document.getElementById("post-editor");
   const body = document.getElementById("id_body");
@@ -12,11 +13,15 @@
   const csrf = field("csrfmiddlewaretoken");
 
   // Layout: the textarea and the preview side by side, with a toggle for narrow screens.
+  // One block in the admin's flex row of label and field, holding all the parts below.
+  const editor = document.createElement("div");
+  editor.className = "post-editor";
   const row = document.createElement("div");
   row.className = "editor-row";
   const textSide = document.createElement("div");
   textSide.className = "editor-text";
-  body.parentNode.insertBefore(row, body);
+  body.parentNode.insertBefore(editor, body);
+  editor.appendChild(row);
   textSide.appendChild(body);
   const preview = document.createElement("section");
   preview.className = "editor-preview";
@@ -39,8 +44,8 @@
   const warning = document.createElement("p");
   warning.className = "editor-status editor-warning";
   warning.setAttribute("role", "alert");
-  row.parentNode.insertBefore(toggle, row);
-  row.after(status, warning);
+  editor.prepend(toggle);
+  editor.append(status, warning);
 
   let lastSent = null;
   let timer = null;
@@ -100,4 +105,10 @@
       body.focus();
     });
   }
-})();
+}
+
+if (document.readyState === "loading") {
+  document.addEventListener("DOMContentLoaded", startPostEditor);
+} else {
+  startPostEditor();
+}
