@@ -78,3 +78,20 @@ def test_a_post_whose_author_is_not_in_site_yaml_is_refused(sample_copy, quick_s
     with pytest.raises(SampleContentError, match="'nobody-here' is not in site.yaml"):
         load_sample_content(sample_copy)
     assert not Post.objects.exists()
+
+
+def test_the_demo_has_a_writer_and_an_editor_in_their_groups(quick_site):
+    from django.contrib.auth import get_user_model
+
+    from masthead.server.sample.loader import DEMO_LOGINS
+
+    load_sample_content()
+    users = get_user_model().objects
+    writer = users.get(username=DEMO_LOGINS["writer"][0])
+    editor = users.get(username=DEMO_LOGINS["editor"][0])
+    assert writer.check_password(DEMO_LOGINS["writer"][1])
+    assert writer.has_perm("publishing.submit_post") and not writer.has_perm(
+        "publishing.publish_post"
+    )
+    assert editor.has_perm("publishing.publish_post")
+    assert Post.objects.written_by(writer).exists()

@@ -31,6 +31,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from masthead.publishing.models import Author, Blog, Institution, Post, PostAuthor, Topic
+from masthead.publishing.roles import EDITORS_GROUP, WRITERS_GROUP, ensure_editorial_groups
 from masthead.server.sample import images as sample_images
 
 SAMPLE_DIR = Path(__file__).resolve().parent
@@ -173,7 +174,13 @@ def read_sample_site(folder: Path = SAMPLE_DIR) -> SampleSite:
     )
 
 
-DEMO_LOGINS = {"admin": ("admin", "masthead-demo")}
+DEMO_LOGINS = {
+    "admin": ("admin", "masthead-demo"),
+    # The review workflow, tried from both sides: the writer writes as Ingrid.
+    "editor": ("editor", "masthead-editor"),
+    "writer": ("writer", "masthead-writer"),
+}
+DEMO_WRITER_AUTHOR = "ingrid-van-der-linde"
 
 
 def load_sample_content(folder: Path = SAMPLE_DIR) -> str:
@@ -250,6 +257,7 @@ def _load(sample: SampleSite, now: datetime.datetime) -> int:
             ) from None
 
     created += _ensure_admin_login()
+    created += _ensure_desk_logins()
     return created
 
 
@@ -346,3 +354,22 @@ def _ensure_admin_login() -> int:
         user.set_password(password)
         user.save()
     return 0
+
+
+def _ensure_desk_logins() -> int:
+    """A writer (linked to one sample author) and an editor, each in their group, once."""
+    groups = ensure_editorial_groups()
+    created = 0
+    user_model = get_user_model()
+    for role, group in (("editor", EDITORS_GROUP), ("writer", WRITERS_GROUP)):
+        username, password = DEMO_LOGINS[role]
+        user = user_model.objects.filter(username=username).first()
+        if user is None:
+            user = user_model.objects.create_user(
+                username, f"{username}@harbour.example.org", password, is_staff=True
+            )
+            user.groups.add(groups[group])
+            created += 1
+        if role == "writer":
+            Author.objects.filter(slug=DEMO_WRITER_AUTHOR, user__isnull=True).update(user=user)
+    return created
