@@ -74,6 +74,13 @@ def test_a_writer_submits_with_the_live_preview_and_an_editor_approves_and_sched
     preview.locator("h2", has_text="Where tariffs bite").wait_for()
     assert preview.locator("em").inner_text() == "first"
     assert "6 words · 1 min read" in page.locator(".editor-status").first.inner_text()
+    # The toolbar writes Markdown: a footnote numbered and its note started at the end.
+    page.focus("#id_body")
+    page.keyboard.press("End")
+    page.click(".editor-toolbar >> text=Footnote")
+    page.keyboard.type("Customs data, 2025.")
+    preview.locator("li#fn1", has_text="Customs data, 2025.").wait_for()
+    assert page.input_value("#id_body").endswith("*first*.[^1]\n\n[^1]: Customs data, 2025.")
     assert preview.is_visible() and page.locator("#id_body").is_visible()
     if SCREENSHOTS:
         page.screenshot(path=str(Path(SCREENSHOTS) / "editor-1280.png"), full_page=True)

@@ -1,6 +1,56 @@
 // The post form's helpers: live preview, word count, autosave, and word of other editors.
 // A static file (the Content-Security-Policy allows no inline script); without it the
 // form works as a plain form.
+// Markdown the toolbar writes: [label, text before, text after, where].
+// "inline" wraps the selection; "line" starts the selection's line; "footnote" numbers one.
+const FORMATS = [
+  ["Heading", "## ", "", "line"],
+  ["Bold", "**", "**", "inline"],
+  ["Italic", "*", "*", "inline"],
+  ["Link", "[", "](https://)", "inline"],
+  ["List", "- ", "", "line"],
+  ["Numbered list", "1. ", "", "line"],
+  ["Quote", "> ", "", "line"],
+  ["Footnote", "", "", "footnote"],
+];
+
+function applyFormat(body, before, after, where) {
+  const start = body.selectionStart;
+  const end = body.selectionEnd;
+  const text = body.value;
+  if (where === "line") {
+    const lineStart = text.lastIndexOf("\n", start - 1) + 1;
+    body.setRangeText(before, lineStart, lineStart, "end");
+  } else if (where === "footnote") {
+    const used = [...text.matchAll(/\[\^(\d+)\]/g)].map((match) => Number(match[1]));
+    const number = used.length ? Math.max(...used) + 1 : 1;
+    body.setRangeText(`[^${number}]`, end, end, "end");
+    body.value = `${body.value.replace(/\s*$/, "")}\n\n[^${number}]: `;
+    body.setSelectionRange(body.value.length, body.value.length);
+  } else {
+    body.setRangeText(before + text.slice(start, end) + after, start, end, "end");
+    body.setSelectionRange(start + before.length, end + before.length);
+  }
+  body.focus();
+  body.dispatchEvent(new Event("input", { bubbles: true }));
+}
+
+function buildToolbar(body) {
+  const toolbar = document.createElement("div");
+  toolbar.className = "editor-toolbar";
+  toolbar.setAttribute("role", "toolbar");
+  toolbar.setAttribute("aria-label", "Formatting (Markdown)");
+  for (const [label, before, after, where] of FORMATS) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "button";
+    button.textContent = label;
+    button.addEventListener("click", () => applyFormat(body, before, after, where));
+    toolbar.appendChild(button);
+  }
+  return toolbar;
+}
+
 // The admin loads this in the page's head, so it waits for the form to exist.
 function startPostEditor() {
   "use strict";
@@ -44,7 +94,7 @@ function startPostEditor() {
   const warning = document.createElement("p");
   warning.className = "editor-status editor-warning";
   warning.setAttribute("role", "alert");
-  editor.prepend(toggle);
+  editor.prepend(buildToolbar(body), toggle);
   editor.append(status, warning);
 
   let lastSent = null;
