@@ -189,8 +189,9 @@ def load_sample_content(folder: Path = SAMPLE_DIR) -> str:
     with transaction.atomic():
         created = _load(sample, now=timezone.localtime())
     public = Post.objects.public().count()
-    drafts = Post.objects.filter(status=Post.Status.DRAFT).count()
-    upcoming = Post.objects.exclude(status=Post.Status.DRAFT).count() - public
+    # Drafts here are every post not yet on its way out: draft, in review or approved.
+    drafts = Post.objects.exclude(status__in=Post.GOING_PUBLIC).count()
+    upcoming = Post.objects.filter(status__in=Post.GOING_PUBLIC).count() - public
     return (
         f"Sample content: {Blog.objects.count()} blogs, {Author.objects.count()} authors, "
         f"{Topic.objects.count()} topics, {public} public posts, {drafts} drafts, "
