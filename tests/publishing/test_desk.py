@@ -196,6 +196,9 @@ def test_a_preview_link_shows_the_draft_to_anyone_until_it_is_revoked(
     response = client.get(link.get_absolute_url())
     assert response.status_code == 200
     assert draft_post.title in response.content.decode()
+    # Nothing to post to yet: a draft takes no comments.
+    assert "Post a Comment" not in response.content.decode()
+    assert "Comments open when the post is published." in response.content.decode()
     assert response["X-Robots-Tag"].startswith("noindex")
     assert "no-store" in response["Cache-Control"]
     link.revoke()
