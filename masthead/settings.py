@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "csp",
     "axes",
+    "simple_history",
     "masthead.publishing",
     "masthead.citations",
     # Before django_tasks: its `db_worker` is replaced by one that outlasts a locked database.
@@ -111,6 +112,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Tells the post history who saved a version (it reads the user only when one is saved).
+    "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -309,6 +312,9 @@ LOGGING = {
 
 # --- Masthead -----------------------------------------------------------------------
 MASTHEAD_POSTS_PER_PAGE = env_int("MASTHEAD_POSTS_PER_PAGE", 10)
+# How long a reviewer's preview link works unless revoked sooner.
+MASTHEAD_PREVIEW_LINK_DAYS = env_int("MASTHEAD_PREVIEW_LINK_DAYS", 7)
+# Granian's own guidance for WSGI: at most two threads per core, plus one.
 MASTHEAD_SERVER_WORKERS = env_int("MASTHEAD_SERVER_WORKERS", os.cpu_count() or 1)
 # Requests running Django's code at once, per process (under ASGI each in a thread of
 # its own); requests whose body is still arriving, or waiting for a turn, hold none.

@@ -5,14 +5,22 @@ from django.urls import include, path, re_path
 from django.views.decorators.http import require_safe
 from django.views.static import serve
 
+from masthead.importers.admin_views import import_word
 from masthead.publishing import views as publishing_views
 from masthead.publishing.sitemaps import SITEMAPS
 
 urlpatterns = [
+    path(
+        "admin/publishing/post/import-word/",
+        admin.site.admin_view(import_word),
+        name="import_word",
+    ),
     path("admin/", admin.site.urls),
     path("sitemap.xml", require_safe(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", publishing_views.robots_txt, name="robots_txt"),
     path("favicon.ico", publishing_views.favicon, name="favicon"),
+    path("preview/<int:post_id>/", publishing_views.post_preview, name="post_preview"),
+    path("preview/link/<str:token>/", publishing_views.preview_link, name="preview_link"),
 ]
 
 if settings.MASTHEAD_SERVE_MEDIA:

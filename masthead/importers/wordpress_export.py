@@ -36,6 +36,9 @@ STATUS_TO_WORDPRESS = {
     Post.Status.PUBLISHED: "publish",
     Post.Status.SCHEDULED: "future",
     Post.Status.DRAFT: "draft",
+    # WordPress's "pending" is its own review step.
+    Post.Status.IN_REVIEW: "pending",
+    Post.Status.APPROVED: "pending",
 }
 COMMENT_STATUS_TO_WORDPRESS = {Comment.Status.APPROVED: "1", Comment.Status.PENDING: "0"}
 

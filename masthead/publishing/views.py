@@ -2,6 +2,8 @@ import calendar
 import datetime
 
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Count, Prefetch
 from django.db.models.functions import TruncMonth
@@ -12,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from masthead.publishing.models import Author, Blog, Post, Topic
+from masthead.publishing.models import Author, Blog, Post, PreviewLink, Topic
 from masthead.publishing.related import related_posts
 
 
@@ -45,30 +47,61 @@ def blog_index(request, blog_slug):
 
 
 def find_post(request, blog_slug, post_slug) -> Post:
-    """The post a reader may see; staff may also see drafts and future posts (preview)."""
-    posts = Post.objects.with_byline().prefetch_related("topics")
-    if not (request.user.is_authenticated and request.user.is_staff):
-        posts = posts.public()
+    """The public post at this address, the same for every visitor.
+
+    Unpublished posts are read at their own preview addresses, so a public
+    address never depends on who asks (and its response needs no ``Vary: Cookie``).
+    """
+    posts = Post.objects.public().with_byline().prefetch_related("topics")
     return get_object_or_404(posts, blog__slug=blog_slug, slug=post_slug)
 
 
 @require_safe
 def post_detail(request, blog_slug, post_slug):
     post = find_post(request, blog_slug, post_slug)
-    response = render(
+    return render(
         request,
         "publishing/post.html",
         {
             "post": post,
             "blog": post.blog,
-            "is_preview": not post.is_public,
+            "is_preview": False,
             "related_posts": related_posts(post),
             "corrections": post.corrections(),
         },
     )
-    if not post.is_public:
-        response["Cache-Control"] = "private, no-store"
-        response["X-Robots-Tag"] = "noindex"
+
+
+def render_preview(request, post: Post):
+    """A post as it will appear, marked as a preview, for no cache and no search engine."""
+    response = render(
+        request, "publishing/post.html", {"post": post, "blog": post.blog, "is_preview": True}
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@require_safe
+def post_preview(request, post_id):
+    """The desk's preview: editors, and writers for their own posts; nobody else."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+    post = get_object_or_404(Post.objects.with_byline().prefetch_related("topics"), pk=post_id)
+    if not post.can_preview(request.user):
+        raise PermissionDenied("Only the post's writers and editors can preview it.")
+    return render_preview(request, post)
+
+
+@require_safe
+def preview_link(request, token):
+    """A reviewer's signed link: works until it expires or an editor revokes it."""
+    link = PreviewLink.find_usable(token)
+    if link is None:
+        raise Http404("This preview link has expired, was revoked, or is not a preview link.")
+    post = Post.objects.with_byline().prefetch_related("topics").get(pk=link.post_id)
+    response = render_preview(request, post)
+    response["Referrer-Policy"] = "no-referrer"
     return response
 
 
@@ -136,6 +169,7 @@ def robots_txt(request):
         "User-agent: *",
         "Disallow: /admin/",
         "Disallow: /moderation/",
+        "Disallow: /preview/",
         "",
         f"Sitemap: {sitemap}",
         "",

@@ -8,7 +8,7 @@ from django.utils import timezone
 from PIL import Image
 
 from masthead.publishing.models import Author, Blog, Institution, Post, PostAuthor, Topic
-from masthead.publishing.sample_content import DEMO_LOGINS, load_sample_content
+from masthead.server.sample.loader import DEMO_LOGINS, load_sample_content
 
 
 @pytest.fixture

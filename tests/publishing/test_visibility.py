@@ -1,4 +1,4 @@
-"""Only published posts whose time has come appear anywhere public; staff can preview."""
+"""Only published posts whose time has come appear anywhere public; previews live elsewhere."""
 
 import xml.etree.ElementTree as ET
 
@@ -44,7 +44,8 @@ def test_a_future_post_answers_404_to_the_public(client, scheduled_post):
 
 
 def test_staff_can_preview_a_draft_which_is_marked_and_not_cacheable(editor_client, draft_post):
-    response = editor_client.get(draft_post.get_absolute_url())
+    assert editor_client.get(draft_post.get_absolute_url()).status_code == 404
+    response = editor_client.get(f"/preview/{draft_post.pk}/")
     assert response.status_code == 200
     assert "Preview: this post is draft" in response.content.decode()
     assert "no-store" in response["Cache-Control"]

@@ -1,0 +1,232 @@
+"""Word documents (.docx) in: checked before pandoc reads them, then saved as a Markdown draft.
+
+A .docx is a zip of XML files. Before pandoc sees one we look at the zip
+itself (stdlib ``zipfile``, which reads only the directory): a file that is
+not a zip, a zip bomb (too much uncompressed data, or a member that
+inflates far beyond its compressed size), a macro-enabled document, or an
+image linked from outside the document is refused with a sentence saying
+so, and nothing is created. Pandoc then converts the body (headings,
+emphasis, lists, links, tables, footnotes) to the Markdown our renderer
+reads, and extracts the pictures, which go into media storage.
+"""
+
+import dataclasses
+import datetime
+import re
+import tempfile
+import zipfile
+from pathlib import Path
+
+import pypandoc
+from defusedxml import ElementTree
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from PIL import Image, UnidentifiedImageError
+
+from masthead.publishing.models import Author, Blog, Post, PostAuthor
+
+MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
+MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
+# Text XML compresses well (10-20×); hundreds of times more is a bomb, not prose.
+MAX_COMPRESSION_RATIO = 100
+MAX_MEMBERS = 5000
+PANDOC_SECONDS = 60
+
+MACRO_CONTENT_TYPE = "application/vnd.ms-word.document.macroEnabled"
+RELATIONSHIPS = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+IMAGE_RELATIONSHIP = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"
+CORE_TITLE = "{http://purl.org/dc/elements/1.1/}title"
+
+
+class WordDocumentError(ValueError):
+    """A document we will not import; the message tells the editor why, in one sentence."""
+
+
+@dataclasses.dataclass
+class WordImport:
+    post: Post
+    images: list[str]
+    notes: list[str]
+
+
+def check_document(path: Path) -> str:
+    """Refuse what pandoc should never see; return the document's own title, if it has one."""
+    name = path.name
+    if path.suffix.lower() in {".docm", ".dotm"}:
+        raise WordDocumentError(
+            f"{name} is a macro-enabled Word file; save it as a plain .docx (without macros)."
+        )
+    if not path.is_file():
+        raise WordDocumentError(f"There is no file at {path}.")
+    if path.stat().st_size > MAX_DOCUMENT_BYTES:
+        raise WordDocumentError(f"{name} is larger than {MAX_DOCUMENT_BYTES // 2**20} MB.")
+    if not zipfile.is_zipfile(path):
+        raise WordDocumentError(
+            f"{name} is not a Word document (.docx): it is not even a zip file. "
+            "Old .doc files need saving as .docx first."
+        )
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+            _check_sizes(name, members)
+            names = {member.filename for member in members}
+            if "word/document.xml" not in names:
+                raise WordDocumentError(f"{name} is a zip file but not a Word document.")
+            if any("vbaproject" in n.lower() for n in names):
+                raise WordDocumentError(
+                    f"{name} contains macros; save it as a plain .docx (without macros)."
+                )
+            types = archive.read("[Content_Types].xml") if "[Content_Types].xml" in names else b""
+            if MACRO_CONTENT_TYPE.encode() in types:
+                raise WordDocumentError(
+                    f"{name} is a macro-enabled Word file; save it as a plain .docx "
+                    "(without macros)."
+                )
+            rels = "word/_rels/document.xml.rels"
+            if rels in names:
+                _check_relationships(name, archive.read(rels))
+            core = archive.read("docProps/core.xml") if "docProps/core.xml" in names else b""
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, KeyError) as error:
+        raise WordDocumentError(f"{name} is damaged: {error}.") from None
+    return _core_title(core)
+
+
+def _check_sizes(name: str, members: list[zipfile.ZipInfo]) -> None:
+    if len(members) > MAX_MEMBERS:
+        raise WordDocumentError(
+            f"{name} holds {len(members)} files; a Word document has far fewer."
+        )
+    total = sum(member.file_size for member in members)
+    if total > MAX_UNCOMPRESSED_BYTES:
+        raise WordDocumentError(
+            f"{name} would unpack to {total // 2**20} MB, more than the "
+            f"{MAX_UNCOMPRESSED_BYTES // 2**20} MB allowed: it looks like a zip bomb."
+        )
+    for member in members:
+        if member.file_size > 1024 * 1024 and (
+            member.file_size > MAX_COMPRESSION_RATIO * max(member.compress_size, 1)
+        ):
+            raise WordDocumentError(
+                f"{name}: {member.filename} unpacks to over {MAX_COMPRESSION_RATIO} times its "
+                "packed size; it looks like a zip bomb."
+            )
+
+
+def _check_relationships(name: str, xml: bytes) -> None:
+    try:
+        root = ElementTree.fromstring(xml)
+    except ElementTree.ParseError as error:
+        raise WordDocumentError(f"{name} is damaged: {error}.") from None
+    for relation in root.iter(RELATIONSHIPS):
+        if relation.get("TargetMode") == "External" and relation.get("Type") == IMAGE_RELATIONSHIP:
+            raise WordDocumentError(
+                f"{name} shows an image from outside the document ({relation.get('Target')}); "
+                "insert the picture itself into the document (not a link to it) and try again."
+            )
+
+
+def _core_title(xml: bytes) -> str:
+    if not xml:
+        return ""
+    try:
+        element = ElementTree.fromstring(xml).find(CORE_TITLE)
+    except ElementTree.ParseError:
+        return ""
+    return (element.text or "").strip() if element is not None else ""
+
+
+def convert(path: Path, media_dir: Path) -> str:
+    """The document as Markdown; pictures are written under ``media_dir``."""
+    try:
+        return pypandoc.convert_file(
+            str(path),
+            "gfm-raw_html",
+            format="docx",
+            extra_args=["--wrap=none", f"--extract-media={media_dir}"],
+        )
+    except (RuntimeError, OSError) as error:
+        first_line = str(error).strip().splitlines()[-1] if str(error).strip() else "unknown error"
+        raise WordDocumentError(f"{path.name} could not be converted: {first_line}") from None
+
+
+IMAGE_LINK = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<src>[^)\s]+)(?P<title>\s+\"[^\"]*\")?\)")
+LEADING_HEADING = re.compile(r"\A\s*#\s+(?P<title>.+?)\s*\n")
+
+
+def import_word_document(
+    path: Path, *, blog: Blog, author: Author | None = None, post: Post | None = None
+) -> WordImport:
+    """Make a new draft from ``path`` (or replace the body of the draft ``post``)."""
+    path = Path(path)
+    document_title = check_document(path)
+    notes: list[str] = []
+    stored: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="masthead-docx-") as scratch:
+        media_dir = Path(scratch) / "media"
+        markdown = convert(path, media_dir)
+        folder = f"posts/word/{timezone.now():%Y/%m}"
+
+        def store(match: re.Match) -> str:
+            source = Path(match["src"]).resolve()
+            if not source.is_relative_to(media_dir.resolve()) or not source.is_file():
+                notes.append(f"left out an image that was not inside the document: {match['src']}")
+                return ""
+            try:
+                with Image.open(source) as image:
+                    image.verify()
+            except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+                notes.append(f"left out {source.name}: not a picture a browser can show")
+                return ""
+            with source.open("rb") as handle:
+                name = default_storage.save(f"{folder}/{source.name}", File(handle))
+            stored.append(name)
+            return f"![{match['alt']}]({default_storage.url(name)})"
+
+        try:
+            markdown = IMAGE_LINK.sub(store, markdown)
+            with transaction.atomic():
+                result = _save(markdown, document_title, path, blog, author, post, notes)
+        except Exception:
+            for name in stored:
+                default_storage.delete(name)
+            raise
+    result.images = stored
+    return result
+
+
+def _save(markdown, document_title, path, blog, author, post, notes) -> WordImport:
+    title = document_title
+    heading = LEADING_HEADING.match(markdown)
+    if heading:
+        title = title or heading["title"].strip()
+        if heading["title"].strip() == title:
+            markdown = markdown[heading.end() :]
+    title = (title or path.stem.replace("_", " ").replace("-", " ")).strip()[:240]
+    if post is None:
+        post = Post(blog=blog, title=title, status=Post.Status.DRAFT)
+        post.slug = _free_slug(blog, title)
+    elif post.status != Post.Status.DRAFT:
+        raise WordDocumentError("Only a draft's body can be replaced by a Word document.")
+    post.body = markdown.strip() + "\n"
+    try:
+        post.full_clean()
+    except ValidationError as error:
+        raise WordDocumentError(f"{path.name} gives a post that cannot be saved: {error}") from None
+    post.save()
+    if author is not None and not post.bylines.filter(author=author).exists():
+        last = post.bylines.order_by("-position").values_list("position", flat=True).first()
+        position = 0 if last is None else last + 1
+        PostAuthor.objects.create(post=post, author=author, position=position)
+    return WordImport(post=post, images=[], notes=notes)
+
+
+def _free_slug(blog: Blog, title: str) -> str:
+    base = slugify(title)[:100] or f"word-{datetime.date.today():%Y-%m-%d}"
+    slug, number = base, 2
+    while Post.objects.filter(blog=blog, slug=slug).exists():
+        slug, number = f"{base}-{number}", number + 1
+    return slug

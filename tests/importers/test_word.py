@@ -1,0 +1,241 @@
+"""Word documents in: ``masthead import_docx`` and the admin's upload make a draft, or refuse."""
+
+import io
+import re
+import zipfile
+
+import pypandoc
+import pytest
+from django.core.management import CommandError, call_command
+from docx import Document
+from PIL import Image
+
+from masthead.importers import word
+from masthead.publishing.models import Post
+
+pytestmark = pytest.mark.django_db
+
+ARTICLE = """\
+# Rates, Rents and the Next Budget
+
+Councils rely on *property taxes* more than on **any other source**.[^1]
+
+## What changes
+
+- revaluations every five years
+- a relief for small shops
+
+1. first, publish the values
+2. then, consult
+
+Read the [consultation](https://example.org/consultation) before it closes.
+
+| Band | Rate |
+|------|------|
+| A    | 1.0  |
+| B    | 1.2  |
+
+![A bar chart of council income by source](chart.png)
+
+[^1]: Figures from the council's published accounts.
+"""
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def article_docx(tmp_path):
+    """A Word document with every feature, made by pandoc from Markdown (as Word would save it)."""
+    Image.new("RGB", (120, 60), "#2a6f97").save(tmp_path / "chart.png")
+    path = tmp_path / "rates.docx"
+    pypandoc.convert_text(
+        ARTICLE, "docx", format="markdown", outputfile=str(path),
+        extra_args=["--resource-path", str(tmp_path)],
+    )  # fmt: skip
+    return path
+
+
+def run_import(path, *args):
+    out = io.StringIO()
+    call_command("import_docx", str(path), *args, stdout=out)
+    return out.getvalue()
+
+
+def rewrite(path, target, replace):
+    """A copy of the .docx at ``target`` with one member's bytes changed by ``replace``."""
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(target, "w") as copy:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            copy.writestr(item, replace(item.filename, data))
+    return target
+
+
+def test_a_word_document_becomes_a_draft_and_the_command_prints_its_admin_address(
+    article_docx, blog, ada, media_root
+):
+    output = run_import(article_docx, "--blog", "energy", "--author", "ada-okafor")
+    post = Post.objects.with_byline().get()
+    assert post.status == Post.Status.DRAFT and post.blog == blog
+    assert post.title == "Rates, Rents and the Next Budget"
+    assert post.byline == [ada]
+    assert f"/admin/publishing/post/{post.pk}/change/" in output.splitlines()[-1]
+    assert "1 picture(s)" in output
+
+
+def test_the_converted_post_keeps_headings_emphasis_lists_links_tables_footnotes_and_pictures(
+    article_docx, blog, ada, media_root, client
+):
+    run_import(article_docx, "--blog", "energy", "--author", "ada-okafor")
+    post = Post.objects.get()
+    post.publish()
+    html = client.get(post.get_absolute_url()).content.decode()
+    assert "<h2>What changes</h2>" in html
+    assert "<em>property taxes</em>" in html and "<strong>any other source</strong>" in html
+    assert "<li>revaluations every five years</li>" in html
+    assert re.search(r"<ol>\s*<li>first, publish the values</li>", html)
+    assert '<a href="https://example.org/consultation"' in html
+    assert re.search(r"<td>B</td>\s*<td>1.2</td>", html)
+    assert 'id="fn-1"' in html and "Figures from the council" in html
+    image = re.search(r'<img src="(/media/posts/word/[^"]+)" alt="([^"]*)"', html)
+    assert image and image[2] == "A bar chart of council income by source"
+    stored = media_root / image[1].removeprefix("/media/")
+    assert Image.open(stored).size == (120, 60)
+
+
+def test_a_file_that_is_not_a_zip_is_refused_and_creates_nothing(tmp_path, blog, media_root):
+    path = tmp_path / "notes.docx"
+    path.write_text("Just some text saved with the wrong name.")
+    with pytest.raises(CommandError, match="not a Word document .* not even a zip file"):
+        run_import(path, "--blog", "energy")
+    assert not Post.objects.exists()
+
+
+def test_a_truncated_document_is_refused(article_docx, tmp_path, blog, media_root):
+    damaged = tmp_path / "damaged.docx"
+    damaged.write_bytes(article_docx.read_bytes()[: article_docx.stat().st_size // 2])
+    with pytest.raises(CommandError, match="Nothing was imported"):
+        run_import(damaged, "--blog", "energy")
+    assert not Post.objects.exists()
+
+
+def test_a_zip_bomb_is_refused_before_pandoc_reads_it(tmp_path, blog, media_root):
+    bomb = tmp_path / "bomb.docx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", b"<" + b"\0" * (8 * 1024 * 1024))
+    with pytest.raises(CommandError, match="looks like a zip bomb"):
+        run_import(bomb, "--blog", "energy")
+    assert not Post.objects.exists()
+
+
+def test_a_document_too_large_once_unpacked_is_refused(article_docx, blog, media_root, monkeypatch):
+    monkeypatch.setattr(word, "MAX_UNCOMPRESSED_BYTES", 1000)
+    with pytest.raises(CommandError, match="would unpack to .* zip bomb"):
+        run_import(article_docx, "--blog", "energy")
+    assert not Post.objects.exists()
+
+
+def test_a_macro_enabled_document_is_refused(article_docx, tmp_path, blog, media_root):
+    docm = tmp_path / "rates.docm"
+    docm.write_bytes(article_docx.read_bytes())
+    with pytest.raises(CommandError, match="macro-enabled"):
+        run_import(docm, "--blog", "energy")
+    disguised = rewrite(
+        article_docx,
+        tmp_path / "disguised.docx",
+        lambda name, data: (
+            data.replace(
+                b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+                b"application/vnd.ms-word.document.macroEnabled.main+xml",
+            )
+            if name == "[Content_Types].xml"
+            else data
+        ),
+    )
+    with pytest.raises(CommandError, match="macro-enabled"):
+        run_import(disguised, "--blog", "energy")
+    assert not Post.objects.exists()
+
+
+def test_a_document_showing_an_image_from_outside_is_refused(tmp_path, blog, media_root):
+    document = Document()
+    document.add_paragraph("A picture from elsewhere follows.")
+    path = tmp_path / "linked.docx"
+    document.save(path)
+    external = (
+        b'<Relationship Id="rIdX" TargetMode="External" '
+        b'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" '
+        b'Target="http://198.51.100.7/tracker.png"/></Relationships>'
+    )
+    linked = rewrite(
+        path,
+        tmp_path / "linked-outside.docx",
+        lambda name, data: (
+            data.replace(b"</Relationships>", external)
+            if name == "word/_rels/document.xml.rels"
+            else data
+        ),
+    )
+    with pytest.raises(CommandError, match=r"image from outside the document \(http://198"):
+        run_import(linked, "--blog", "energy")
+    assert not Post.objects.exists()
+
+
+def test_an_unknown_blog_is_named_with_the_blogs_there_are(article_docx, blog):
+    with pytest.raises(CommandError, match="There is no blog “nope” \\(blogs: energy\\)"):
+        run_import(article_docx, "--blog", "nope")
+
+
+# --- the same from the admin ------------------------------------------------------
+
+
+def test_an_editor_uploads_a_word_document_in_the_admin_and_lands_on_the_new_draft(
+    editor_client, article_docx, blog, ada, media_root
+):
+    assert "Import a Word document" in editor_client.get("/admin/publishing/post/").content.decode()
+    with article_docx.open("rb") as upload:
+        response = editor_client.post(
+            "/admin/publishing/post/import-word/",
+            {"document": upload, "blog": blog.pk, "author": ada.pk},
+            follow=True,
+        )
+    post = Post.objects.get()
+    assert response.redirect_chain[-1][0] == f"/admin/publishing/post/{post.pk}/change/"
+    assert "Imported “Rates, Rents and the Next Budget” with 1 picture(s)." in (
+        response.content.decode()
+    )
+    assert "| Band | Rate |" in post.body
+
+
+def test_a_word_upload_replaces_the_body_of_an_existing_draft(
+    editor_client, article_docx, draft_post, media_root
+):
+    with article_docx.open("rb") as upload:
+        editor_client.post(
+            "/admin/publishing/post/import-word/",
+            {"document": upload, "blog": draft_post.blog_id, "draft": draft_post.pk},
+        )
+    draft_post.refresh_from_db()
+    assert "Councils rely on *property taxes*" in draft_post.body
+    assert Post.objects.count() == 1
+
+
+def test_a_macro_enabled_upload_is_refused_on_the_form_and_creates_nothing(
+    editor_client, article_docx, tmp_path, blog, media_root
+):
+    docm = tmp_path / "budget.docm"
+    docm.write_bytes(article_docx.read_bytes())
+    with docm.open("rb") as upload:
+        response = editor_client.post(
+            "/admin/publishing/post/import-word/", {"document": upload, "blog": blog.pk}
+        )
+    assert response.status_code == 200
+    assert "Nothing was imported: budget.docm is a macro-enabled Word file" in (
+        response.content.decode()
+    )
+    assert not Post.objects.exists()
+    assert not list(media_root.rglob("*.png"))
