@@ -96,7 +96,7 @@ def test_a_writer_submits_with_the_live_preview_and_an_editor_approves_and_sched
         and not narrow.locator(".editor-preview").is_visible()
     )
     narrow.click("text=Show preview")
-    narrow.locator(".editor-preview h2").wait_for()
+    narrow.locator(".editor-preview h2", has_text="Where tariffs bite").wait_for()
     assert not narrow.locator("#id_body").is_visible()
     if SCREENSHOTS:
         narrow.screenshot(path=str(Path(SCREENSHOTS) / "editor-390.png"), full_page=True)
