@@ -30,14 +30,17 @@ class OldWordPressLinksMiddleware:
     def __call__(self, request):
         if request.path_info == "/" and request.method in ("GET", "HEAD"):
             wordpress_id = request.GET.get("p", "")
-            if wordpress_id.isdigit() and len(wordpress_id) < 19:
+            # isascii: "²" is a digit to str.isdigit but not a number to int().
+            if wordpress_id.isascii() and wordpress_id.isdigit() and len(wordpress_id) < 19:
                 url = _public_post_url(ImportedPost.objects.filter(wordpress_id=int(wordpress_id)))
                 if url:
                     return HttpResponsePermanentRedirect(url)
         response = self.get_response(request)
-        if response.status_code == 404 and request.method in ("GET", "HEAD"):
-            # Only addresses nothing else answers: a 404 is the sign of an old link.
-            path = request.path_info
+        path = request.path_info
+        # Only addresses nothing else answers: a 404 is the sign of an old link. A path
+        # with a NUL byte was never a WordPress address (and PostgreSQL refuses to
+        # compare text holding one).
+        if response.status_code == 404 and request.method in ("GET", "HEAD") and "\x00" not in path:
             alternative = path[:-1] if path.endswith("/") else path + "/"
             url = _public_post_url(ImportedPost.objects.filter(old_path__in=[path, alternative]))
             if url and url != path:

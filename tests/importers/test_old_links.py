@@ -1,5 +1,7 @@
 """Links to the old WordPress site keep working: its permalinks and /?p=<id> answer 301s."""
 
+import pytest
+
 from masthead.importers.models import ImportedPost
 from tests.importers.wxr_builder import export, post
 
@@ -58,3 +60,8 @@ def test_the_new_post_page_names_itself_as_the_canonical_address(import_wxr, cli
     import_wxr(export(post(1, "Grid Lines")))
     page = client.get(new_address(1)).text
     assert f'<link rel="canonical" href="http://testserver{new_address(1)}">' in page
+
+
+@pytest.mark.parametrize("address", ["/?p=%C2%B2", "/no-such-page%00/", "/%00/"])
+def test_odd_old_addresses_get_a_page_or_a_plain_not_found(import_wxr, client, address):
+    assert client.get(address).status_code in (200, 404)
