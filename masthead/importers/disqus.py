@@ -28,6 +28,7 @@ from masthead.client_limits import hash_ip
 from masthead.discussion.models import Comment
 from masthead.discussion.text import clean_line, clean_text
 from masthead.importers import wordpress_html
+from masthead.importers.comments import settle_imported_comment
 from masthead.importers.models import ImportedDisqusComment, ImportedPost
 from masthead.importers.summary import Summary
 from masthead.importers.wxr import WxrError, stream_events
@@ -227,13 +228,7 @@ class DisqusImport:
             else [],
         )
         comment.set_text(text)
-        comment.save()
-        if status == Comment.Status.APPROVED:
-            comment.approve()
-        elif status == Comment.Status.SPAM:
-            comment.mark_spam()
-        elif status == Comment.Status.REJECTED:
-            comment.reject(reason="Deleted in Disqus when imported")
+        settle_imported_comment(comment, status, rejection_reason="Deleted in Disqus when imported")
         ImportedDisqusComment.objects.create(disqus_id=disqus_id, comment=comment)
         known[disqus_id] = comment
         self.summary.count("comments", "created", f"as {comment.get_status_display().lower()}")

@@ -35,6 +35,7 @@ from masthead.client_limits import hash_ip
 from masthead.discussion.models import Comment
 from masthead.discussion.text import clean_line, clean_text
 from masthead.importers import wordpress_html
+from masthead.importers.comments import settle_imported_comment
 from masthead.importers.models import (
     ImportedAttachment,
     ImportedAuthor,
@@ -718,12 +719,8 @@ class WordPressImport:
             else [],
         )
         comment.set_text(text)
-        comment.save()
-        if status == Comment.Status.APPROVED:
-            comment.approve()
-        elif status == Comment.Status.SPAM:
-            comment.mark_spam()
-        elif status == Comment.Status.REJECTED:
-            comment.reject(reason="In WordPress's trash when imported")
+        settle_imported_comment(
+            comment, status, rejection_reason="In WordPress's trash when imported"
+        )
         self.summary.count("comments", "created", f"as {comment.get_status_display().lower()}")
         return comment
