@@ -39,7 +39,10 @@ class SQLiteSearch:
         parts = []
         for term in query.terms:
             quoted = '"' + " ".join(term.words).replace('"', '""') + '"'
-            parts.append(quoted + ("*" if term.prefix else ""))
+            if term.prefix:
+                alternatives = ['"' + word.replace('"', '""') + '"' for word in term.alternatives]
+                quoted = "(" + " OR ".join([quoted + "*", *alternatives]) + ")"
+            parts.append(quoted)
         expression = " AND ".join(parts)
         return f"{{title}} : ({expression})" if titles_only else expression
 
@@ -65,20 +68,21 @@ class SQLiteSearch:
         )
         return sql, [self.match_expression(query), published_before]
 
-    def marked_texts(self, post_ids, query: SearchQuery) -> dict[int, tuple[str, str, str]]:
-        """Per post: title, summary and a body snippet, matched words marked."""
+    def marked_texts(self, post_ids, query: SearchQuery) -> dict[int, tuple[str, str, str, str]]:
+        """Per post: title, summary, a body snippet and the authors, matched words marked."""
         if not post_ids or not query:
             return {}
         placeholders = ", ".join(["%s"] * len(post_ids))
         marks = f"'{MARK_START}', '{MARK_END}'"
         sql = (
             f"SELECT rowid, highlight({FTS_TABLE}, 0, {marks}), highlight({FTS_TABLE}, 1, {marks}),"
-            f" snippet({FTS_TABLE}, 2, {marks}, '…', {SNIPPET_WORDS})"
+            f" snippet({FTS_TABLE}, 2, {marks}, '…', {SNIPPET_WORDS}),"
+            f" highlight({FTS_TABLE}, 3, {marks})"
             f" FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s AND rowid IN ({placeholders})"
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, [self.match_expression(query), *post_ids])
-            return {row[0]: (row[1], row[2], row[3]) for row in cursor.fetchall()}
+            return {row[0]: row[1:] for row in cursor.fetchall()}
 
     def store(self, documents) -> None:
         rows = [
@@ -122,7 +126,12 @@ class PostgresSearch:
         lexemes = ["'" + word.replace("'", "''") + "'" for word in term.words]
         if term.prefix:
             lexemes[-1] += ":*" + weight
-        elif weight:
+            alternatives = [
+                "'" + word.replace("'", "''") + "'" + (":" + weight if weight else "")
+                for word in term.alternatives
+            ]
+            return "(" + " | ".join([" <-> ".join(lexemes), *alternatives]) + ")"
+        if weight:
             lexemes[-1] += ":" + weight
         return "(" + " <-> ".join(lexemes) + ")"
 
@@ -138,7 +147,7 @@ class PostgresSearch:
         )
         return sql, [expression, expression, published_before]
 
-    def marked_texts(self, post_ids, query: SearchQuery) -> dict[int, tuple[str, str, str]]:
+    def marked_texts(self, post_ids, query: SearchQuery) -> dict[int, tuple[str, str, str, str]]:
         if not post_ids or not query:
             return {}
         tsquery = self.tsquery(query)
@@ -157,8 +166,11 @@ class PostgresSearch:
                     fragment_delimiter=" … ",
                     **marks,
                 ),  # fmt: skip
+                marked_authors=SearchHeadline("authors", tsquery, highlight_all=True, **marks),
             )
-            .values_list("post_id", "marked_title", "marked_summary", "marked_body")
+            .values_list(
+                "post_id", "marked_title", "marked_summary", "marked_body", "marked_authors"
+            )
         )
         return {row[0]: row[1:] for row in rows}
 

@@ -1,6 +1,6 @@
 import re
 
-from django.utils.html import escape
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from masthead.search.backends import MARK_END, MARK_START
@@ -17,3 +17,12 @@ def marked_html(text: str) -> SafeString:
 
 def has_marks(text: str) -> bool:
     return MARK_START in (text or "")
+
+
+def marked_byline(authors: str) -> SafeString:
+    """The indexed names (joined by “ · ”) as the byline reads them: “A, B and C”, marks kept."""
+    names = [marked_html(name) for name in authors.split(" · ") if name.strip()]
+    if len(names) <= 1:
+        return names[0] if names else mark_safe("")  # noqa: S308
+    head = format_html_join(", ", "{}", ((name,) for name in names[:-1]))
+    return format_html("{} and {}", head, names[-1])

@@ -18,6 +18,7 @@ from django.utils.html import strip_tags
 from masthead.publishing.models import Post, PostAuthor
 from masthead.search.backends import MARK_END, MARK_START, engine
 from masthead.search.models import SearchDocument
+from masthead.search.vocabulary import forget_all, remember
 
 SEARCHABLE_STATUSES = (Post.Status.PUBLISHED, Post.Status.SCHEDULED)
 # The highlight marks are ours alone: taken out of any text before it is indexed.
@@ -88,6 +89,7 @@ def rebuild(batch_size: int = 500) -> int:
     count = 0
     with transaction.atomic():
         SearchDocument.objects.all().delete()
+        forget_all()
         engine().clear()
         batch = []
         for post in searchable_posts().iterator(chunk_size=batch_size):
@@ -107,6 +109,7 @@ def _write(documents, *, replace: bool) -> None:
         SearchDocument.objects.filter(post_id__in=[doc.post_id for doc in documents]).delete()
     SearchDocument.objects.bulk_create(documents)
     engine().store(documents)
+    remember(documents)
 
 
 def fill_if_empty(using="default", **kwargs) -> None:

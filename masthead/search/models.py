@@ -29,3 +29,21 @@ class SearchDocument(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class SearchWord(models.Model):
+    """One word (lower-cased, accents folded) that occurs in some search document.
+
+    The engines stem English before they index, so they keep only “substat” of
+    “substation”: a reader's prefix longer than the stem (``substati*``, or the
+    search box's suggestions letter by letter) would find nothing. The prefix is
+    first widened to the words of this list that begin with it, and each engine
+    then stems those as it stems everything else. Words are added as documents are
+    written and dropped only by a rebuild: a word no post holds any more widens a
+    search to nothing.
+    """
+
+    word = models.CharField(max_length=60, primary_key=True)
+
+    def __str__(self):
+        return self.word

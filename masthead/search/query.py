@@ -27,6 +27,8 @@ class Term:
 
     words: tuple[str, ...]
     prefix: bool = False
+    # For a prefix: whole words of the index that begin with it (``masthead.search.vocabulary``).
+    alternatives: tuple[str, ...] = ()
 
     @property
     def is_phrase(self) -> bool:

@@ -18,9 +18,10 @@ from django.utils import timezone
 
 from masthead.publishing.models import Author, Blog, Post, PostAuthor, Topic
 from masthead.search.backends import engine
-from masthead.search.highlight import has_marks, marked_html
+from masthead.search.highlight import has_marks, marked_byline, marked_html
 from masthead.search.models import SearchDocument
 from masthead.search.query import SearchQuery, parse
+from masthead.search.vocabulary import widen_prefixes
 
 FACET_SIZE = 12
 SUGGESTIONS = 8
@@ -64,6 +65,8 @@ class Hit:
     post: Post
     title_html: str
     snippet_html: str
+    # The byline with the names the search matched marked; empty when it matched none.
+    byline_html: str = ""
 
 
 @dataclass
@@ -189,9 +192,16 @@ class Results:
             post = posts.get(post_id)
             if post is None:  # unpublished between the two queries
                 continue
-            title, summary, body = marks.get(post_id, (post.title, post.summary, ""))
+            title, summary, body, authors = marks.get(post_id, (post.title, post.summary, "", ""))
             snippet = body if has_marks(body) or not has_marks(summary) else summary
-            hits.append(Hit(post, marked_html(title), marked_html(snippet or post.summary)))
+            hits.append(
+                Hit(
+                    post,
+                    marked_html(title),
+                    marked_html(snippet or post.summary),
+                    marked_byline(authors) if has_marks(authors) else "",
+                )
+            )
         return hits
 
     def _facets(self, rows) -> dict[str, list[FacetValue]]:
@@ -233,12 +243,12 @@ class Results:
 
 
 def search(text: str, filters: Filters | None = None) -> Results:
-    return Results(parse(text), filters or Filters())
+    return Results(widen_prefixes(parse(text)), filters or Filters())
 
 
 def suggestions(text: str) -> list[Post]:
     """Titles of public posts that match what has been typed so far, the last word unfinished."""
-    query = parse(text, all_prefixes=True)
+    query = widen_prefixes(parse(text, all_prefixes=True))
     if not query:
         return []
     documents = engine().filter_matching(public_documents(), query, titles_only=True)
@@ -254,7 +264,7 @@ def filter_posts(posts, text: str):
 
     Text with no searchable word matches nothing.
     """
-    query = parse(text)
+    query = widen_prefixes(parse(text))
     if not query:
         return posts.none()
     matching = engine().filter_matching(public_documents(), query).values("post_id")

@@ -4,7 +4,8 @@ import pytest
 
 from masthead.search.query import MAX_QUERY_CHARS, MAX_TERMS, parse
 
-from .conftest import search_titles
+from ..conftest import make_post
+from .conftest import ago, search_titles
 
 pytestmark = pytest.mark.django_db
 
@@ -85,3 +86,49 @@ def test_other_apps_can_narrow_a_post_list_by_the_same_search(archive):
     found = filter_posts(Post.objects.all(), "Tomas")
     assert {post.slug for post in found} == {"transition-villes", "energia-solar"}
     assert not filter_posts(Post.objects.all(), '" * (').exists()
+
+
+@pytest.mark.parametrize("typed", ["subs", "substat", "substati", "substatio", "substation"])
+def test_every_beginning_of_a_word_finds_it_however_far_the_reader_has_typed(
+    client, archive, typed
+):
+    # English stemming keeps only "substat" of "substation": a prefix longer than that
+    # stem must still find the word (as-you-type suggestions ask exactly this).
+    assert search_titles(client, typed + "*") == ["The Budget Line That Decides the Grid"]
+
+
+def test_suggestions_follow_the_title_letter_by_letter(client, archive):
+    title = "The Budget Line That Decides the Grid"
+    for typed in ["Deci", "Decid", "Decide", "Decides"]:
+        response = client.get("/search/suggest/", {"q": typed})
+        assert response.status_code == 200
+        assert title in response.json()[1], typed
+
+
+def test_a_prefix_that_begins_no_word_finds_nothing(client, archive):
+    assert search_titles(client, "substq*") == []
+
+
+def test_common_english_words_are_searched_like_any_other(client, archive, published_post):
+    # A title made only of words English search engines often drop: a reader who types
+    # it must find it, on either database.
+    make_post(
+        published_post.blog, [], title="What Is It For?", slug="what-is-it-for",
+        publish_at=ago(3), summary="A short note.", body="Nothing else is said here.",
+    )  # fmt: skip
+    assert search_titles(client, '"what is it for"') == ["What Is It For?"]
+    assert "What Is It For?" in search_titles(client, "what")
+
+
+def test_the_names_a_search_matched_are_marked_in_the_byline(client, archive):
+    response = client.get("/search/", {"q": "Tomas"})
+    content = response.content.decode()
+    assert "By <mark>Tomás</mark> Ibáñez and Ada Okafor ·" in content
+    assert "By <mark>Tomás</mark> Ibáñez ·" in content
+
+
+def test_a_byline_the_search_did_not_match_is_shown_unmarked(client, archive):
+    response = client.get("/search/", {"q": "annex"})
+    content = response.content.decode()
+    assert "By Ada Okafor ·" in content
+    assert "<mark>Ada" not in content
