@@ -33,6 +33,9 @@ PG_CONFIG = "masthead_search"
 class SQLiteSearch:
     """FTS5 with the porter stemmer around unicode61 (diacritics removed), rowid = post id."""
 
+    def prepare(self, cursor) -> None:
+        """Nothing to set: FTS5 always answers a MATCH from its own index."""
+
     def match_expression(self, query: SearchQuery, *, titles_only=False) -> str:
         # Every piece is a double-quoted FTS5 string made of word characters only, so
         # no reader's text is ever read as FTS5 syntax (NEAR, OR, column filters, ^ ...).
@@ -116,6 +119,16 @@ class SQLiteSearch:
 class PostgresSearch:
     """A weighted tsvector per document (GIN index), ts_rank, ts_headline."""
 
+    def prepare(self, cursor) -> None:
+        """Match through the GIN index even for a word most posts contain.
+
+        For such a word the planner prefers reading the table, which means fetching
+        and unpacking every post's whole vector from TOAST storage (3 to 7 times
+        slower on a 10,000-post archive, bench/search_bench.py); the index answers
+        without touching the vectors. Call inside a transaction: the setting ends with it.
+        """
+        cursor.execute("SET LOCAL enable_seqscan = off")
+
     def tsquery(self, query: SearchQuery, *, titles_only=False) -> PgSearchQuery:
         # to_tsquery's syntax around lexemes quoted here; the words hold word characters only.
         weight = "A" if titles_only else ""
@@ -142,7 +155,9 @@ class PostgresSearch:
         expression = " & ".join(self._term(term, "") for term in query.terms)
         tsquery = f"to_tsquery('{PG_CONFIG}', %s)"
         sql = (
-            "SELECT post_id, blog_id, year, publish_at, ts_rank(vector, " + tsquery + ") AS score"
+            "SELECT post_id, blog_id, year, publish_at, ts_rank(rank_vector, "
+            + tsquery
+            + ") AS score"
             " FROM search_searchdocument WHERE vector @@ " + tsquery + " AND publish_at <= %s"
         )
         return sql, [expression, expression, published_before]
@@ -178,7 +193,7 @@ class PostgresSearch:
         post_ids = [doc.post_id for doc in documents]
         for start in range(0, len(post_ids), 1000):
             SearchDocument.objects.filter(post_id__in=post_ids[start : start + 1000]).update(
-                vector=weighted_vector()
+                vector=weighted_vector(), rank_vector=ranking_vector()
             )
 
     def remove(self, post_ids) -> None:
@@ -186,6 +201,14 @@ class PostgresSearch:
 
     def clear(self) -> None:
         """As for ``remove``."""
+
+
+def ranking_vector():
+    return (
+        SearchVector("title", weight="A", config=PG_CONFIG)
+        + SearchVector("summary", weight="B", config=PG_CONFIG)
+        + SearchVector("authors", "topics", weight="C", config=PG_CONFIG)
+    )
 
 
 def weighted_vector():

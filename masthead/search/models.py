@@ -26,6 +26,10 @@ class SearchDocument(models.Model):
     # PostgreSQL only (weighted tsvector, GIN-indexed by migration 0002); unused on SQLite,
     # where the texts live again in the FTS5 table ``search_fts``.
     vector = SearchVectorField(null=True, editable=False)
+    # PostgreSQL only: title, summary, authors and topics without the body, for ranking.
+    # Ranking reads the vector of every match; this one is small enough to stay in the
+    # row, where the whole one (mostly body) must be fetched from TOAST storage for each.
+    rank_vector = SearchVectorField(null=True, editable=False)
 
     def __str__(self):
         return self.title

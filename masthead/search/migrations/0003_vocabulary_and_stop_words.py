@@ -5,9 +5,12 @@
 - PostgreSQL: the search configuration's English stemmer gets a dictionary of its
   own without a stop-word list. The stock one drops words such as “what”, “is”
   and “it”, so a search for the title “What Is It For?” found nothing there while
-  SQLite's FTS5 (which has no stop words) found it. The vectors are rebuilt with it.
+  SQLite's FTS5 (which has no stop words) found it. The vectors are rebuilt with it,
+  and a small second vector without the body is added for ranking (see
+  ``SearchDocument.rank_vector``).
 """
 
+import django.contrib.postgres.search
 from django.db import migrations, models
 
 POSTGRES_DICTIONARY = (
@@ -25,7 +28,12 @@ POSTGRES_VECTORS = (
     " || setweight(to_tsvector('masthead_search', COALESCE(summary, '')), 'B')"
     " || setweight(to_tsvector('masthead_search',"
     " COALESCE(authors, '') || ' ' || COALESCE(topics, '')), 'C')"
-    " || setweight(to_tsvector('masthead_search', COALESCE(body, '')), 'D')"
+    " || setweight(to_tsvector('masthead_search', COALESCE(body, '')), 'D'),"
+    " rank_vector ="
+    " setweight(to_tsvector('masthead_search', COALESCE(title, '')), 'A')"
+    " || setweight(to_tsvector('masthead_search', COALESCE(summary, '')), 'B')"
+    " || setweight(to_tsvector('masthead_search',"
+    " COALESCE(authors, '') || ' ' || COALESCE(topics, '')), 'C')"
 )
 
 
@@ -75,6 +83,11 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name="SearchWord",
             fields=[("word", models.CharField(max_length=60, primary_key=True, serialize=False))],
+        ),
+        migrations.AddField(
+            model_name="searchdocument",
+            name="rank_vector",
+            field=django.contrib.postgres.search.SearchVectorField(editable=False, null=True),
         ),
         migrations.RunPython(fill_vocabulary, migrations.RunPython.noop),
         migrations.RunPython(keep_common_words, drop_common_words),
