@@ -171,6 +171,10 @@ class Case:
     p50_ms: float
     p99_ms: float
     errors: int
+    answers: int = 0
+    # CPU time the serving processes spent per answer: on a machine shared with other
+    # work, the figure that depends least on what else runs.
+    cpu_ms_per_answer: float = 0
     note: str = ""
 
 
@@ -206,6 +210,7 @@ def parse_wrk(output: str) -> dict:
         "requests_per_second": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
         "p50_ms": milliseconds(re.search(r"^\s+50%\s+(\S+)", output, re.M).group(1)),
         "p99_ms": milliseconds(re.search(r"^\s+99%\s+(\S+)", output, re.M).group(1)),
+        "answers": int(re.search(r"(\d+) requests in", output).group(1)),
         "errors": 0,
     }
     if found := re.search(r"Non-2xx or 3xx responses: (\d+)", output):
@@ -216,15 +221,20 @@ def parse_wrk(output: str) -> dict:
     return figures
 
 
-def wrk(url: str, options, script: Path | None = None) -> tuple[dict, str]:
+def wrk(url: str, options, server_pid: int, script: Path | None = None) -> tuple[dict, str]:
+    """One wrk run against ``url``; its figures, with the CPU the server used per answer."""
     command = [wrk_path(), f"-t{options.threads}", f"-c{options.connections}",
                f"-d{options.seconds}s", "--latency", "--timeout", "5s"]  # fmt: skip
     if script:
         command += ["-s", str(script)]
+    cpu_before = tree_cpu_seconds(server_pid)
     # wrk stops itself after -d seconds; the timeout only guards against a hung run.
     done = subprocess.run(command + [url], capture_output=True, text=True, check=True,
                           timeout=options.seconds + 30)  # fmt: skip
-    return parse_wrk(done.stdout), done.stdout
+    cpu_used = tree_cpu_seconds(server_pid) - cpu_before
+    figures = parse_wrk(done.stdout)
+    figures["cpu_ms_per_answer"] = cpu_used * 1000 / max(figures["answers"], 1)
+    return figures, done.stdout
 
 
 def fetch(url: str) -> tuple[int, bytes]:
@@ -281,6 +291,31 @@ class Started:
         return survivors
 
 
+def tree_cpu_seconds(root_pid: int) -> float:
+    """CPU time used so far by ``root_pid`` and all its descendants, finished ones included.
+
+    A child that has exited and been waited for (a pandoc run, a respawned worker) is
+    in its parent's cumulative-children figures, so the sum never goes down.
+    """
+    children: dict[int, list[int]] = {}
+    stats: dict[int, list[str]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            stats[int(entry.name)] = fields
+            children.setdefault(int(fields[1]), []).append(int(entry.name))
+    ticks, todo = 0, [root_pid]
+    while todo:
+        pid = todo.pop()
+        if pid in stats:
+            ticks += sum(int(n) for n in stats[pid][11:15])  # utime stime cutime cstime
+        todo.extend(children.get(pid, []))
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def group_members(group: int) -> list[int]:
     """PIDs still in the process group ``group`` (Linux /proc)."""
     members = []
@@ -334,14 +369,15 @@ def short(milliseconds: float) -> str:
 def markdown_table(cases: list[Case]) -> str:
     ceiling = cases[0].requests_per_second
     lines = [
-        "| case | served by | requests/s | p50 ms | p99 ms | × nginx | notes |",
-        "| --- | --- | ---: | ---: | ---: | ---: | --- |",
+        "| case | served by | requests/s | p50 ms | p99 ms | × nginx | CPU ms/answer | notes |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for case in cases:
         ratio = case.requests_per_second / ceiling if ceiling else 0
         lines.append(
             f"| {case.name} | {case.server} | {case.requests_per_second:,.0f} "
-            f"| {short(case.p50_ms)} | {short(case.p99_ms)} | {ratio:.4f} | {case.note} |"
+            f"| {short(case.p50_ms)} | {short(case.p99_ms)} | {ratio:.4f} "
+            f"| {short(case.cpu_ms_per_answer)} | {case.note} |"
         )
     return "\n".join(lines)
 
@@ -406,10 +442,10 @@ def main() -> int:
 
         try:
             serve = [*MASTHEAD, "serve", "--host", "127.0.0.1", "--no-collectstatic"]
-            started.start("masthead serve (page cache as configured)",
-                          [*serve, "--port", str(cached_port)], env)  # fmt: skip
+            cached_server = started.start("masthead serve (page cache as configured)",
+                                          [*serve, "--port", str(cached_port)], env)  # fmt: skip
             # One task worker is enough for both servers: they share the database.
-            started.start("masthead serve (MASTHEAD_PAGE_CACHE=off)",
+            uncached_server = started.start("masthead serve (MASTHEAD_PAGE_CACHE=off)",
                           [*serve, "--port", str(uncached_port), "--no-worker"],
                           {**env, **PAGE_CACHE_OFF})  # fmt: skip
             wait_for_port(cached_port)
@@ -435,7 +471,7 @@ def main() -> int:
             conf = Path(nginx_dir) / "nginx.conf"
             conf.write_text(NGINX_CONF.format(workers=os.cpu_count() or 1, prefix=nginx_dir,
                                               port=nginx_port))  # fmt: skip
-            started.start("nginx", [nginx_path(), "-p", nginx_dir, "-c", str(conf),
+            nginx_server = started.start("nginx", [nginx_path(), "-p", nginx_dir, "-c", str(conf),
                                     "-e", f"{nginx_dir}/error.log"], env,
                           stop_signal=signal.SIGQUIT)  # fmt: skip
             wait_for_port(nginx_port)
@@ -447,25 +483,31 @@ def main() -> int:
                 raise SystemExit("The long thread's page does not show its 1,000 comments.")
 
             page_kib = len(post_bytes) / 1024
+            by_nginx = ("nginx", nginx_server)
+            from_cached, from_uncached = (
+                (cached_label, cached_server),
+                (uncached_label, uncached_server),
+            )
+            long_note = "its first page: 50 comments"
             reads = [
-                ("post page's bytes as a file", "nginx", nginx + "/", "the ceiling"),
-                (f"post page, {from_cache}", cached_label, cached + pages["post"], ""),
-                (f"post page, {uncached_render}", uncached_label, uncached + pages["post"], ""),
-                (f"hub, {from_cache}", cached_label, cached + "/", ""),
-                (f"hub, {uncached_render}", uncached_label, uncached + "/", ""),
-                (f"1,000-comment post, {from_cache}", cached_label,
-                 cached + pages["long_thread"], "its first page: 50 comments"),
-                (f"1,000-comment post, {uncached_render}", uncached_label,
-                 uncached + pages["long_thread"], "its first page: 50 comments"),
+                ("post page's bytes as a file", by_nginx, nginx + "/", "the ceiling"),
+                (f"post page, {from_cache}", from_cached, cached + pages["post"], ""),
+                (f"post page, {uncached_render}", from_uncached, uncached + pages["post"], ""),
+                (f"hub, {from_cache}", from_cached, cached + "/", ""),
+                (f"hub, {uncached_render}", from_uncached, uncached + "/", ""),
+                (f"1,000-comment post, {from_cache}", from_cached,
+                 cached + pages["long_thread"], long_note),
+                (f"1,000-comment post, {uncached_render}", from_uncached,
+                 uncached + pages["long_thread"], long_note),
             ]  # fmt: skip
             cases: list[Case] = []
             load_before = os.getloadavg()[0]
-            for name, server, url, note in reads:
+            for name, (label, process), url, note in reads:
                 started.check_alive()
                 warm(url, 10)
                 print(f"  {name} ...", flush=True)
-                figures, _ = wrk(url, options)
-                cases.append(Case(name, server, note=note, **figures))
+                figures, _ = wrk(url, options, process.pid)
+                cases.append(Case(name, label, note=note, **figures))
 
             started.check_alive()
             token = comment_form_token(cached_port, pages["intake_post"])
@@ -474,7 +516,8 @@ def main() -> int:
                                    cached, token)  # fmt: skip
             rows_before = comment_rows(database, pages["intake_post_id"])
             print("  comment intake ...", flush=True)
-            figures, output = wrk(cached + pages["intake_post"], options, script)
+            figures, output = wrk(cached + pages["intake_post"], options, cached_server.pid,
+                                  script)  # fmt: skip
             accepted, other = accepted_answers(output)
             rows_stored = comment_rows(database, pages["intake_post_id"]) - rows_before
             figures["requests_per_second"] *= accepted / max(accepted + other, 1)

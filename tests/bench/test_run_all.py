@@ -26,8 +26,10 @@ Transfer/sec:      3.13MB
 """
 
 
-def test_the_rate_is_the_one_wrk_reports():
-    assert parse_wrk(WRK_REPORT)["requests_per_second"] == 151.87
+def test_the_rate_and_the_answers_are_the_ones_wrk_reports():
+    figures = parse_wrk(WRK_REPORT)
+    assert figures["requests_per_second"] == 151.87
+    assert figures["answers"] == 1218
 
 
 def test_latencies_in_microseconds_and_seconds_are_shown_in_milliseconds():
