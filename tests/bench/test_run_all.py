@@ -66,3 +66,12 @@ def test_each_case_is_compared_with_nginx_serving_the_same_bytes():
     nginx_row, page_row = table.splitlines()[2:]
     assert "| 20,000 |" in nginx_row and "| 1.0000 |" in nginx_row
     assert "| 100 |" in page_row and "| 0.0050 |" in page_row
+
+
+def test_a_case_with_failed_answers_says_how_many_in_its_row():
+    table = markdown_table([
+        Case("post page's bytes as a file", "nginx", 20_000, 0.1, 2.0, 0),
+        Case("hub, uncached render", "serve", 90, 300.0, 5000.0, 1234),
+    ])  # fmt: skip
+    assert "1,234 failed or refused answers" in table.splitlines()[3]
+    assert "failed" not in table.splitlines()[2]
