@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: install install-test demo test lint format lock audit clean
+.PHONY: install install-test demo test lint format lock audit clean bench bench-smoke
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,16 @@ test: install-test
 	$(BIN)/ruff format --check .
 	$(BIN)/masthead makemigrations --check --dry-run
 	$(BIN)/pytest
+
+# The main figures side by side, against nginx (bench/run_all.py; about two minutes).
+bench: install
+	$(BIN)/python scripts/system_packages.py --bench
+	$(BIN)/python bench/run_all.py $(BENCH_ARGS)
+
+# The same harness, 1 s per case: it works, and leaves nothing running.
+bench-smoke: install
+	$(BIN)/python scripts/system_packages.py --bench
+	$(BIN)/python bench/run_all.py --smoke $(BENCH_ARGS)
 
 lint:
 	$(BIN)/ruff check .

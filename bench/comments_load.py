@@ -62,6 +62,39 @@ print(target.pk)
 """
 
 
+# A form sent sooner than this after its page was served is flagged as "too fast".
+FORM_TOKEN_AGE_SECONDS = 3
+
+
+def comment_form_token(port: int, path: str) -> str:
+    """The signed ``started`` token of the comment form on the page at ``path``."""
+    page = http.client.HTTPConnection("127.0.0.1", port)
+    page.request("GET", path)
+    html = page.getresponse().read().decode()
+    page.close()
+    return re.search(r'name="started" value="([^"]+)"', html).group(1)
+
+
+def comment_fields(client, sequence, started: str) -> dict[str, str]:
+    """The form a commenter sends: distinct per client and sequence, so none is a duplicate."""
+    return {
+        "author_name": f"Load client {client}",
+        "email": f"client{client}@example.org",
+        "body": f"Comment {sequence} from client {client}: measured under load.",
+        "started": started,
+        "website": "",
+    }
+
+
+def comment_headers(origin: str) -> dict[str, str]:
+    return {"Content-Type": "application/x-www-form-urlencoded", "Origin": origin}
+
+
+def comment_accepted(status: int, location: str | None) -> bool:
+    """An accepted comment is answered with a redirect to its status page."""
+    return status in (302, 303) and "/comments/status/" in (location or "")
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -198,30 +231,15 @@ def main():
         try:
             wait_for_port(port)
             origin = f"http://127.0.0.1:{port}"
-            page = http.client.HTTPConnection("127.0.0.1", port)
-            page.request("GET", "/bench/comment-here/")
-            html = page.getresponse().read().decode()
-            started = re.search(r'name="started" value="([^"]+)"', html).group(1)
-            time.sleep(3)  # let the form token age past the "too fast" flag
+            started = comment_form_token(port, "/bench/comment-here/")
+            time.sleep(FORM_TOKEN_AGE_SECONDS)  # let the form token age past the "too fast" flag
 
             def comment_request(client, sequence):
-                body = urlencode({
-                    "author_name": f"Load client {client}",
-                    "email": f"client{client}@example.org",
-                    "body": f"Comment {sequence} from client {client}: measured under load.",
-                    "started": started,
-                    "website": "",
-                })  # fmt: skip
-                headers = {
-                    "Content-Type": "application/x-www-form-urlencoded",
-                    "Origin": origin,
-                }
-                return "POST", f"/comments/{post_id}/", body, headers
+                body = urlencode(comment_fields(client, sequence, started))
+                return "POST", f"/comments/{post_id}/", body, comment_headers(origin)
 
             def accepted(response):
-                return response.status in (302, 303) and "/comments/status/" in (
-                    response.getheader("Location") or ""
-                )
+                return comment_accepted(response.status, response.getheader("Location"))
 
             print(f"POST: {options.clients} clients for {options.seconds:.0f} s ...", flush=True)
             ok, failed, elapsed = hammer(

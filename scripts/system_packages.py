@@ -3,6 +3,7 @@
 The suite drives Debian's Chromium (never a downloaded browser), reads
 PDFs with pdftotext and fetches axe-core with npm. As root we install what
 is missing with apt-get; as anyone else we stop with the command to run.
+With ``--bench``: the packages of `make bench` instead (wrk and nginx).
 """
 
 import ctypes.util
@@ -10,6 +11,7 @@ import os
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 # command that must exist -> Debian package that provides it
 NEEDED = {
@@ -30,17 +32,34 @@ NEEDED_LIBRARIES = {
 }
 
 
+# `make bench`: the load generator, and the static-file server that sets the ceiling.
+# (Installed as root on a machine with systemd, Debian's nginx package also starts
+# nginx on port 80; the bench starts its own on 127.0.0.1 and leaves that one alone.)
+NEEDED_FOR_BENCH = {"wrk": "wrk", "nginx": "nginx"}
+
+
+def command_exists(command: str) -> bool:
+    # nginx lives in /usr/sbin, which is not on every user's PATH.
+    return shutil.which(command) is not None or Path("/usr/sbin", command).exists()
+
+
 def main() -> int:
-    missing = sorted(
-        {pkg for cmd, pkg in NEEDED.items() if shutil.which(cmd) is None}
-        | {pkg for lib, pkg in NEEDED_LIBRARIES.items() if ctypes.util.find_library(lib) is None}
-    )
+    if "--bench" in sys.argv[1:]:
+        who = "make bench needs"
+        missing = sorted({pkg for cmd, pkg in NEEDED_FOR_BENCH.items() if not command_exists(cmd)})
+    else:
+        who = "The tests need"
+        libraries = NEEDED_LIBRARIES.items()
+        missing = sorted(
+            {pkg for cmd, pkg in NEEDED.items() if shutil.which(cmd) is None}
+            | {pkg for lib, pkg in libraries if ctypes.util.find_library(lib) is None}
+        )
     if not missing:
         return 0
     command = ["apt-get", "install", "-y", *missing]
     if os.geteuid() != 0 or shutil.which("apt-get") is None:
         print(
-            "The tests need these Debian packages: " + ", ".join(missing) + ".\n"
+            f"{who} these Debian packages: " + ", ".join(missing) + ".\n"
             "Install them as root:  " + " ".join(command),
             file=sys.stderr,
         )
