@@ -423,3 +423,12 @@ MASTHEAD_CROSSREF_DEPOSITOR_NAME = env_str("MASTHEAD_CROSSREF_DEPOSITOR_NAME", "
 MASTHEAD_CROSSREF_DEPOSITOR_EMAIL = env_str("MASTHEAD_CROSSREF_DEPOSITOR_EMAIL", "")
 # The licence posts are published under, deposited with each DOI (a URL; optional).
 MASTHEAD_CONTENT_LICENSE_URL = env_str("MASTHEAD_CONTENT_LICENSE_URL", "")
+
+# --- Static publishing (masthead.static_site) ----------------------------------------
+# `masthead publish_static DIR` writes the public site into DIR for nginx and keeps it
+# current from the changes the app records (only while this is on, in every process
+# that changes content: app servers, the worker, imports).
+INSTALLED_APPS += ["masthead.static_site"]
+MASTHEAD_STATIC_PUBLISHING = env_bool("MASTHEAD_STATIC_PUBLISHING", False)
+# A full pass (rewriting only files that differ) catches what no change record announces.
+MASTHEAD_STATIC_FULL_PASS_MINUTES = env_int("MASTHEAD_STATIC_FULL_PASS_MINUTES", 60)
