@@ -312,6 +312,8 @@ LOGGING = {
 
 # --- Masthead -----------------------------------------------------------------------
 MASTHEAD_POSTS_PER_PAGE = env_int("MASTHEAD_POSTS_PER_PAGE", 10)
+# Addresses per sitemap file; past this /sitemap.xml is an index of section files.
+MASTHEAD_SITEMAP_LIMIT = env_int("MASTHEAD_SITEMAP_LIMIT", 50_000)
 # How long a reviewer's preview link works unless revoked sooner.
 MASTHEAD_PREVIEW_LINK_DAYS = env_int("MASTHEAD_PREVIEW_LINK_DAYS", 7)
 # Granian's own guidance for WSGI: at most two threads per core, plus one.

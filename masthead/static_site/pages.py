@@ -9,6 +9,8 @@ address an owner no longer has (an unpublished post, a page 7 that is now
 gone) is deleted.
 """
 
+import calendar
+import datetime
 import math
 
 from django.conf import settings
@@ -20,7 +22,7 @@ from django.utils import timezone
 from masthead.discussion.models import Thread
 from masthead.publishing.models import Author, Blog, Post, PostAuthor, Topic
 from masthead.publishing.related import score_related
-from masthead.publishing.sitemaps import SITEMAPS
+from masthead.publishing.sitemaps import SITEMAPS, needs_index
 
 FEED_NAMES = ("feed", "feed_rss", "feed_json")
 # How many of the posts sharing an author or topic with a changed post are checked
@@ -43,7 +45,7 @@ def listing(url: str, posts) -> list[str]:
 
 def sitemap_urls() -> list[str]:
     urls = [reverse("sitemap")]
-    if getattr(settings, "MASTHEAD_SITEMAP_SPLIT", False):
+    if needs_index():
         for section, sitemap_class in SITEMAPS.items():
             sitemap: Sitemap = sitemap_class()
             url = reverse("sitemap_section", args=[section])
@@ -90,17 +92,14 @@ def month_key(moment) -> str:
 
 def month_urls(key: str) -> list[str]:
     year, month = (int(part) for part in key.split("-"))
-    url = reverse("publishing:archive_month", args=[year, month])
-    posts = [
-        post
-        for post in Post.objects.public()
-        .filter(publish_at__year__in=[year - 1, year, year + 1])
-        .only("publish_at")
-        if month_key(post.publish_at) == key
-    ]
-    if not posts:
+    # The month as the archive page counts it: in the site's time zone.
+    start = datetime.datetime(year, month, 1, tzinfo=timezone.get_current_timezone())
+    end = start + datetime.timedelta(days=calendar.monthrange(year, month)[1])
+    count = Post.objects.public().filter(publish_at__gte=start, publish_at__lt=end).count()
+    if not count:
         return []
-    return paged(url, len(posts), settings.MASTHEAD_POSTS_PER_PAGE)
+    url = reverse("publishing:archive_month", args=[year, month])
+    return paged(url, count, settings.MASTHEAD_POSTS_PER_PAGE)
 
 
 def post_urls(post: Post) -> list[str]:

@@ -105,7 +105,9 @@ class StaticSite:
         return manifest
 
     def save_manifest(self) -> None:
-        self._write(self.directory / MANIFEST, json.dumps(self.manifest, sort_keys=True).encode())
+        body = json.dumps(self.manifest, sort_keys=True).encode()
+        if self._differs(self.directory / MANIFEST, body):
+            self._write(self.directory / MANIFEST, body)
 
     # --- publishing -------------------------------------------------------------------
     def publish_everything(self, *, assets: bool = True) -> None:
