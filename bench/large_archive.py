@@ -128,6 +128,7 @@ def main() -> None:
         env = {**base, "MASTHEAD_DATA_DIR": str(data_dir)}
         print(f"{name}: {data_dir}", flush=True)
         build(data_dir, setup, env)
+        subprocess.run([*MASTHEAD, "migrate", "-v0"], env=env, check=True, cwd=ROOT)
         child = [sys.executable, __file__, "--measure", str(args.runs)]
         output = subprocess.run(child, env=env, check=True, capture_output=True, text=True,
                                 cwd=ROOT).stdout  # fmt: skip

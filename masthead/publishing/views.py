@@ -36,7 +36,9 @@ def hub(request):
     # and three rows per blog however large the archive.
     rank = Window(RowNumber(), partition_by=F("blog_id"), order_by=[F("publish_at").desc(),
                                                                     F("pk").desc()])  # fmt: skip
-    latest = Post.objects.public().with_byline().annotate(rank=rank).filter(rank__lte=3)
+    # Ranked on the narrow (id, blog, time) rows alone; whole posts are read for the winners only.
+    ranked = Post.objects.public().annotate(rank=rank).filter(rank__lte=3).values("pk")
+    latest = Post.objects.filter(pk__in=ranked).with_byline()
     blogs = Blog.objects.prefetch_related(Prefetch("posts", queryset=latest, to_attr="latest"))
     sections = [(blog, blog.latest) for blog in blogs]
     return render(request, "publishing/hub.html", {"sections": sections})

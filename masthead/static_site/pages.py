@@ -2,7 +2,8 @@
 
 The site is split into *owners*: "site" (hub, site feeds, archive index,
 sitemaps, robots.txt ...), "blog:ID", "author:ID", "topic:ID", "month:YYYY-MM"
-and "post:ID". Each owner has a list of addresses computed from the database
+"post:ID" (the page and its comment pages) and "extras:ID" (the post's cite page,
+exports, PDF and earlier versions). Each owner has a list of addresses computed from the database
 as it is now; a change record (``StaticChange.subject``) names the owners it
 touches. The writer keeps, per owner, the addresses it wrote last time, so an
 address an owner no longer has (an unpublished post, a page 7 that is now
@@ -103,12 +104,16 @@ def month_urls(key: str) -> list[str]:
 
 
 def post_urls(post: Post) -> list[str]:
-    """The reader's pages of a public post; the PDF last, as it is the slowest to make."""
-    args = [post.blog.slug, post.slug]
+    """A public post's page and its further comment pages: what a comment changes."""
     thread = Thread.objects.filter(post_id=post.pk).first() or Thread(post_id=post.pk)
-    urls = paged(post.get_absolute_url(), thread.approved_root_count,
+    return paged(post.get_absolute_url(), thread.approved_root_count,
                  settings.MASTHEAD_COMMENTS_PER_PAGE, parameter="comments")  # fmt: skip
-    urls += [reverse("publishing:post_version", args=[*args, number])
+
+
+def extras_urls(post: Post) -> list[str]:
+    """A public post's other files: earlier versions, the cite page and exports, the PDF."""
+    args = [post.blog.slug, post.slug]
+    urls = [reverse("publishing:post_version", args=[*args, number])
              for number in post.versions.values_list("number", flat=True)]  # fmt: skip
     urls += [reverse(f"citations:{name}", args=args)
              for name in ("cite", "cite_bib", "cite_ris", "cite_json", "pdf")]  # fmt: skip
@@ -122,14 +127,14 @@ def urls_of(owner: str) -> list[str]:
         return site_urls()
     if kind == "month":
         return month_urls(key)
-    model = {"blog": Blog, "author": Author, "topic": Topic, "post": Post}[kind]
+    model = {"blog": Blog, "author": Author, "topic": Topic, "post": Post, "extras": Post}[kind]
     queryset = Post.objects.public().select_related("blog") if model is Post else model.objects
     instance = queryset.filter(pk=int(key)).first()
     if instance is None:
         return []
-    return {"blog": blog_urls, "author": author_urls, "topic": topic_urls, "post": post_urls}[kind](
-        instance
-    )
+    by_kind = {"blog": blog_urls, "author": author_urls, "topic": topic_urls,
+               "post": post_urls, "extras": extras_urls}  # fmt: skip
+    return by_kind[kind](instance)
 
 
 def every_owner() -> list[str]:
@@ -139,7 +144,8 @@ def every_owner() -> list[str]:
     owners += [f"topic:{pk}" for pk in Topic.objects.values_list("pk", flat=True)]
     moments = Post.objects.public().values_list("publish_at", flat=True)
     owners += sorted({f"month:{month_key(moment)}" for moment in moments})
-    owners += [f"post:{pk}" for pk in Post.objects.public().values_list("pk", flat=True)]
+    for pk in Post.objects.public().values_list("pk", flat=True):
+        owners += [f"post:{pk}", f"extras:{pk}"]
     return owners
 
 
@@ -210,13 +216,16 @@ def owners_touched(subject: str, relations: dict[str, dict]) -> set[str]:
     (see ``relations_of``); the post's current relations are added by the caller.
     """
     kind, _, key = subject.partition(":")
-    if kind in ("comments", "cite"):
+    if kind == "comments":
         return {f"post:{key}"}
+    if kind == "cite":
+        return {f"post:{key}", f"extras:{key}"}
     if kind == "post":
         owner = f"post:{key}"
         before = relations.get(owner, {})
         now = relations_of(int(key))
-        return {"site", owner, *before.get("listings", []), *before.get("related", []),
+        return {"site", owner, f"extras:{key}",
+                *before.get("listings", []), *before.get("related", []),
                 *now["listings"], *now["related"]}  # fmt: skip
     if kind in ("blog", "author", "topic"):
         # Their names show on their posts' pages and on every listing of those posts.
@@ -225,7 +234,6 @@ def owners_touched(subject: str, relations: dict[str, dict]) -> set[str]:
         posts = posts.filter(**{field: int(key)})
         owners = {"site", subject}
         for post in posts.distinct():
-            owners.add(f"post:{post.pk}")
-            owners |= listings_of(post)
+            owners |= {f"post:{post.pk}", f"extras:{post.pk}", *listings_of(post)}
         return owners
     return set(every_owner())

@@ -226,9 +226,10 @@ class StaticSite:
 
 
 def render_order(owner: str) -> tuple[int, str]:
-    """Posts first (the page a reader is waiting for), then the listings, the site last."""
+    """Post pages first (what a reader is waiting for), then the listings and the site,
+    the posts' exports and PDFs (the slowest to make) last."""
     kind = owner.partition(":")[0]
-    return ({"post": 0, "blog": 1, "site": 2}.get(kind, 3), owner)
+    return ({"post": 0, "blog": 1, "site": 2, "extras": 4}.get(kind, 3), owner)
 
 
 def forget_local_cache() -> None:

@@ -219,3 +219,17 @@ def test_nginx_with_the_deployed_config_serves_the_folder_and_passes_comment_pos
         assert status_of(get(port, "/moderation/")) == 302, "the moderation queue is the app's"
     finally:
         stop(nginx)
+
+
+def test_the_nginx_config_gives_each_published_extension_the_content_type_the_app_sends():
+    from masthead.static_site.writer import CONTENT_TYPES, EXACT_CONTENT_TYPES
+
+    config = (Path(__file__).resolve().parents[2] / "deploy" / "nginx.conf").read_text()
+    types_block = re.search(r"types \{([^}]*)\}", config).group(1)
+    served = {extension: kind for kind, extension in re.findall(r"(\S+) (\w+);", types_block)}
+    assert served == CONTENT_TYPES
+    for path, kind in EXACT_CONTENT_TYPES.items():
+        location = re.search(
+            rf"location = {re.escape(path)} \{{(.*?)\n            \}}", config, re.S
+        )
+        assert f"default_type {kind};" in location.group(1), path
