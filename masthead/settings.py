@@ -312,6 +312,8 @@ LOGGING = {
 
 # --- Masthead -----------------------------------------------------------------------
 MASTHEAD_POSTS_PER_PAGE = env_int("MASTHEAD_POSTS_PER_PAGE", 10)
+# Addresses per sitemap file; past this /sitemap.xml is an index of section files.
+MASTHEAD_SITEMAP_LIMIT = env_int("MASTHEAD_SITEMAP_LIMIT", 50_000)
 # How long a reviewer's preview link works unless revoked sooner.
 MASTHEAD_PREVIEW_LINK_DAYS = env_int("MASTHEAD_PREVIEW_LINK_DAYS", 7)
 # Granian's own guidance for WSGI: at most two threads per core, plus one.
@@ -423,3 +425,12 @@ MASTHEAD_CROSSREF_DEPOSITOR_NAME = env_str("MASTHEAD_CROSSREF_DEPOSITOR_NAME", "
 MASTHEAD_CROSSREF_DEPOSITOR_EMAIL = env_str("MASTHEAD_CROSSREF_DEPOSITOR_EMAIL", "")
 # The licence posts are published under, deposited with each DOI (a URL; optional).
 MASTHEAD_CONTENT_LICENSE_URL = env_str("MASTHEAD_CONTENT_LICENSE_URL", "")
+
+# --- Static publishing (masthead.static_site) ----------------------------------------
+# `masthead publish_static DIR` writes the public site into DIR for nginx and keeps it
+# current from the changes the app records (only while this is on, in every process
+# that changes content: app servers, the worker, imports).
+INSTALLED_APPS += ["masthead.static_site"]
+MASTHEAD_STATIC_PUBLISHING = env_bool("MASTHEAD_STATIC_PUBLISHING", False)
+# A full pass (rewriting only files that differ) catches what no change record announces.
+MASTHEAD_STATIC_FULL_PASS_MINUTES = env_int("MASTHEAD_STATIC_FULL_PASS_MINUTES", 60)

@@ -1,13 +1,10 @@
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
-from django.views.decorators.http import require_safe
 from django.views.static import serve
 
 from masthead.importers.admin_views import import_word
 from masthead.publishing import views as publishing_views
-from masthead.publishing.sitemaps import SITEMAPS
 
 urlpatterns = [
     path(
@@ -16,7 +13,8 @@ urlpatterns = [
         name="import_word",
     ),
     path("admin/", admin.site.urls),
-    path("sitemap.xml", require_safe(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", publishing_views.sitemap, name="sitemap"),
+    path("sitemap-<slug:section>.xml", publishing_views.sitemap_section, name="sitemap_section"),
     path("robots.txt", publishing_views.robots_txt, name="robots_txt"),
     path("favicon.ico", publishing_views.favicon, name="favicon"),
     path("preview/<int:post_id>/", publishing_views.post_preview, name="post_preview"),

@@ -21,6 +21,8 @@ NEEDED = {
     "npm": "npm",
     # The moderation invariant is checked against a real Redis cache, started per test run.
     "redis-server": "redis-server",
+    # Static publishing is checked against the real nginx with deploy/nginx.conf.
+    "nginx": "nginx",
 }
 
 

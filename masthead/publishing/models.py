@@ -249,7 +249,11 @@ class Post(models.Model):
                 violation_error_message="Another post in this blog already has this slug.",
             ),
         ]  # fmt: skip
-        indexes = [models.Index(fields=["status", "publish_at"], name="post_public_idx")]
+        indexes = [
+            models.Index(fields=["status", "publish_at"], name="post_public_idx"),
+            # A blog's public posts, counted and paged without reading the other blogs'.
+            models.Index(fields=["blog", "status", "publish_at"], name="post_blog_public_idx"),
+        ]
         permissions = [
             ("submit_post", "Can submit own posts for review"),
             ("review_post", "Can approve posts or return them to their writers"),

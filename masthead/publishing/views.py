@@ -3,10 +3,11 @@ import datetime
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.contrib.sitemaps import views as sitemap_views
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import Count, Prefetch
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, F, Prefetch, Window
+from django.db.models.functions import RowNumber, TruncMonth
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.templatetags.static import static
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_safe
 
 from masthead.publishing.models import Author, Blog, Post, PreviewLink, Topic
 from masthead.publishing.related import related_posts
+from masthead.publishing.sitemaps import SITEMAPS, needs_index
 
 
 def paginate(request, queryset, per_page=None):
@@ -30,12 +32,15 @@ def paginate(request, queryset, per_page=None):
 
 @require_safe
 def hub(request):
-    latest = Post.objects.public().with_byline()
-    blogs = Blog.objects.prefetch_related(
-        Prefetch("posts", queryset=latest, to_attr="all_public_posts")
-    )
-    # Three latest per blog; the prefetch above is one query for all blogs.
-    sections = [(blog, blog.all_public_posts[:3]) for blog in blogs]
+    # The three latest of each blog, ranked in the database: one query for all blogs,
+    # and three rows per blog however large the archive.
+    rank = Window(RowNumber(), partition_by=F("blog_id"), order_by=[F("publish_at").desc(),
+                                                                    F("pk").desc()])  # fmt: skip
+    # Ranked on the narrow (id, blog, time) rows alone; whole posts are read for the winners only.
+    ranked = Post.objects.public().annotate(rank=rank).filter(rank__lte=3).values("pk")
+    latest = Post.objects.filter(pk__in=ranked).with_byline()
+    blogs = Blog.objects.prefetch_related(Prefetch("posts", queryset=latest, to_attr="latest"))
+    sections = [(blog, blog.latest) for blog in blogs]
     return render(request, "publishing/hub.html", {"sections": sections})
 
 
@@ -160,6 +165,19 @@ def archive_month(request, year, month):
     return render(
         request, "publishing/archive_month.html", {"page": page, "month_start": start.date()}
     )
+
+
+@require_safe
+def sitemap(request):
+    """The sitemap, or past ``MASTHEAD_SITEMAP_LIMIT`` addresses the index of its sections."""
+    if needs_index():
+        return sitemap_views.index(request, SITEMAPS, sitemap_url_name="sitemap_section")
+    return sitemap_views.sitemap(request, SITEMAPS)
+
+
+@require_safe
+def sitemap_section(request, section):
+    return sitemap_views.sitemap(request, SITEMAPS, section=section)
 
 
 @require_safe

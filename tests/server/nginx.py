@@ -1,0 +1,73 @@
+"""deploy/nginx.conf, adapted to a temporary folder and ports, run by the real nginx.
+
+Used by the static publishing tests and by bench/static_publish.py.
+"""
+
+import os
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+from tests.server.conftest import free_port, get, status_of
+
+ROOT = Path(__file__).resolve().parents[2]
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+
+
+def local_config(workdir: Path, *, root: Path, port: int, app_port: int, media: Path) -> Path:
+    """The deployment's config with only the site-specific paths and ports changed."""
+    text = (ROOT / "deploy" / "nginx.conf").read_text()
+    changes = {
+        "listen 80;": f"listen 127.0.0.1:{port};",
+        "root /srv/masthead/site;": f"root {root};",
+        "server 127.0.0.1:8000;": f"server 127.0.0.1:{app_port};",
+        "alias /srv/masthead/media/;": f"alias {media}/;",
+        "default $host;": "default $host:$server_port;",
+    }
+    for old, new in changes.items():
+        assert text.count(old) == 1, f"deploy/nginx.conf no longer has one {old!r}"
+        text = text.replace(old, new)
+    temp = workdir / "temp"
+    temp.mkdir(exist_ok=True)
+    own_files = f"pid {workdir}/nginx.pid;\n"
+    if os.geteuid() == 0:  # workers would otherwise run as nobody, who cannot read tmp folders
+        own_files += "user root;\n"
+    text = own_files + text.replace(
+        "http {",
+        "http {\n" + "".join(f"    {kind}_temp_path {temp}/{kind};\n"
+                             for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")),
+        1,
+    )  # fmt: skip
+    config = workdir / "nginx.conf"
+    config.write_text(text)
+    return config
+
+
+def start_nginx(workdir: Path, *, port: int = 0, **paths) -> tuple[subprocess.Popen, int]:
+    port = port or free_port()
+    config = local_config(workdir, port=port, **paths)
+    error_log = workdir / "error.log"
+    process = subprocess.Popen(
+        [NGINX, "-p", str(workdir), "-c", str(config), "-e", str(error_log), "-g", "daemon off;"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    deadline = time.monotonic() + 20
+    while True:
+        assert process.poll() is None, error_log.read_text() if error_log.exists() else "nginx died"
+        try:
+            status_of(get(port, "/robots.txt", timeout=2))
+            return process, port
+        except (OSError, AssertionError):
+            assert time.monotonic() < deadline, "nginx did not start"
+            time.sleep(0.1)
+
+
+def stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
