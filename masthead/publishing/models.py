@@ -179,6 +179,16 @@ class PostQuerySet(models.QuerySet):
         """
         return self.filter(status__in=Post.GOING_PUBLIC, publish_at__lte=timezone.now())
 
+    def next_publication_time(self):
+        """When the next scheduled post goes public, or None: the moment anything derived
+        from the public posts (a cached list, say) goes stale by itself."""
+        return (
+            self.filter(status=Post.Status.SCHEDULED, publish_at__gt=timezone.now())
+            .order_by("publish_at")
+            .values_list("publish_at", flat=True)
+            .first()
+        )
+
     def written_by(self, user):
         """Posts with ``user`` in their byline (through the author profile linked to them)."""
         return self.filter(bylines__author__user=user).distinct()
