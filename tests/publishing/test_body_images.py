@@ -3,10 +3,13 @@
 import io
 import re
 import struct
+import subprocess
 import zlib
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
 from masthead.publishing.models import BodyImage
@@ -205,3 +208,45 @@ def test_raw_html_in_a_body_cannot_smuggle_a_script_through_srcset_or_sizes(draf
     assert "javascript" not in draft_post.body_html and "onerror" not in draft_post.body_html
     assert "srcset" not in draft_post.body_html and "sizes" not in draft_post.body_html
     assert "site-header" not in draft_post.body_html
+
+
+FRAGMENTS = [
+    "![a](image:1)", "![](image:2)", "![x](image:99)", '<img src="image:1">',
+    '<img srcset="javascript:alert(1) 1w">', '<img srcset="/a.jpg 1w, //evil.example/b 2w">',
+    '<img sizes="100vw" loading="eager">', "<figure class=x onclick=alert(1)>", "<script>",
+    '"', "'", ">", "<", "\n\n", " ", "*", "[", "]", "(", ")", '" onerror="alert(1)',
+    "<svg onload=alert(1)>", "![a](image:1 \"t\" onerror=x)", "<small class=credit>",
+]  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(FRAGMENTS), max_size=12))
+def test_no_mix_of_image_references_and_raw_html_gets_script_or_foreign_srcset_through(pieces):
+    from masthead.publishing.rendering import BodyImageView, render_markdown
+
+    view = BodyImageView(
+        src="/media/posts/body/2026/ab/full.jpg",
+        srcset="/media/posts/body/2026/ab/480w.jpg 480w, /media/posts/body/2026/ab/full.jpg 900w",
+        sizes="(min-width: 42.5rem) 40rem, calc(100vw - 2.5rem)",
+        width=900, height=500, alt='Alt "quoted" <b>', caption="<i>c</i>", credit="&",
+    )  # fmt: skip
+    html = render_markdown("".join(pieces), images={1: view, 2: view})
+    tags = re.findall(r"<[^>]*>", html.lower())
+    assert not [tag for tag in tags if tag.startswith(("<script", "<svg"))]
+    assert not [tag for tag in tags if "javascript:" in tag or re.search(r"\son\w+=", tag)]
+    for srcset in re.findall(r'srcset="([^"]*)"', html):
+        assert srcset == view.srcset
+    assert not [tag for tag in tags if "image:" in tag]  # never left in an attribute
+
+
+def test_the_printed_pdf_carries_the_picture(client, editor_client, published_post, tmp_path):
+    answer = upload(editor_client, published_post, picture_bytes(size=(900, 450))).json()
+    published_post.body += f"\n\n{answer['markdown']}\n"
+    published_post.save()
+    pdf = client.get(published_post.get_absolute_url().rstrip("/") + ".pdf")
+    assert pdf["Content-Type"] == "application/pdf"
+    (tmp_path / "post.pdf").write_bytes(pdf.content)
+    listing = subprocess.run(
+        ["pdfimages", "-list", str(tmp_path / "post.pdf")], capture_output=True, check=True
+    ).stdout.decode()
+    assert re.search(r"\b900\s+450\b", listing), listing
