@@ -92,6 +92,8 @@ def test_an_editor_inserts_images_by_keyboard_and_by_paste_and_readers_get_them_
     page.keyboard.type("Container ships waiting outside the harbour")
     page.fill("#editor-image-caption", "The queue on a Monday morning")
     page.fill("#editor-image-credit", "Photo: J. Ruiz")
+    if SCREENSHOTS:
+        page.screenshot(path=str(Path(SCREENSHOTS) / "editor-image-panel-1280.png"))
     page.press("#editor-image-credit", "Enter")
     expect(page.locator("#id_body")).to_have_value(re.compile(r"\(image:\d+\)"))
     first = BodyImage.objects.get()

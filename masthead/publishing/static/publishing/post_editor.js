@@ -95,7 +95,7 @@ function buildImagePanel(body, uploadUrl, csrfToken, announce) {
   cancel.className = "button";
   cancel.textContent = "Cancel";
   const message = document.createElement("p");
-  message.className = "editor-status editor-warning";
+  message.className = "editor-image-message";
   message.setAttribute("role", "alert");
   const actions = document.createElement("div");
   actions.className = "editor-image-actions";
