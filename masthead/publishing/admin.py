@@ -30,6 +30,8 @@ from masthead.publishing.versions import COMPARED_FIELDS, compare
 EDITING_NOW_SECONDS = 90
 WORDS_PER_MINUTE = 230
 WORD = re.compile(r"\w+(?:['’-]\w+)*")
+# A picture's reference is no words a reader reads.
+IMAGE_MARKDOWN = re.compile(r"!\[[^\]]*\]\(\s*<?image:\d+>?\s*\)")
 
 
 @admin.register(Institution)
@@ -509,7 +511,7 @@ class PostAdmin(SimpleHistoryAdmin):
             .exclude(user=request.user)
             .select_related("user")
         )
-        words = len(WORD.findall(body))
+        words = len(WORD.findall(IMAGE_MARKDOWN.sub(" ", body)))
         return JsonResponse(
             {
                 "saved_at": timezone.localtime(now).strftime("%H:%M:%S"),

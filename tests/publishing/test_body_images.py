@@ -166,8 +166,11 @@ def test_the_editor_preview_shows_the_uploaded_image(editor_client, draft_post):
     preview = editor_client.post(
         f"/admin/publishing/post/{draft_post.pk}/autosave/",
         {"title": draft_post.title, "body": f"Before.\n\n{answer['markdown']}\n"},
-    ).json()["preview_html"]
-    assert '<figure class="body-image"><img' in preview and "srcset=" in preview
+    ).json()
+    assert '<figure class="body-image"><img' in preview["preview_html"]
+    assert "srcset=" in preview["preview_html"]
+    # The reference is not counted as words a reader reads.
+    assert preview["words"] == 1
 
 
 def test_a_changed_caption_in_the_post_form_reaches_the_page(client, editor_client, published_post):

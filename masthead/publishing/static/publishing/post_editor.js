@@ -185,6 +185,12 @@ function buildImagePanel(body, uploadUrl, csrfToken, announce) {
   }
 
   upload.addEventListener("click", send);
+  // A refusal about the alt text or the file is stale once either changes.
+  for (const input of [file, alt]) {
+    input.addEventListener("input", () => {
+      message.textContent = "";
+    });
+  }
   cancel.addEventListener("click", () => {
     close();
     body.focus();
