@@ -483,7 +483,10 @@ class BodyImage(models.Model):
     # [[width, stored name], ...], narrowest first, not including the full copy.
     renditions = models.JSONField(default=list, editable=False)
     alt = models.CharField(
-        "alt text", max_length=300, help_text="What the image shows, for readers who cannot see it."
+        "alt text",
+        max_length=300,
+        help_text="What the image shows, for readers who cannot see it.",
+        error_messages={"blank": "Describe the image for readers who cannot see it."},
     )
     caption = models.CharField(max_length=300, blank=True)
     credit = models.CharField(max_length=200, blank=True, help_text="e.g. “Photo: J. Ruiz”.")
@@ -501,7 +504,7 @@ class BodyImage(models.Model):
         return f"image:{self.pk} ({self.alt[:40]})"
 
     def clean(self):
-        if not self.alt.strip():
+        if self.alt and not self.alt.strip():  # spaces only; empty is the field's own error
             raise ValidationError({"alt": "Describe the image for readers who cannot see it."})
 
     @property

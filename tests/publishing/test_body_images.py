@@ -84,7 +84,7 @@ def test_an_upload_without_alt_text_is_refused_and_nothing_is_stored(
 ):
     answer = upload(editor_client, draft_post, picture_bytes(), alt="   ")
     assert answer.status_code == 400
-    assert "readers who cannot see it" in answer.json()["error"]
+    assert answer.json()["error"] == "Describe the image for readers who cannot see it."
     assert not BodyImage.objects.exists() and stored_files(media) == []
 
 
