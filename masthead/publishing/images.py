@@ -44,13 +44,16 @@ def _encode(picture: Image.Image, keep_alpha: bool) -> tuple[bytes, str]:
     if keep_alpha:
         picture.save(buffer, "PNG", optimize=True)
         return buffer.getvalue(), "png"
-    picture.convert("RGB").save(buffer, "JPEG", quality=85, optimize=True, progressive=True)
+    # No `optimize`: its second pass cost more time than the few per cent it saved.
+    picture.convert("RGB").save(buffer, "JPEG", quality=85, progressive=True)
     return buffer.getvalue(), "jpg"
 
 
 def _resized(picture: Image.Image, width: int) -> Image.Image:
     height = max(1, round(picture.height * width / picture.width))
-    return picture.resize((width, height), Image.Resampling.LANCZOS)
+    # reducing_gap: a cheap box reduction first, then Lanczos on the last steps
+    # (several times faster on a camera's photo, no visible difference at these sizes).
+    return picture.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
 
 
 def prepare_body_image(upload) -> PreparedImage:
@@ -108,7 +111,10 @@ def prepare_body_image(upload) -> PreparedImage:
         picture = _resized(picture, LARGEST_WIDTH)
     full, extension = _encode(picture, keep_alpha)
     prepared = PreparedImage(extension, picture.width, picture.height, full)
-    for width in RENDITION_WIDTHS:
+    # Widest first, each made from the one before: less to resample at every step.
+    source = picture
+    for width in sorted(RENDITION_WIDTHS, reverse=True):
         if width < picture.width:
-            prepared.renditions.append((width, _encode(_resized(picture, width), keep_alpha)[0]))
+            source = _resized(source, width)
+            prepared.renditions.insert(0, (width, _encode(source, keep_alpha)[0]))
     return prepared
