@@ -253,3 +253,12 @@ def test_the_printed_pdf_carries_the_picture(client, editor_client, published_po
         ["pdfimages", "-list", str(tmp_path / "post.pdf")], capture_output=True, check=True
     ).stdout.decode()
     assert re.search(r"\b900\s+450\b", listing), listing
+
+
+def test_a_writer_uploads_to_their_draft_and_describes_the_picture_on_its_form(
+    client, writer, draft_post
+):
+    client.force_login(writer)
+    assert upload(client, draft_post, picture_bytes()).status_code == 201
+    page = client.get(f"/admin/publishing/post/{draft_post.pk}/change/").content.decode()
+    assert "Images in the body" in page and 'name="body_images-0-caption"' in page
