@@ -7,6 +7,7 @@ featured image. Feeds hold posts only: no comments, so nothing unmoderated.
 """
 
 import json
+import re
 from urllib.parse import urljoin
 
 from django.conf import settings
@@ -128,11 +129,22 @@ class JsonFeed(AbsoluteLinks, SyndicationFeed):
         return document
 
 
+IMAGE_ADDRESSES = re.compile(r'\b(src|srcset)="(/[^/"][^"]*)"')
+PATH_START = re.compile(r"(^|, )/(?!/)")
+
+
 def body_for_feed(post: Post) -> str:
-    """The body with its in-page links (footnotes) made absolute: a feed reader
-    shows the entry away from the page, where "#fn-1" would point nowhere."""
-    page = settings.MASTHEAD_SITE_URL.rstrip("/") + post.get_absolute_url()
-    return post.body_html.replace('href="#', f'href="{page}#')
+    """The body with its in-page links (footnotes) and its pictures' addresses made
+    absolute: a feed reader shows the entry away from the page, where "#fn-1" or
+    "/media/..." would point nowhere."""
+    site = settings.MASTHEAD_SITE_URL.rstrip("/")
+    page = site + post.get_absolute_url()
+
+    def absolute(match) -> str:
+        # src is one path; srcset is "path width, path width, ...": each path starts a part.
+        return f'{match[1]}="{PATH_START.sub(lambda start: start[1] + site + "/", match[2])}"'
+
+    return IMAGE_ADDRESSES.sub(absolute, post.body_html.replace('href="#', f'href="{page}#'))
 
 
 class SiteFeed(Feed):

@@ -262,3 +262,19 @@ def test_a_writer_uploads_to_their_draft_and_describes_the_picture_on_its_form(
     assert upload(client, draft_post, picture_bytes()).status_code == 201
     page = client.get(f"/admin/publishing/post/{draft_post.pk}/change/").content.decode()
     assert "Images in the body" in page and 'name="body_images-0-caption"' in page
+
+
+def test_feed_readers_get_the_pictures_at_absolute_addresses(
+    client, editor_client, published_post, settings
+):
+    settings.MASTHEAD_SITE_URL = "https://harbour.example.org"
+    answer = upload(editor_client, published_post, picture_bytes()).json()
+    published_post.summary = ""
+    published_post.body += f"\n\n{answer['markdown']}\n"
+    published_post.save()
+    item = client.get("/feed/json/").json()["items"][0]
+    image = re.search(r"<img [^>]+>", item["content_html"])[0]
+    sources = [re.search(r'src="([^"]+)"', image)[1]]
+    sources += [c.split(" ")[0] for c in re.search(r'srcset="([^"]+)"', image)[1].split(", ")]
+    assert len(sources) == 5
+    assert all(s.startswith("https://harbour.example.org/media/posts/body/") for s in sources)
