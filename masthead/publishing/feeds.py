@@ -7,7 +7,6 @@ featured image. Feeds hold posts only: no comments, so nothing unmoderated.
 """
 
 import json
-import re
 from urllib.parse import urljoin
 
 from django.conf import settings
@@ -22,6 +21,7 @@ from django.utils.feedgenerator import (
 )
 
 from masthead.publishing.models import Author, Blog, Institution, Post, Topic
+from masthead.publishing.rendering import with_absolute_image_addresses
 
 FEED_LENGTH = 20
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
@@ -129,10 +129,6 @@ class JsonFeed(AbsoluteLinks, SyndicationFeed):
         return document
 
 
-IMAGE_ADDRESSES = re.compile(r'\b(src|srcset)="(/[^/"][^"]*)"')
-PATH_START = re.compile(r"(^|, )/(?!/)")
-
-
 def body_for_feed(post: Post) -> str:
     """The body with its in-page links (footnotes) and its pictures' addresses made
     absolute: a feed reader shows the entry away from the page, where "#fn-1" or
@@ -140,11 +136,7 @@ def body_for_feed(post: Post) -> str:
     site = settings.MASTHEAD_SITE_URL.rstrip("/")
     page = site + post.get_absolute_url()
 
-    def absolute(match) -> str:
-        # src is one path; srcset is "path width, path width, ...": each path starts a part.
-        return f'{match[1]}="{PATH_START.sub(lambda start: start[1] + site + "/", match[2])}"'
-
-    return IMAGE_ADDRESSES.sub(absolute, post.body_html.replace('href="#', f'href="{page}#'))
+    return with_absolute_image_addresses(post.body_html.replace('href="#', f'href="{page}#'), site)
 
 
 class SiteFeed(Feed):

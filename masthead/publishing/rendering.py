@@ -206,3 +206,18 @@ def render_markdown(text: str, images: dict[int, BodyImageView] | None = None) -
     html = _markdown.render(text, {"images": images or {}})
     html = html.replace("<h1>", "<h2>").replace("</h1>", "</h2>")
     return sanitize_body_html(html)
+
+
+IMAGE_ADDRESSES = re.compile(r'\b(src|srcset)="(/[^/"][^"]*)"')
+PATH_START = re.compile(r"(^|, )/(?!/)")
+
+
+def with_absolute_image_addresses(html: str, site: str) -> str:
+    """``html`` with its pictures' site paths prefixed by ``site`` ("https://host"), for
+    readers of a feed or the API, who see the body away from the site's own pages."""
+
+    def absolute(match) -> str:
+        # src is one path; srcset is "path width, path width, ...": each path starts a part.
+        return f'{match[1]}="{PATH_START.sub(lambda start: start[1] + site + "/", match[2])}"'
+
+    return IMAGE_ADDRESSES.sub(absolute, html)

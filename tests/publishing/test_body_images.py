@@ -278,3 +278,15 @@ def test_feed_readers_get_the_pictures_at_absolute_addresses(
     sources += [c.split(" ")[0] for c in re.search(r'srcset="([^"]+)"', image)[1].split(", ")]
     assert len(sources) == 5
     assert all(s.startswith("https://harbour.example.org/media/posts/body/") for s in sources)
+
+
+def test_the_content_api_gives_the_pictures_at_absolute_addresses(
+    client, editor_client, published_post
+):
+    answer = upload(editor_client, published_post, picture_bytes()).json()
+    published_post.body += f"\n\n{answer['markdown']}\n"
+    published_post.save()
+    body = client.get("/api/v1/posts/energy/batteries-alone").json()["body_html"]
+    srcset = re.search(r'srcset="([^"]+)"', body)[1]
+    assert re.search(r'src="http://testserver/media/posts/body/[^"]+/full.jpg"', body)
+    assert all(c.startswith("http://testserver/media/") for c in srcset.split(", "))
