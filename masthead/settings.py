@@ -231,6 +231,12 @@ MEDIA_ROOT = Path(env_str("MASTHEAD_MEDIA_ROOT", str(DATA_DIR / "media"))).resol
 # Uploaded media is served by the app itself unless a front server does it.
 MASTHEAD_SERVE_MEDIA = env_bool("MASTHEAD_SERVE_MEDIA", not PRODUCTION)
 
+# --- Pictures in post bodies (the editor's "Insert image") -------------------------
+# An upload larger than this, or with more pixels than this, is refused before it is
+# decoded (a "decompression bomb" declares a huge canvas in a small file).
+MASTHEAD_BODY_IMAGE_MAX_BYTES = env_int("MASTHEAD_BODY_IMAGE_MAX_BYTES", 10_000_000)
+MASTHEAD_BODY_IMAGE_MAX_PIXELS = env_int("MASTHEAD_BODY_IMAGE_MAX_PIXELS", 40_000_000)
+
 # Hashed, compressed file names once `collectstatic` has run (the demo and
 # `masthead serve` run it); straight from the apps' folders otherwise (tests).
 MASTHEAD_COLLECTED_STATIC = env_bool("MASTHEAD_COLLECTED_STATIC", PRODUCTION)

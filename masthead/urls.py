@@ -21,11 +21,15 @@ urlpatterns = [
     path("preview/link/<str:token>/", publishing_views.preview_link, name="preview_link"),
 ]
 
+
+def serve_media(request, path):
+    # MEDIA_ROOT read at each request (not bound at import), so a test's own folder is served.
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
 if settings.MASTHEAD_SERVE_MEDIA:
     prefix = settings.MEDIA_URL.lstrip("/")
-    urlpatterns.append(
-        re_path(rf"^{prefix}(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
-    )
+    urlpatterns.append(re_path(rf"^{prefix}(?P<path>.*)$", serve_media))
 
 urlpatterns.append(path("api/v1/", include("masthead.api.urls", namespace="api")))
 urlpatterns.append(path("", include("masthead.citations.urls")))

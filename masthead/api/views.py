@@ -26,6 +26,7 @@ from masthead.api.pagination import page_by_date, page_by_key
 from masthead.api.search import search_posts
 from masthead.citations.csl import post_as_csl
 from masthead.publishing.models import Author, Blog, Institution, Post, Topic
+from masthead.publishing.rendering import with_absolute_image_addresses
 
 SLUG = r"^[-a-zA-Z0-9_]+$"
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -145,7 +146,9 @@ def post_data(request, post, institution):
         "published_at": post.publish_at,
         "updated_at": post.updated_at,
         "correction_note": post.correction_note,
-        "body_html": post.body_html,
+        "body_html": with_absolute_image_addresses(
+            post.body_html, request.build_absolute_uri("/").rstrip("/")
+        ),
         "featured_image": image,
         "canonical_url": absolute(request, post.get_absolute_url()),
         "csl": post_as_csl(post, institution=institution),

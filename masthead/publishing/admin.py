@@ -15,6 +15,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from masthead.publishing.models import (
     Author,
     Blog,
+    BodyImage,
     Institution,
     Post,
     PostAuthor,
@@ -23,13 +24,14 @@ from masthead.publishing.models import (
     PreviewLink,
     Topic,
 )
-from masthead.publishing.rendering import render_markdown
 from masthead.publishing.versions import COMPARED_FIELDS, compare
 
 # Someone whose form has sent nothing for this long has left the post.
 EDITING_NOW_SECONDS = 90
 WORDS_PER_MINUTE = 230
 WORD = re.compile(r"\w+(?:['’-]\w+)*")
+# A picture's reference is no words a reader reads.
+IMAGE_MARKDOWN = re.compile(r"!\[[^\]]*\]\(\s*<?image:\d+>?\s*\)")
 
 
 @admin.register(Institution)
@@ -83,6 +85,32 @@ class BylineInline(admin.TabularInline):
     ordering = ["position"]
     verbose_name = "author"
     verbose_name_plural = "Byline (in order: lowest position first)"
+
+
+class BodyImageInline(admin.TabularInline):
+    """The post's pictures: uploaded with the editor's “Insert image”, described here."""
+
+    model = BodyImage
+    extra = 0
+    fields = ["thumbnail", "reference", "alt", "caption", "credit"]
+    readonly_fields = ["thumbnail", "reference"]
+    verbose_name_plural = "Images in the body (added with “Insert image” above the text)"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Image")
+    def thumbnail(self, picture):
+        view = picture.as_view()
+        return format_html(
+            '<img src="{}" srcset="{}" sizes="8rem" alt="" class="body-image-thumbnail">',
+            view.src,
+            view.srcset,
+        )
+
+    @admin.display(description="In the text as")
+    def reference(self, picture):
+        return format_html("<code>{}</code>", picture.markdown)
 
 
 class PostAdminForm(forms.ModelForm):
@@ -211,7 +239,7 @@ def refusal_text(refusal) -> str:
 @admin.register(Post)
 class PostAdmin(SimpleHistoryAdmin):
     form = PostAdminForm
-    inlines = [BylineInline]
+    inlines = [BylineInline, BodyImageInline]
     change_form_template = "admin/publishing/post/change_form.html"
     actions = [transition_action(name) for name in TRANSITIONS] + ["make_preview_links"]
     list_display = ["title", "blog", "byline_names", "status", "publish_at", "preview_link"]
@@ -254,6 +282,12 @@ class PostAdmin(SimpleHistoryAdmin):
     @staticmethod
     def is_editor(request) -> bool:
         return request.user.has_perm("publishing.review_post")
+
+    def get_inlines(self, request, obj):
+        # Pictures belong to a saved post: a new one gets them once it is first saved.
+        if obj is not None:
+            return self.inlines
+        return [inline for inline in self.inlines if inline is not BodyImageInline]
 
     def get_queryset(self, request):
         posts = super().get_queryset(request).prefetch_related("bylines__author")
@@ -308,6 +342,9 @@ class PostAdmin(SimpleHistoryAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         post = form.instance
+        if any(f.model is BodyImage and f.has_changed() for f in formsets):
+            # A caption, credit or alt text changed after the body was rendered with the old one.
+            Post.objects.filter(pk=post.pk).update(body_html=post.render_body(post.body))
         if self.is_editor(request) or post.is_written_by(request.user):
             return
         # A writer's new post carries their name, or it would vanish from their list.
@@ -336,6 +373,7 @@ class PostAdmin(SimpleHistoryAdmin):
         context["unsaved_text"] = None
         if obj is not None:
             context["autosave_url"] = reverse("admin:publishing_post_autosave", args=[obj.pk])
+            context["image_upload_url"] = reverse("admin:publishing_post_body_image", args=[obj.pk])
             mine = obj.autosaves.filter(user=request.user).first()
             if mine is not None and (mine.body, mine.title) != (obj.body, obj.title):
                 context["unsaved_text"] = mine
@@ -387,7 +425,9 @@ class PostAdmin(SimpleHistoryAdmin):
     def get_urls(self):
         compare_view = self.admin_site.admin_view(self.compare_versions)
         autosave_view = self.admin_site.admin_view(self.autosave)
+        image_view = self.admin_site.admin_view(self.upload_body_image)
         own = [
+            path("<path:object_id>/images/", image_view, name="publishing_post_body_image"),
             path("<path:object_id>/compare/", compare_view, name="publishing_post_compare"),
             path("<path:object_id>/autosave/", autosave_view, name="publishing_post_autosave"),
         ]
@@ -415,6 +455,30 @@ class PostAdmin(SimpleHistoryAdmin):
             "changes": compare(older, newer) if older and newer else [],
         }
         return render(request, "admin/publishing/post/compare_versions.html", context)
+
+    def upload_body_image(self, request, object_id):
+        """The editor's “Insert image”: store one picture for this post and answer with the
+        Markdown that shows it, or with the reason it was refused (nothing is then stored)."""
+        if request.method != "POST":
+            return JsonResponse({"error": "Send the image with POST."}, status=405)
+        post = self.get_object(request, object_id)
+        if post is None or not self.has_change_permission(request, post):
+            return JsonResponse({"error": "This post is not yours to change."}, status=403)
+        upload = request.FILES.get("image")
+        if upload is None:
+            return JsonResponse({"error": "Choose an image file to upload."}, status=400)
+        try:
+            picture = BodyImage.store(
+                post,
+                upload,
+                alt=request.POST.get("alt", ""),
+                caption=request.POST.get("caption", ""),
+                credit=request.POST.get("credit", ""),
+                by=request.user,
+            )
+        except ValidationError as refusal:
+            return JsonResponse({"error": " ".join(refusal.messages)}, status=400)
+        return JsonResponse({"id": picture.pk, "markdown": picture.markdown}, status=201)
 
     def autosave(self, request, object_id):
         """Keep what this person has typed (no version, no revision) and answer with the
@@ -447,11 +511,11 @@ class PostAdmin(SimpleHistoryAdmin):
             .exclude(user=request.user)
             .select_related("user")
         )
-        words = len(WORD.findall(body))
+        words = len(WORD.findall(IMAGE_MARKDOWN.sub(" ", body)))
         return JsonResponse(
             {
                 "saved_at": timezone.localtime(now).strftime("%H:%M:%S"),
-                "preview_html": render_markdown(body),
+                "preview_html": post.render_body(body),
                 "words": words,
                 "minutes": max(1, -(-words // WORDS_PER_MINUTE)) if words else 0,
                 "others": sorted(str(autosave.user) for autosave in others),

@@ -21,6 +21,7 @@ from django.utils.feedgenerator import (
 )
 
 from masthead.publishing.models import Author, Blog, Institution, Post, Topic
+from masthead.publishing.rendering import with_absolute_image_addresses
 
 FEED_LENGTH = 20
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
@@ -129,10 +130,13 @@ class JsonFeed(AbsoluteLinks, SyndicationFeed):
 
 
 def body_for_feed(post: Post) -> str:
-    """The body with its in-page links (footnotes) made absolute: a feed reader
-    shows the entry away from the page, where "#fn-1" would point nowhere."""
-    page = settings.MASTHEAD_SITE_URL.rstrip("/") + post.get_absolute_url()
-    return post.body_html.replace('href="#', f'href="{page}#')
+    """The body with its in-page links (footnotes) and its pictures' addresses made
+    absolute: a feed reader shows the entry away from the page, where "#fn-1" or
+    "/media/..." would point nowhere."""
+    site = settings.MASTHEAD_SITE_URL.rstrip("/")
+    page = site + post.get_absolute_url()
+
+    return with_absolute_image_addresses(post.body_html.replace('href="#', f'href="{page}#'), site)
 
 
 class SiteFeed(Feed):

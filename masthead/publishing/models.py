@@ -1,18 +1,24 @@
 import datetime
+import re
+import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.core.validators import MaxLengthValidator
 from django.db import models, transaction
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from masthead.publishing.identifiers import OrcidField, RorField
-from masthead.publishing.rendering import render_markdown
+from masthead.publishing.images import BODY_IMAGE_SIZES, prepare_body_image
+from masthead.publishing.rendering import IMAGE_REFERENCE_IN_TEXT, BodyImageView, render_markdown
 
 # Top-level URL names a blog slug may not take (DESIGN.md §3).
 RESERVED_BLOG_SLUGS = frozenset(
@@ -173,6 +179,16 @@ class PostQuerySet(models.QuerySet):
         """
         return self.filter(status__in=Post.GOING_PUBLIC, publish_at__lte=timezone.now())
 
+    def next_publication_time(self):
+        """When the next scheduled post goes public, or None: the moment anything derived
+        from the public posts (a cached list, say) goes stale by itself."""
+        return (
+            self.filter(status=Post.Status.SCHEDULED, publish_at__gt=timezone.now())
+            .order_by("publish_at")
+            .values_list("publish_at", flat=True)
+            .first()
+        )
+
     def written_by(self, user):
         """Posts with ``user`` in their byline (through the author profile linked to them)."""
         return self.filter(bylines__author__user=user).distinct()
@@ -279,6 +295,13 @@ class Post(models.Model):
             errors["image_alt"] = "Describe the image for readers who cannot see it."
         if self.correction_note and not self.updated_at:
             errors["updated_at"] = "A correction note needs the time of the update."
+        unknown = self.unknown_image_references()
+        if unknown:
+            listed = ", ".join(f"image:{number}" for number in unknown)
+            errors["body"] = (
+                f"The body shows {listed}, which is not one of this post's images: "
+                "insert images with “Insert image” on this post."
+            )
         if errors:
             raise ValidationError(errors)
 
@@ -287,7 +310,7 @@ class Post(models.Model):
             self.publish_at = timezone.now()
         if not self.slug:
             self.slug = slugify(self.title)[:120]
-        self.body_html = render_markdown(self.body)
+        self.body_html = self.render_body(self.body)
         with transaction.atomic():
             if self.pk:
                 self.revision = models.F("revision") + 1
@@ -333,6 +356,27 @@ class Post(models.Model):
             )
         ]
         return found
+
+    # --- pictures in the body ------------------------------------------------------------
+    def body_image_views(self) -> dict[int, BodyImageView]:
+        if not self.pk:
+            return {}
+        return {image.pk: image.as_view() for image in self.body_images.all()}
+
+    def render_body(self, text: str) -> str:
+        """``text`` as readers see it, with this post's pictures (the preview uses it too)."""
+        return render_markdown(text, images=self.body_image_views())
+
+    def unknown_image_references(self) -> list[int]:
+        """Image numbers the body names that are not this post's own pictures.
+
+        Only its own: a post must not show a picture uploaded to another (maybe embargoed) post.
+        """
+        named = {int(number) for number in IMAGE_REFERENCE_IN_TEXT.findall(self.body or "")}
+        if not named:
+            return []
+        own = set(self.body_images.values_list("pk", flat=True)) if self.pk else set()
+        return sorted(named - own)
 
     # --- editorial workflow: draft → in review → approved → scheduled / published ---------
     def is_written_by(self, user) -> bool:
@@ -422,6 +466,106 @@ class Post(models.Model):
 
     def get_absolute_url(self):
         return reverse("publishing:post", args=[self.blog.slug, self.slug])
+
+
+def body_image_folder() -> str:
+    # A random folder: nobody can guess the address of a picture in a post not yet public.
+    return f"posts/body/{timezone.now():%Y}/{secrets.token_hex(12)}"
+
+
+class BodyImage(models.Model):
+    """A picture inside a post's body, uploaded in the editor and shown with ``srcset``.
+
+    The body's Markdown names it as ``![alt text](image:ID)``; the stored files are
+    a cleaned full-size copy (``image``) and narrower ones (``renditions``).
+    """
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="body_images")
+    image = models.ImageField(width_field="width", height_field="height", editable=False)
+    width = models.PositiveIntegerField(editable=False, default=0)
+    height = models.PositiveIntegerField(editable=False, default=0)
+    # [[width, stored name], ...], narrowest first, not including the full copy.
+    renditions = models.JSONField(default=list, editable=False)
+    alt = models.CharField(
+        "alt text",
+        max_length=300,
+        help_text="What the image shows, for readers who cannot see it.",
+        error_messages={"blank": "Describe the image for readers who cannot see it."},
+    )
+    caption = models.CharField(max_length=300, blank=True)
+    credit = models.CharField(max_length=200, blank=True, help_text="e.g. “Photo: J. Ruiz”.")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = "image in the body"
+        verbose_name_plural = "images in the body"
+
+    def __str__(self):
+        return f"image:{self.pk} ({self.alt[:40]})"
+
+    def clean(self):
+        if self.alt and not self.alt.strip():  # spaces only; empty is the field's own error
+            raise ValidationError({"alt": "Describe the image for readers who cannot see it."})
+
+    @property
+    def markdown(self) -> str:
+        alt = re.sub(r"[\[\]\\\n]+", " ", self.alt).strip()
+        return f"![{alt}](image:{self.pk})"
+
+    @classmethod
+    def store(cls, post: Post, upload, *, alt: str, caption: str = "", credit: str = "", by=None):
+        """Check, clean and resize ``upload`` and keep it for ``post``; refuse with a reason.
+
+        Nothing is stored unless every check passes and every copy is written.
+        """
+        picture = cls(
+            post=post, alt=(alt or "").strip(), caption=(caption or "").strip(),
+            credit=(credit or "").strip(), uploaded_by=by,
+        )  # fmt: skip
+        picture.full_clean(exclude=["image", "post", "uploaded_by"])
+        prepared = prepare_body_image(upload)
+        storage = cls._meta.get_field("image").storage
+        folder = body_image_folder()
+        written = []
+        try:
+            with transaction.atomic():
+                extension = prepared.extension
+                full = storage.save(f"{folder}/full.{extension}", ContentFile(prepared.full))
+                written.append(full)
+                for width, data in prepared.renditions:
+                    name = storage.save(f"{folder}/{width}w.{extension}", ContentFile(data))
+                    written.append(name)
+                    picture.renditions.append([width, name])
+                picture.image.name = full
+                picture.width, picture.height = prepared.width, prepared.height
+                picture.save()
+        except BaseException:
+            for name in written:
+                storage.delete(name)
+            raise
+        return picture
+
+    def stored_names(self) -> list[str]:
+        return [self.image.name, *(name for _width, name in self.renditions)]
+
+    def as_view(self) -> BodyImageView:
+        storage = self.image.storage
+        sources = [(storage.url(name), width) for width, name in self.renditions]
+        sources.append((self.image.url, self.width))
+        return BodyImageView(
+            src=self.image.url,
+            srcset=", ".join(f"{url} {width}w" for url, width in sources),
+            sizes=BODY_IMAGE_SIZES,
+            width=self.width,
+            height=self.height,
+            alt=self.alt,
+            caption=self.caption,
+            credit=self.credit,
+        )
 
 
 @dataclass(frozen=True)
@@ -588,3 +732,12 @@ class PostAutosave(models.Model):
 
     def __str__(self):
         return f"Unsaved text of {self.user} on {self.post}"
+
+
+@receiver(post_delete, sender=BodyImage)
+def delete_body_image_files(sender, instance: BodyImage, **kwargs):
+    """A picture's files go with it (also when its post is deleted): no orphans in media."""
+    storage = instance.image.storage
+    for name in instance.stored_names():
+        if name:
+            storage.delete(name)

@@ -8,6 +8,7 @@ moves on, so the post page reads it without touching the database.
 """
 
 import datetime
+import math
 import time
 
 from django.core.cache import cache
@@ -26,7 +27,8 @@ TOPIC_WEIGHT = 2
 RECENCY_WEIGHTS = ((datetime.timedelta(days=90), 4), (datetime.timedelta(days=365), 3),
                    (datetime.timedelta(days=3 * 365), 2))  # fmt: skip
 OLDER_WEIGHT = 1
-# Scheduled posts go live without a save; they join others' lists within this time.
+# At most this long; and never past the next scheduled post's time, which goes live
+# without a save (and so without the version bump below).
 CACHE_SECONDS = 600
 VERSION_KEY = "publishing:related:version"
 
@@ -90,8 +92,17 @@ def related_posts(post: Post) -> list[dict]:
     related = cache.get(key)
     if related is None:
         related = score_related(post)
-        cache.set(key, related, CACHE_SECONDS)
+        cache.set(key, related, cache_seconds())
     return related
+
+
+def cache_seconds() -> int:
+    """How long a list may be kept: until the next scheduled post goes public, at most."""
+    upcoming = Post.objects.next_publication_time()
+    if upcoming is None:
+        return CACHE_SECONDS
+    until = math.ceil((upcoming - timezone.now()).total_seconds())
+    return max(1, min(CACHE_SECONDS, until))
 
 
 def forget_related_posts(**kwargs):

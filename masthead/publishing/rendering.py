@@ -3,9 +3,17 @@
 markdown-it-py parses CommonMark (plus tables, strikethrough and footnotes);
 nh3 then keeps only the tags and attributes an article body needs, so a pasted
 ``<script>`` or ``onerror=`` from an import never reaches a reader.
+
+A picture uploaded in the editor is named in the Markdown by its number,
+``![alt text](image:42)``: the renderer turns it into a ``<figure>`` with
+``srcset`` from the post's own pictures (given by the caller, so this module
+needs no database), and the sanitiser lets through only ``srcset`` values made
+of image addresses and the one ``sizes`` value the renderer writes.
 """
 
 import re
+from dataclasses import dataclass
+from html import escape
 
 import nh3
 from markdown_it import MarkdownIt
@@ -15,6 +23,72 @@ NOTES_HEADING_ID = "notes-heading"
 # The only ids a body may carry: those of its footnotes. Any other id (from raw
 # HTML in a body) is dropped, so a post cannot shadow the page's own elements.
 FOOTNOTE_ID = re.compile(rf"^(fn|fnref)-\d+(-\d+)?$|^{NOTES_HEADING_ID}$")
+
+
+IMAGE_REFERENCE = re.compile(r"^image:(\d{1,12})$")
+# The same, as it appears inside Markdown text (used to check a body's references).
+IMAGE_REFERENCE_IN_TEXT = re.compile(r"\]\(\s*<?image:(\d{1,12})")
+
+
+@dataclass(frozen=True)
+class BodyImageView:
+    """What the renderer needs to show one uploaded picture."""
+
+    src: str
+    srcset: str
+    sizes: str
+    width: int
+    height: int
+    alt: str
+    caption: str = ""
+    credit: str = ""
+
+
+def _image_number(token) -> int | None:
+    match = IMAGE_REFERENCE.match(token.attrGet("src") or "")
+    return int(match[1]) if match else None
+
+
+def _mark_figures(state):
+    """A paragraph holding nothing but one uploaded picture becomes a figure, not a <p>."""
+    tokens = state.tokens
+    for index in range(1, len(tokens) - 1):
+        inline = tokens[index]
+        if inline.type != "inline" or tokens[index - 1].type != "paragraph_open":
+            continue
+        children = [
+            child
+            for child in inline.children or []
+            if child.type == "image" or child.content.strip()
+        ]
+        if len(children) == 1 and children[0].type == "image" and _image_number(children[0]):
+            children[0].meta["figure"] = True
+            tokens[index - 1].hidden = True
+            tokens[index + 1].hidden = True
+
+
+def _render_image(self, tokens, idx, options, env):
+    token = tokens[idx]
+    number = _image_number(token)
+    if number is None:
+        return self.image(tokens, idx, options, env)
+    picture = env.get("images", {}).get(number)
+    if picture is None:
+        # Saving refuses a body naming another post's picture; an old version may still.
+        return ""
+    alt = self.renderInlineAsText(token.children or [], options, env).strip() or picture.alt
+    img = (
+        f'<img src="{escape(picture.src)}" srcset="{escape(picture.srcset)}" '
+        f'sizes="{escape(picture.sizes)}" width="{picture.width}" height="{picture.height}" '
+        f'alt="{escape(alt)}" loading="lazy">'
+    )
+    if not token.meta.get("figure"):
+        return img
+    caption = escape(picture.caption)
+    if picture.credit:
+        caption += f' <small class="credit">{escape(picture.credit)}</small>'
+    figcaption = f"<figcaption>{caption.strip()}</figcaption>" if caption.strip() else ""
+    return f'<figure class="body-image">{img}{figcaption}</figure>\n'
 
 
 def _note_number(token) -> str:
@@ -67,6 +141,8 @@ _markdown.add_render_rule("footnote_ref", _render_footnote_ref)
 _markdown.add_render_rule("footnote_block_open", _render_footnote_block_open)
 _markdown.add_render_rule("footnote_open", _render_footnote_open)
 _markdown.add_render_rule("footnote_anchor", _render_footnote_anchor)
+_markdown.add_render_rule("image", _render_image)
+_markdown.core.ruler.push("body_image_figures", _mark_figures)
 
 BODY_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "del", "dd", "dl", "dt",
@@ -83,15 +159,24 @@ BODY_ATTRIBUTES = {
     "section": {"class", "aria-labelledby"},
     "h2": {"id"},
     "abbr": {"title"},
-    "img": {"src", "alt", "title", "width", "height"},
+    "img": {"src", "alt", "title", "width", "height", "srcset", "sizes", "loading"},
+    "figure": {"class"},
+    "small": {"class"},
     "td": {"colspan", "rowspan"},
     "th": {"colspan", "rowspan", "scope"},
     "ol": {"start", "class"},
 }
+# One image candidate of a srcset: an address (a path, or http/https) and a width.
+_SRCSET_CANDIDATE = r"(?:/(?!/)|https?://)[^\s,\"'<>]+ \d{1,5}w"
 FILTERED_VALUES = {
     "id": FOOTNOTE_ID,
+    "srcset": re.compile(rf"^{_SRCSET_CANDIDATE}(?:, {_SRCSET_CANDIDATE})*$"),
+    "sizes": re.compile(r"^\(min-width: 42\.5rem\) 40rem, calc\(100vw - 2\.5rem\)$"),
+    "loading": re.compile(r"^lazy$"),
     "aria-labelledby": re.compile(rf"^{NOTES_HEADING_ID}$"),
-    "class": re.compile(r"^(footnotes|footnotes-list|footnote-(ref|item|backref))$"),
+    "class": re.compile(
+        r"^(footnotes|footnotes-list|footnote-(ref|item|backref)|body-image|credit)$"
+    ),
 }
 
 
@@ -113,8 +198,26 @@ def sanitize_body_html(html: str) -> str:
     )
 
 
-def render_markdown(text: str) -> str:
-    """The body as readers see it. ``h1`` is demoted: the page has one, the title."""
-    html = _markdown.render(text)
+def render_markdown(text: str, images: dict[int, BodyImageView] | None = None) -> str:
+    """The body as readers see it. ``h1`` is demoted: the page has one, the title.
+
+    ``images`` are the pictures ``![...](image:N)`` may show, by number.
+    """
+    html = _markdown.render(text, {"images": images or {}})
     html = html.replace("<h1>", "<h2>").replace("</h1>", "</h2>")
     return sanitize_body_html(html)
+
+
+IMAGE_ADDRESSES = re.compile(r'\b(src|srcset)="(/[^/"][^"]*)"')
+PATH_START = re.compile(r"(^|, )/(?!/)")
+
+
+def with_absolute_image_addresses(html: str, site: str) -> str:
+    """``html`` with its pictures' site paths prefixed by ``site`` ("https://host"), for
+    readers of a feed or the API, who see the body away from the site's own pages."""
+
+    def absolute(match) -> str:
+        # src is one path; srcset is "path width, path width, ...": each path starts a part.
+        return f'{match[1]}="{PATH_START.sub(lambda start: start[1] + site + "/", match[2])}"'
+
+    return IMAGE_ADDRESSES.sub(absolute, html)

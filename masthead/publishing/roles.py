@@ -18,6 +18,8 @@ WRITER_PERMISSIONS = [
     ("publishing", "view_postauthor"), ("publishing", "add_postauthor"),
     ("publishing", "change_postauthor"), ("publishing", "delete_postauthor"),
     ("publishing", "view_author"), ("publishing", "view_topic"), ("publishing", "view_blog"),
+    ("publishing", "view_bodyimage"), ("publishing", "add_bodyimage"),
+    ("publishing", "change_bodyimage"), ("publishing", "delete_bodyimage"),
 ]  # fmt: skip
 EDITOR_PERMISSIONS = WRITER_PERMISSIONS + [
     ("publishing", "review_post"), ("publishing", "publish_post"), ("publishing", "delete_post"),

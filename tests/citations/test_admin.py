@@ -22,6 +22,10 @@ def admin_form_data(post, **extra):
         "sentence_case_title-INITIAL_FORMS": "0",
         "sentence_case_title-MIN_NUM_FORMS": "0",
         "sentence_case_title-MAX_NUM_FORMS": "1",
+        "body_images-TOTAL_FORMS": "0",
+        "body_images-INITIAL_FORMS": "0",
+        "body_images-MIN_NUM_FORMS": "0",
+        "body_images-MAX_NUM_FORMS": "1000",
     }
     for index, link in enumerate(post.bylines.order_by("position")):
         data[f"bylines-{index}-id"] = link.pk

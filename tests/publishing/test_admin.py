@@ -81,6 +81,8 @@ def test_a_substantive_update_stamps_the_updated_time(editor_client, published_p
         "topics": [t.pk for t in published_post.topics.all()], "comments_open": "on",
         "bylines-TOTAL_FORMS": "0", "bylines-INITIAL_FORMS": "0",
         "bylines-MIN_NUM_FORMS": "0", "bylines-MAX_NUM_FORMS": "1000",
+        "body_images-TOTAL_FORMS": "0", "body_images-INITIAL_FORMS": "0",
+        "body_images-MIN_NUM_FORMS": "0", "body_images-MAX_NUM_FORMS": "1000",
     })  # fmt: skip
     for key in ("featured_image", "id", "authors"):
         data.pop(key, None)

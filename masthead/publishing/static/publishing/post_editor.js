@@ -51,6 +51,188 @@ function buildToolbar(body) {
   return toolbar;
 }
 
+// "Insert image": a small panel to choose a file (or take one dropped or pasted on the
+// text), describe it and upload it; the server answers with the Markdown to insert.
+// Its fields have no name, so the post form never sends them; Enter uploads, not saves.
+function labelled(labelText, input, id) {
+  const wrapper = document.createElement("div");
+  wrapper.className = "editor-image-field";
+  const label = document.createElement("label");
+  label.htmlFor = id;
+  label.textContent = labelText;
+  input.id = id;
+  wrapper.append(label, input);
+  return wrapper;
+}
+
+function buildImagePanel(body, uploadUrl, csrfToken, announce) {
+  const panel = document.createElement("fieldset");
+  panel.className = "editor-image-panel";
+  panel.id = "editor-image-panel";
+  panel.hidden = true;
+  const legend = document.createElement("legend");
+  legend.textContent = "Insert an image";
+  const file = document.createElement("input");
+  file.type = "file";
+  file.accept = "image/jpeg,image/png,image/gif,image/webp";
+  const alt = document.createElement("input");
+  alt.type = "text";
+  alt.maxLength = 300;
+  // Checked here and by the server; not `required`, which would block saving the post.
+  alt.setAttribute("aria-required", "true");
+  const caption = document.createElement("input");
+  caption.type = "text";
+  caption.maxLength = 300;
+  const credit = document.createElement("input");
+  credit.type = "text";
+  credit.maxLength = 200;
+  const upload = document.createElement("button");
+  upload.type = "button";
+  upload.className = "button default";
+  upload.textContent = "Upload and insert";
+  const cancel = document.createElement("button");
+  cancel.type = "button";
+  cancel.className = "button";
+  cancel.textContent = "Cancel";
+  const message = document.createElement("p");
+  message.className = "editor-image-message";
+  message.setAttribute("role", "alert");
+  const actions = document.createElement("div");
+  actions.className = "editor-image-actions";
+  actions.append(upload, cancel);
+  panel.append(
+    legend,
+    labelled("Image file (JPEG, PNG, GIF or WebP)", file, "editor-image-file"),
+    labelled("Alt text (required): what the image shows", alt, "editor-image-alt"),
+    labelled("Caption (optional)", caption, "editor-image-caption"),
+    labelled("Credit (optional), e.g. Photo: J. Ruiz", credit, "editor-image-credit"),
+    actions,
+    message,
+  );
+
+  let insertAt = null;
+  function open(focusOn) {
+    if (insertAt === null) insertAt = body.selectionEnd;
+    panel.hidden = false;
+    message.textContent = "";
+    (focusOn || file).focus();
+  }
+  function close() {
+    panel.hidden = true;
+    insertAt = null;
+    for (const input of [file, alt, caption, credit]) input.value = "";
+    message.textContent = "";
+  }
+  function take(chosen) {
+    const transfer = new DataTransfer();
+    transfer.items.add(chosen);
+    file.files = transfer.files;
+    open(alt);
+    message.textContent = `“${chosen.name}” is ready: describe it, then press “Upload and insert”.`;
+  }
+  function insert(markdown) {
+    const text = body.value;
+    const at = Math.min(insertAt === null ? text.length : insertAt, text.length);
+    const before = text.slice(0, at).replace(/\s*$/, "");
+    const after = text.slice(at).replace(/^\s*/, "");
+    const block = `${before ? "\n\n" : ""}${markdown}\n\n`;
+    body.value = before + block + after;
+    const caret = before.length + block.length;
+    body.setSelectionRange(caret, caret);
+    body.dispatchEvent(new Event("input", { bubbles: true }));
+  }
+  function send() {
+    if (!file.files.length) {
+      message.textContent = "Choose an image file first.";
+      file.focus();
+      return;
+    }
+    if (!alt.value.trim()) {
+      message.textContent = "Write the alt text: what the image shows, for readers who cannot see it.";
+      alt.focus();
+      return;
+    }
+    const data = new FormData();
+    data.append("image", file.files[0]);
+    data.append("alt", alt.value);
+    data.append("caption", caption.value);
+    data.append("credit", credit.value);
+    upload.disabled = true;
+    message.textContent = "Uploading…";
+    fetch(uploadUrl, {
+      method: "POST",
+      body: data,
+      headers: { "X-CSRFToken": csrfToken },
+      credentials: "same-origin",
+    })
+      .then((response) => response.json().then((answer) => ({ ok: response.ok, answer })))
+      .then(({ ok, answer }) => {
+        if (!ok) {
+          message.textContent = answer.error || "The image was not stored.";
+          return;
+        }
+        insert(answer.markdown);
+        close();
+        announce(`Image inserted: ${answer.markdown}`);
+        body.focus();
+      })
+      .catch(() => {
+        message.textContent = "The image could not be sent (too large, or no connection). Nothing was stored.";
+      })
+      .finally(() => {
+        upload.disabled = false;
+      });
+  }
+
+  upload.addEventListener("click", send);
+  // A refusal about the alt text or the file is stale once either changes.
+  for (const input of [file, alt]) {
+    input.addEventListener("input", () => {
+      message.textContent = "";
+    });
+  }
+  cancel.addEventListener("click", () => {
+    close();
+    body.focus();
+  });
+  panel.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && event.target.tagName === "INPUT") {
+      event.preventDefault();
+      send();
+    } else if (event.key === "Escape") {
+      close();
+      body.focus();
+    }
+  });
+  const imageIn = (transfer) =>
+    transfer && [...transfer.files].find((item) => item.type.startsWith("image/"));
+  body.addEventListener("dragover", (event) => {
+    if (event.dataTransfer && [...event.dataTransfer.types].includes("Files")) event.preventDefault();
+  });
+  body.addEventListener("drop", (event) => {
+    const dropped = imageIn(event.dataTransfer);
+    if (!dropped) return;
+    event.preventDefault();
+    insertAt = body.selectionEnd;
+    take(dropped);
+  });
+  body.addEventListener("paste", (event) => {
+    const pasted = imageIn(event.clipboardData);
+    if (!pasted) return;
+    event.preventDefault();
+    insertAt = body.selectionEnd;
+    take(pasted);
+  });
+
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "button";
+  button.textContent = "Insert image";
+  button.setAttribute("aria-controls", panel.id);
+  button.addEventListener("click", () => (panel.hidden ? open() : close()));
+  return { panel, button };
+}
+
 // The admin loads this in the page's head, so it waits for the form to exist.
 function startPostEditor() {
   "use strict";
@@ -94,8 +276,16 @@ function startPostEditor() {
   const warning = document.createElement("p");
   warning.className = "editor-status editor-warning";
   warning.setAttribute("role", "alert");
-  editor.prepend(buildToolbar(body), toggle);
+  const toolbar = buildToolbar(body);
+  editor.prepend(toolbar, toggle);
   editor.append(status, warning);
+  if (marker.dataset.imageUrl) {
+    const images = buildImagePanel(body, marker.dataset.imageUrl, csrf ? csrf.value : "", (text) => {
+      status.textContent = text;
+    });
+    toolbar.appendChild(images.button);
+    toolbar.after(images.panel);
+  }
 
   let lastSent = null;
   let timer = null;

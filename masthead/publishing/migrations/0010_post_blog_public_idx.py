@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('publishing', '0007_post_autosave'),
+        ('publishing', '0009_body_image_permissions'),
     ]
 
     operations = [
