@@ -114,6 +114,9 @@ def post_with_sender_history(comment: Comment, post_id: int) -> Post | None:
     ``duplicate`` (the same text anywhere), ``recent_from_ip`` and
     ``recent_from_email`` (comments within the rate window).
     """
+    if not 0 < post_id < 2**63:
+        # No id column holds it (the ORM would have said "no match"; SQL drivers raise).
+        return None
     now = timezone.now()
     since = now - datetime.timedelta(seconds=settings.MASTHEAD_COMMENT_RATE_WINDOW_SECONDS)
     as_stored = connection.ops.adapt_datetimefield_value
