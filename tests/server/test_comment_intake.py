@@ -77,7 +77,8 @@ class Readers:
             port = self.ports[port_index]
             body = urlencode({
                 "author_name": f"Reader {reader}", "email": f"reader{reader}@example.org",
-                "body": f"Comment {number} from reader {reader}: the chart needs a source.",
+                "body": f"Comment {number} from reader {reader}: the chart needs a source, "
+                        "say https://example.org/grid-data.",
                 "started": self.token, "website": "",
             })  # fmt: skip
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
