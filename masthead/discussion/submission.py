@@ -10,13 +10,12 @@ happened; turning it into a page is the view's business.
 
 import datetime
 import enum
+import functools
 import hashlib
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from masthead.client_limits import hash_ip
@@ -71,17 +70,70 @@ def submission_key(submission: Submission, body: str, ip_hash: str) -> str:
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
-def _recent_count(since, **sender) -> Coalesce:
-    """How many comments this sender stored since ``since`` (0 when none)."""
-    field = next(iter(sender))
-    rows = (
-        Comment.objects.filter(created_at__gte=since, **sender)
-        .order_by()
-        .values(field)
-        .annotate(n=Count("pk"))
-        .values("n")[:1]
+@functools.cache
+def _post_and_history_sql() -> str:
+    """One statement for every question a submission asks: the post, and the sender's past.
+
+    Written as SQL rather than built by the ORM on every request: composing and
+    compiling the same annotated query (five subqueries) cost more than half of a
+    whole submission's time, far more than running it (see the profile printed by
+    ``bench/comment_intake.py --profile``). Table and column names come from the
+    models, every value is a parameter, and each subquery is served by an index
+    (submission_key, email, body_fingerprint, (ip_hash, created_at)).
+    """
+    comments = connection.ops.quote_name(Comment._meta.db_table)
+    posts = connection.ops.quote_name(Post._meta.db_table)
+
+    def column(model, name):
+        return connection.ops.quote_name(model._meta.get_field(name).column)
+
+    c = functools.partial(column, Comment)
+    p = functools.partial(column, Post)
+    # Names come from the models, every value is bound: nothing a reader sends is in here.
+    return (
+        f"SELECT {p('id')}, {p('blog')}, {p('comments_open')}, {p('publish_at')}, "  # noqa: S608
+        f"EXISTS(SELECT 1 FROM {comments} WHERE {c('submission_key')} = %s"
+        f" AND {c('post')} = %s) AS received_before, "
+        f"EXISTS(SELECT 1 FROM {comments} WHERE {c('email')} = %s AND {c('email')} <> ''"
+        f" AND {c('status')} = %s) AS known_commenter, "
+        f"EXISTS(SELECT 1 FROM {comments} WHERE {c('body_fingerprint')} = %s) AS duplicate, "
+        f"(SELECT COUNT(*) FROM {comments} WHERE {c('ip_hash')} = %s"
+        f" AND {c('created_at')} >= %s) AS recent_from_ip, "
+        f"(SELECT COUNT(*) FROM {comments} WHERE {c('email')} = %s"
+        f" AND {c('created_at')} >= %s) AS recent_from_email "
+        f"FROM {posts} WHERE {p('id')} = %s AND {p('status')} IN (%s, %s)"
+        f" AND {p('publish_at')} <= %s"
     )
-    return Coalesce(Subquery(rows), 0)
+
+
+def post_with_sender_history(comment: Comment, post_id: int) -> Post | None:
+    """The public post ``post_id`` (only what deciding needs), annotated with the sender's past.
+
+    None when no such post is public. The annotations: ``received_before`` (this
+    very form), ``known_commenter`` (an approved comment from this address),
+    ``duplicate`` (the same text anywhere), ``recent_from_ip`` and
+    ``recent_from_email`` (comments within the rate window).
+    """
+    if not 0 < post_id < 2**63:
+        # No id column holds it (the ORM would have said "no match"; SQL drivers raise).
+        return None
+    now = timezone.now()
+    since = now - datetime.timedelta(seconds=settings.MASTHEAD_COMMENT_RATE_WINDOW_SECONDS)
+    as_stored = connection.ops.adapt_datetimefield_value
+    params = [
+        comment.submission_key, post_id,
+        comment.email, Comment.Status.APPROVED,
+        comment.body_fingerprint,
+        comment.ip_hash, as_stored(since),
+        comment.email, as_stored(since),
+        post_id, *Post.GOING_PUBLIC, as_stored(now),
+    ]  # fmt: skip
+    return next(iter(Post.objects.raw(_post_and_history_sql(), params)), None)
+
+
+def _whole(post: Post) -> Post:
+    """The post with every field and its blog, for the pages that explain a refusal."""
+    return Post.objects.select_related("blog").get(pk=post.pk)
 
 
 def submit_comment(submission: Submission) -> SubmissionResult:
@@ -98,53 +150,34 @@ def submit_comment(submission: Submission) -> SubmissionResult:
     comment.email = comment.email.strip().lower()
     comment.submission_key = submission_key(submission, comment.body, ip_hash)
 
-    since = timezone.now() - datetime.timedelta(
-        seconds=settings.MASTHEAD_COMMENT_RATE_WINDOW_SECONDS
-    )
-    post = (
-        Post.objects.public()
-        .select_related("blog")
-        .annotate(
-            received_before=Exists(
-                Comment.objects.filter(submission_key=comment.submission_key, post=OuterRef("pk"))
-            ),
-            known_commenter=Exists(
-                Comment.objects.approved().filter(email=comment.email).exclude(email="")
-            ),
-            duplicate=Exists(Comment.objects.filter(body_fingerprint=comment.body_fingerprint)),
-            recent_from_ip=_recent_count(since, ip_hash=ip_hash),
-            recent_from_email=_recent_count(since, email=comment.email),
-        )
-        .filter(pk=submission.post_id)
-        .first()
-    )
-    if post is None:
+    found = post_with_sender_history(comment, submission.post_id)
+    if found is None:
         return SubmissionResult(Outcome.NO_SUCH_POST)
-    if not comments_are_open(post):
-        return SubmissionResult(Outcome.CLOSED, post)
+    if not comments_are_open(found):
+        return SubmissionResult(Outcome.CLOSED, _whole(found))
     if token.expired:
-        return SubmissionResult(Outcome.FORM_EXPIRED, post)
+        return SubmissionResult(Outcome.FORM_EXPIRED, _whole(found))
 
     # The rate limit comes before anything that tells the sender about stored comments.
-    this_one = 0 if post.received_before else 1
+    this_one = 0 if found.received_before else 1
     rate = abuse.RateCount(
-        per_ip=post.recent_from_ip + this_one, per_email=post.recent_from_email + this_one
+        per_ip=found.recent_from_ip + this_one, per_email=found.recent_from_email + this_one
     )
     if rate.exceeded:
-        return SubmissionResult(Outcome.RATE_LIMITED, post)
-    if post.received_before:
-        return SubmissionResult(Outcome.ALREADY_RECEIVED, post)
+        return SubmissionResult(Outcome.RATE_LIMITED, _whole(found))
+    if found.received_before:
+        return SubmissionResult(Outcome.ALREADY_RECEIVED, _whole(found))
 
     if submission.parent_id:
-        comment.parent = Comment.objects.reply_target(post, submission.parent_id)
+        comment.parent = Comment.objects.reply_target(found, submission.parent_id)
         if comment.parent is None:
-            return SubmissionResult(Outcome.REPLY_TARGET_GONE, post)
+            return SubmissionResult(Outcome.REPLY_TARGET_GONE, _whole(found))
 
-    comment.post = post
+    comment.post = found
     comment.flags = abuse.flags_for(
         body=comment.body,
-        known_commenter=post.known_commenter,
-        duplicate=post.duplicate,
+        known_commenter=bool(found.known_commenter),
+        duplicate=bool(found.duplicate),
         rate=rate,
         seconds_to_submit=token.seconds_ago,
         honeypot=submission.honeypot,
@@ -155,5 +188,6 @@ def submit_comment(submission: Submission) -> SubmissionResult:
             comment_submitted.send(sender=Comment, comment=comment)
     except IntegrityError:
         # A twin of this submission (a double click) committed first.
-        return SubmissionResult(Outcome.ALREADY_RECEIVED, post)
-    return SubmissionResult(Outcome.ACCEPTED, post, comment, comment.parent)
+        return SubmissionResult(Outcome.ALREADY_RECEIVED, _whole(found))
+    # The post as loaded for deciding: its other fields load when first read.
+    return SubmissionResult(Outcome.ACCEPTED, found, comment, comment.parent)

@@ -33,6 +33,11 @@ _renderer.enable(["linkify", "newline"])
 # A bare address like name@example.org is not turned into a mailto link:
 # commenters' addresses are private and links to them are harvested.
 _renderer.linkify.set({"fuzzy_email": False})
+# mdurl fills its percent-encoding tables on first use and publishes each table before
+# it is complete, so two threads linking their first addresses at once could read a
+# half-filled one (an IndexError, a 500). Filling them here, at import, before any
+# server thread exists, avoids the race.
+_renderer.render("https://example.org/%C3%A9?a=1#b www.example.org")
 
 _BLANK_LINES = re.compile(r"\n{3,}")
 

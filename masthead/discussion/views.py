@@ -69,7 +69,10 @@ def form_again(request, post, form, *, status: int, problem: str, parent=None):
 @csrf_exempt
 @require_POST
 def submit(request, post_id):
-    public_posts = Post.objects.public().select_related("blog")
+    # Built only on the refusal paths: composing it costs as much as a query.
+    def public_posts():
+        return Post.objects.public().select_related("blog")
+
     if not abuse.request_is_from_this_site(request):
         return refusal(
             request,
@@ -77,11 +80,11 @@ def submit(request, post_id):
             "This form was not sent from our site",
             "We only accept comments posted from the form on our own pages. "
             "Please go back to the post and use the form there.",
-            get_object_or_404(public_posts, pk=post_id),
+            get_object_or_404(public_posts(), pk=post_id),
         )
     form = CommentForm(request.POST)
     if not form.is_valid():
-        post = get_object_or_404(public_posts, pk=post_id)
+        post = get_object_or_404(public_posts(), pk=post_id)
         if not comments_are_open(post):
             return closed(request, post)
         form.data = form.data.copy()
