@@ -8,7 +8,9 @@ Builds a throwaway site in a temporary MASTHEAD_DATA_DIR (the demo's sample
 content and comments, plus one post with 1,000 approved comments), then asks
 for every public page type through Django's full request handler (all the
 middleware a real request passes through, no HTTP server, no page cache in
-front). For each page it prints:
+front). With ``--against`` both checkouts' workers run at once, each with its
+own site, and take turns in batches of five requests, so that a busy moment on
+a shared machine weighs on both alike. For each page it prints:
 
 - ``cold``: every cache emptied before each request, so every fragment is built;
 - ``warm``: the same page again, its shared fragments (navigation, the comments
@@ -141,7 +143,8 @@ class Requester:
         return int(status[0].split()[0]), body
 
 
-def measure(pages: dict[str, str], runs: int) -> dict[str, dict]:
+def serve_measurements(pages: dict[str, str]) -> None:
+    """Answer the driver's requests on stdin, one JSON line each: a batch of timed requests."""
     from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -149,25 +152,81 @@ def measure(pages: dict[str, str], runs: int) -> dict[str, dict]:
     requester = Requester()
     for address in pages.values():  # the first request of a kind loads templates and code
         requester.get(address)
-    figures = {}
-    for name, address in pages.items():
-        row = {}
+    print(json.dumps({"pages": list(pages)}), flush=True)
+    for line in sys.stdin:
+        order = json.loads(line)
+        address, cold = pages[order["page"]], order["mode"] == "cold"
+        times = []
+        for _ in range(order["runs"]):
+            if cold:
+                cache.clear()
+            started = time.perf_counter()
+            status, body = requester.get(address)
+            times.append((time.perf_counter() - started) * 1000)
+        if cold:
+            cache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            requester.get(address)
+        answer = {"times": times, "queries": len(queries), "status": status, "bytes": len(body)}
+        print(json.dumps(answer), flush=True)
+
+
+class Checkout:
+    """One checkout's worker process, holding its own site, asked for batches in turn."""
+
+    def __init__(self, checkout: Path, python: Path | None = None):
+        python = Path(os.path.abspath(python or checkout / ".venv" / "bin" / "python"))
+        self.name = checkout.name
+        self.process = subprocess.Popen(
+            [str(python), str(Path(__file__).resolve()), "--worker"],
+            cwd=checkout,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "PYTHONPATH": str(checkout)},
+        )
+        self.pages = self.read()["pages"]
+
+    def read(self) -> dict:
+        line = self.process.stdout.readline()
+        if not line:
+            raise SystemExit(f"The worker for {self.name} stopped; see its errors above.")
+        return json.loads(line)
+
+    def ask(self, page: str, mode: str, runs: int) -> dict:
+        self.process.stdin.write(json.dumps({"page": page, "mode": mode, "runs": runs}) + "\n")
+        self.process.stdin.flush()
+        return self.read()
+
+    def close(self) -> None:
+        self.process.stdin.close()
+        self.process.wait(timeout=60)
+
+
+def measure(checkouts: list[Checkout], runs: int, batch: int = 5) -> list[dict]:
+    """Every page in both modes, the checkouts taking turns batch by batch.
+
+    Taking turns in small batches means a busy moment on a shared machine slows
+    both sides alike rather than whichever happened to run then.
+    """
+    figures = [{} for _ in checkouts]
+    for page in checkouts[0].pages:
+        rows = [{} for _ in checkouts]
         for mode in ("cold", "warm"):
-            times = []
-            for _ in range(runs):
-                if mode == "cold":
-                    cache.clear()
-                started = time.perf_counter()
-                status, body = requester.get(address)
-                times.append((time.perf_counter() - started) * 1000)
-            with CaptureQueriesContext(connection) as queries:
-                if mode == "cold":
-                    cache.clear()
-                requester.get(address)
-            row[mode] = {"ms": statistics.median(times), "queries": len(queries)}
-        row["status"] = status
-        row["bytes"] = len(body)
-        figures[name] = row
+            times = [[] for _ in checkouts]
+            for round_number in range(max(1, runs // batch)):
+                turn = list(enumerate(checkouts))
+                if round_number % 2:
+                    turn.reverse()
+                for index, checkout in turn:
+                    answer = checkout.ask(page, mode, batch)
+                    times[index].extend(answer["times"])
+                    rows[index][mode] = {"queries": answer["queries"]}
+                    rows[index]["status"] = answer["status"]
+            for index in range(len(checkouts)):
+                rows[index][mode]["ms"] = statistics.median(times[index])
+        for index, row in enumerate(rows):
+            figures[index][page] = row
     return figures
 
 
@@ -223,20 +282,7 @@ def worker(runs: int, profile_page: str | None, queries_page: str | None = None)
             print(f"Profile of {runs} requests for {address}", file=sys.stderr)
             profile(address, runs)
             return
-        print(json.dumps(measure(pages, runs)))
-
-
-def run_checkout(checkout: Path, runs: int, python: Path | None = None) -> dict:
-    python = python or checkout / ".venv" / "bin" / "python"
-    result = subprocess.run(
-        [str(python), str(Path(__file__).resolve()), "--worker", "--runs", str(runs)],
-        cwd=checkout,
-        check=True,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(checkout)},
-    )
-    return json.loads(result.stdout.strip().splitlines()[-1])
+        serve_measurements(pages)
 
 
 def report_one(figures: dict) -> None:
@@ -293,12 +339,18 @@ def main() -> None:
         sys.path.insert(0, str(Path.cwd()))
         worker(args.runs, args.profile, args.queries)
         return
-    here = run_checkout(ROOT, args.runs)
+    checkouts = [Checkout(ROOT)]
+    if args.against is not None:
+        checkouts.append(Checkout(args.against.resolve(), args.against_python))
+    try:
+        figures = measure(checkouts, args.runs)
+    finally:
+        for checkout in checkouts:
+            checkout.close()
     if args.against is None:
-        report_one(here)
-        return
-    there = run_checkout(args.against.resolve(), args.runs, args.against_python)
-    report_side_by_side(here, there, args.against.name or str(args.against))
+        report_one(figures[0])
+    else:
+        report_side_by_side(figures[0], figures[1], checkouts[1].name)
 
 
 if __name__ == "__main__":

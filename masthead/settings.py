@@ -423,3 +423,9 @@ MASTHEAD_CROSSREF_DEPOSITOR_NAME = env_str("MASTHEAD_CROSSREF_DEPOSITOR_NAME", "
 MASTHEAD_CROSSREF_DEPOSITOR_EMAIL = env_str("MASTHEAD_CROSSREF_DEPOSITOR_EMAIL", "")
 # The licence posts are published under, deposited with each DOI (a URL; optional).
 MASTHEAD_CONTENT_LICENSE_URL = env_str("MASTHEAD_CONTENT_LICENSE_URL", "")
+
+# --- Rendering: cached fragments of public pages (issue 11) ----------------------
+# The navigation and a post's article, metadata and references are cached under the
+# content version (a database row every edit changes), so they are never stale; this
+# only bounds how long an unused fragment stays in the cache.
+MASTHEAD_FRAGMENT_CACHE_SECONDS = env_int("MASTHEAD_FRAGMENT_CACHE_SECONDS", 24 * 3600)

@@ -12,8 +12,10 @@ from django.shortcuts import get_object_or_404, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 
+from masthead.publishing.content_version import content_version
 from masthead.publishing.models import Author, Blog, Post, PreviewLink, Topic
 from masthead.publishing.related import related_posts
 
@@ -58,7 +60,12 @@ def find_post(request, blog_slug, post_slug) -> Post:
 
 @require_safe
 def post_detail(request, blog_slug, post_slug):
-    post = find_post(request, blog_slug, post_slug)
+    # The version is read before the post, so a fragment is never stored under a
+    # version newer than the content it was built from.
+    version = content_version(request)
+    post = get_object_or_404(
+        Post.objects.public().select_related("blog"), blog__slug=blog_slug, slug=post_slug
+    )
     return render(
         request,
         "publishing/post.html",
@@ -66,8 +73,12 @@ def post_detail(request, blog_slug, post_slug):
             "post": post,
             "blog": post.blog,
             "is_preview": False,
-            "related_posts": related_posts(post),
-            "corrections": post.corrections(),
+            "related_posts": related_posts(post, request),
+            # Read only if the part that lists them is not cached.
+            "corrections": SimpleLazyObject(post.corrections),
+            # The article, its metadata and its references are the same for every
+            # reader of this post at this address until the content changes.
+            "fragment_key": f"{version}:{post.pk}:{request.scheme}:{request.get_host()}",
         },
     )
 
