@@ -440,3 +440,8 @@ INSTALLED_APPS += ["masthead.static_site"]
 MASTHEAD_STATIC_PUBLISHING = env_bool("MASTHEAD_STATIC_PUBLISHING", False)
 # A full pass (rewriting only files that differ) catches what no change record announces.
 MASTHEAD_STATIC_FULL_PASS_MINUTES = env_int("MASTHEAD_STATIC_FULL_PASS_MINUTES", 60)
+# --- Rendering: cached fragments of public pages (issue 11) ----------------------
+# The navigation and a post's article, metadata and references are cached under the
+# content version (a database row every edit changes), so they are never stale; this
+# only bounds how long an unused fragment stays in the cache.
+MASTHEAD_FRAGMENT_CACHE_SECONDS = env_int("MASTHEAD_FRAGMENT_CACHE_SECONDS", 24 * 3600)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from masthead.citations import csl, engine
 from masthead.citations.models import FormattedCitation
 from masthead.citations.styles import Style, get_style
+from masthead.publishing.content_version import content_changed
 from masthead.publishing.models import Institution, Post
 
 
@@ -87,6 +88,8 @@ def format_posts(posts: list[Post], styles: list[Style]) -> int:
             batch_size=250,
         )
         stored += len(rows)
+    # bulk_create sends no signals: the pages showing these references change now.
+    content_changed()
     return stored
 
 

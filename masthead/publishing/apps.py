@@ -6,6 +6,6 @@ class PublishingConfig(AppConfig):
     verbose_name = "Publishing"
 
     def ready(self):
-        from masthead.publishing.related import connect_signals
+        from masthead.publishing import content_version
 
-        connect_signals()
+        content_version.connect_signals()

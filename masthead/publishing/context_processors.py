@@ -1,13 +1,33 @@
 from django.conf import settings
+from django.core.cache import cache
 
+from masthead.publishing.content_version import content_version
 from masthead.publishing.models import Blog, Institution
+
+# Kept under the content version, which any edit replaces; the time only bounds
+# how long an unused entry lingers in the cache.
+CHROME_SECONDS = 24 * 3600
 
 
 def site(request):
-    """The institution and its blogs, for the header and footer of every page."""
+    """The institution and its blogs, for the header and footer of every page.
+
+    Read from the cache under the content version: the same for every page
+    until an editor changes something.
+    """
+    key = f"publishing:chrome:{content_version(request)}"
+    chrome = cache.get(key)
+    if chrome is None:
+        chrome = {
+            "institution": Institution.current(),
+            "nav_blogs": [
+                {"pk": blog.pk, "name": blog.name, "url": blog.get_absolute_url()}
+                for blog in Blog.objects.only("name", "slug")
+            ],
+        }
+        cache.set(key, chrome, CHROME_SECONDS)
     return {
-        "institution": Institution.current(),
-        "nav_blogs": Blog.objects.only("name", "slug"),
+        **chrome,
         # The public address, the same whatever Host header a request came with.
         "site_url": settings.MASTHEAD_SITE_URL.rstrip("/"),
     }

@@ -194,11 +194,13 @@ class PostQuerySet(models.QuerySet):
         return self.filter(bylines__author__user=user).distinct()
 
     def with_byline(self):
-        return self.select_related("blog").prefetch_related(
-            models.Prefetch(
-                "bylines", queryset=PostAuthor.objects.select_related("author").order_by("position")
-            )
-        )
+        return self.select_related("blog").prefetch_related(byline_prefetch())
+
+
+def byline_prefetch() -> models.Prefetch:
+    return models.Prefetch(
+        "bylines", queryset=PostAuthor.objects.select_related("author").order_by("position")
+    )
 
 
 class Post(models.Model):
@@ -458,6 +460,15 @@ class Post(models.Model):
             and self.publish_at is not None
             and self.publish_at <= timezone.now()
         )
+
+    def with_page_relations(self) -> "Post":
+        """This post with its byline and topics read, once, for a page that shows them.
+
+        For a post read without them: its page reads them only when the parts that
+        show them are not already cached. A post that has them already reads nothing.
+        """
+        models.prefetch_related_objects([self], byline_prefetch(), "topics")
+        return self
 
     @property
     def byline(self) -> list[Author]:
@@ -741,3 +752,23 @@ def delete_body_image_files(sender, instance: BodyImage, **kwargs):
     for name in instance.stored_names():
         if name:
             storage.delete(name)
+
+
+class ContentVersion(models.Model):
+    """One row whose token changes with anything the public pages show from publishing.
+
+    Cached page fragments are keyed on the token, so a fragment built before a
+    change is never read after it. It lives in the database rather than in the
+    cache because each server process may keep its own local cache: every
+    process reads the same row. A random token rather than a counter, so a
+    database restored from a backup (or rolled back) never meets fragments
+    cached under a number it hands out again.
+    """
+
+    token = models.BigIntegerField(default=0)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    ROW = 1
+
+    def __str__(self):
+        return f"Content version {self.token}"

@@ -3,21 +3,21 @@
 One aggregate query scores every candidate at once: a shared author counts
 more than a shared topic (a reader following a person wants their other
 takes), and the sum is multiplied by a weight for how recent the candidate is.
-The result is cached per post, under a version every post save or delete
-moves on, so the post page reads it without touching the database.
+The result is cached per post, under the site's content version (which every
+post, byline or topic change moves on), so the post page reads it without
+scoring again.
 """
 
 import datetime
 import math
-import time
 
 from django.core.cache import cache
 from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
-from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.urls import reverse
 from django.utils import timezone
 
+from masthead.publishing.content_version import content_version
 from masthead.publishing.models import Post, PostAuthor
 
 RELATED_COUNT = 3
@@ -28,9 +28,8 @@ RECENCY_WEIGHTS = ((datetime.timedelta(days=90), 4), (datetime.timedelta(days=36
                    (datetime.timedelta(days=3 * 365), 2))  # fmt: skip
 OLDER_WEIGHT = 1
 # At most this long; and never past the next scheduled post's time, which goes live
-# without a save (and so without the version bump below).
+# without a save (and so without moving the content version on).
 CACHE_SECONDS = 600
-VERSION_KEY = "publishing:related:version"
 
 
 def recency_weight(now):
@@ -53,6 +52,7 @@ def shared(links):
 
 def score_related(post: Post, *, limit: int = RELATED_COUNT) -> list[dict]:
     """The best ``limit`` related posts as plain data for the page, in one query."""
+    post.with_page_relations()  # the page shows them too: read once for both
     author_ids = [link.author_id for link in post.bylines.all()]
     topic_ids = [topic.pk for topic in post.topics.all()]
     if not author_ids and not topic_ids:
@@ -85,10 +85,9 @@ def score_related(post: Post, *, limit: int = RELATED_COUNT) -> list[dict]:
     ]
 
 
-def related_posts(post: Post) -> list[dict]:
+def related_posts(post: Post, request=None) -> list[dict]:
     """The post's related posts, from the cache while no post has changed since they were scored."""
-    version = cache.get_or_set(VERSION_KEY, time.time_ns, timeout=None)
-    key = f"publishing:related:{version}:{post.pk}"
+    key = f"publishing:related:{content_version(request)}:{post.pk}"
     related = cache.get(key)
     if related is None:
         related = score_related(post)
@@ -103,20 +102,3 @@ def cache_seconds() -> int:
         return CACHE_SECONDS
     until = math.ceil((upcoming - timezone.now()).total_seconds())
     return max(1, min(CACHE_SECONDS, until))
-
-
-def forget_related_posts(**kwargs):
-    """Any post, byline or topic change can reorder anyone's related posts: start afresh."""
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:  # no version kept: a new one no stored list can carry
-        cache.set(VERSION_KEY, time.time_ns(), timeout=None)
-
-
-def connect_signals():
-    for model in (Post, PostAuthor):
-        post_save.connect(forget_related_posts, sender=model, dispatch_uid=f"related-{model}")
-        post_delete.connect(forget_related_posts, sender=model, dispatch_uid=f"related-d-{model}")
-    m2m_changed.connect(
-        forget_related_posts, sender=Post.topics.through, dispatch_uid="related-topics"
-    )

@@ -6,18 +6,22 @@ from django.contrib.auth.views import redirect_to_login
 from django.contrib.sitemaps import views as sitemap_views
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import Count, F, Prefetch, Window
-from django.db.models.functions import RowNumber, TruncMonth
+from django.db.models import Count, Prefetch
+from django.db.models.functions import TruncMonth
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 
+from masthead.publishing.content_version import content_version
 from masthead.publishing.models import Author, Blog, Post, PreviewLink, Topic
 from masthead.publishing.related import related_posts
 from masthead.publishing.sitemaps import SITEMAPS, needs_index
+
+HUB_POSTS_PER_BLOG = 3
 
 
 def paginate(request, queryset, per_page=None):
@@ -32,15 +36,13 @@ def paginate(request, queryset, per_page=None):
 
 @require_safe
 def hub(request):
-    # The three latest of each blog, ranked in the database: one query for all blogs,
-    # and three rows per blog however large the archive.
-    rank = Window(RowNumber(), partition_by=F("blog_id"), order_by=[F("publish_at").desc(),
-                                                                    F("pk").desc()])  # fmt: skip
-    # Ranked on the narrow (id, blog, time) rows alone; whole posts are read for the winners only.
-    ranked = Post.objects.public().annotate(rank=rank).filter(rank__lte=3).values("pk")
-    latest = Post.objects.filter(pk__in=ranked).with_byline()
-    blogs = Blog.objects.prefetch_related(Prefetch("posts", queryset=latest, to_attr="latest"))
-    sections = [(blog, blog.latest) for blog in blogs]
+    # The three latest of each blog in one query (a window over the blogs), not every
+    # public post: the hub reads the same few rows however large the archive.
+    latest = Post.objects.public().with_byline()[:HUB_POSTS_PER_BLOG]
+    blogs = Blog.objects.prefetch_related(
+        Prefetch("posts", queryset=latest, to_attr="latest_posts")
+    )
+    sections = [(blog, blog.latest_posts) for blog in blogs]
     return render(request, "publishing/hub.html", {"sections": sections})
 
 
@@ -63,7 +65,12 @@ def find_post(request, blog_slug, post_slug) -> Post:
 
 @require_safe
 def post_detail(request, blog_slug, post_slug):
-    post = find_post(request, blog_slug, post_slug)
+    # The version is read before the post, so a fragment is never stored under a
+    # version newer than the content it was built from.
+    version = content_version(request)
+    post = get_object_or_404(
+        Post.objects.public().select_related("blog"), blog__slug=blog_slug, slug=post_slug
+    )
     return render(
         request,
         "publishing/post.html",
@@ -71,8 +78,12 @@ def post_detail(request, blog_slug, post_slug):
             "post": post,
             "blog": post.blog,
             "is_preview": False,
-            "related_posts": related_posts(post),
-            "corrections": post.corrections(),
+            "related_posts": related_posts(post, request),
+            # Read only if the part that lists them is not cached.
+            "corrections": SimpleLazyObject(post.corrections),
+            # The article, its metadata and its references are the same for every
+            # reader of this post at this address until the content changes.
+            "fragment_key": f"{version}:{post.pk}:{request.scheme}:{request.get_host()}",
         },
     )
 

@@ -132,3 +132,19 @@ def test_a_server_error_answers_500_in_the_sites_look(client, institution):
 def test_pages_refuse_methods_that_change_things(client, published_post):
     response = client.post(published_post.get_absolute_url())
     assert response.status_code == 405
+
+
+def test_the_hub_shows_the_three_newest_posts_of_each_blog_newest_first(
+    client, blog, other_blog, ada
+):
+    now = timezone.now()
+    for day in range(6):
+        for desk in (blog, other_blog):
+            make_post(
+                desk, [ada], title=f"{desk.slug} day {day}", slug=f"{desk.slug}-day-{day}",
+                publish_at=now - datetime.timedelta(days=day + 1),
+            )  # fmt: skip
+    html = page(client, "/")
+    for desk in ("energy", "cities"):
+        shown = re.findall(rf">{desk} day (\d)</a>", html)
+        assert shown == ["0", "1", "2"], desk

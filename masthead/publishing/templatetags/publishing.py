@@ -1,4 +1,6 @@
 from django import template
+from django.conf import settings
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -52,3 +54,36 @@ def feed_anchors(url_name, *args):
         '<a href="{}" type="{}">{}</a>',
         ((url, kind, label) for url, kind, label in feed_urls(url_name, args)),
     )
+
+
+class CachedFragmentNode(template.Node):
+    def __init__(self, name: str, nodelist):
+        self.name = name
+        self.nodelist = nodelist
+
+    def render(self, context):
+        key = context.get("fragment_key")
+        if not key:  # a preview, a PDF, a page whose view keys no fragments: always fresh
+            return self.nodelist.render(context)
+        full_key = f"publishing:fragment:{self.name}:{key}"
+        html = cache.get(full_key)
+        if html is None:
+            html = self.nodelist.render(context)
+            cache.set(full_key, html, settings.MASTHEAD_FRAGMENT_CACHE_SECONDS)
+        return html
+
+
+@register.tag
+def cached_fragment(parser, token):
+    """``{% cached_fragment "name" %}…{% endcached_fragment %}``: once per ``fragment_key``.
+
+    The view sets ``fragment_key`` (the content version and whatever else the
+    fragment depends on, such as the post and the host asked for); without one
+    the fragment is rendered afresh every time.
+    """
+    bits = token.split_contents()
+    if len(bits) != 2 or bits[1][0] not in "\"'" or bits[1][0] != bits[1][-1]:
+        raise template.TemplateSyntaxError("cached_fragment takes one quoted name")
+    nodelist = parser.parse(("endcached_fragment",))
+    parser.delete_first_token()
+    return CachedFragmentNode(bits[1][1:-1], nodelist)

@@ -30,6 +30,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
+from masthead.publishing.content_version import content_changed
 from masthead.publishing.models import Author, Blog, Institution, Post, PostAuthor, Topic
 from masthead.publishing.roles import EDITORS_GROUP, WRITERS_GROUP, ensure_editorial_groups
 from masthead.server.sample import images as sample_images
@@ -341,6 +342,7 @@ def _create_post_if_missing(spec, sample, blogs, authors, topics, palettes, now)
         PostAuthor(post=post, author=authors[slug], position=position)
         for position, slug in enumerate(spec.authors)
     )
+    content_changed()  # bulk_create sends no signal
     post.topics.set([topics[slug] for slug in spec.topics])
     if correction and correction.corrected:
         # The substantive update keeps the text it replaces as version 1.

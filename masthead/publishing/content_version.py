@@ -1,0 +1,71 @@
+"""The site's content version: read once per request, changed by every edit a reader could see.
+
+Fragments of public pages (the navigation, a post's article and references)
+are cached under this version. It changes inside the same transaction as the
+edit, so a reader who sees the new content also sees the new version; a
+reader that read the old version first can only store a fragment under a key
+nobody will ask for again. Models of higher apps (citations) call
+``content_changed`` from their own signals; bulk writes, which send no
+signals, call it themselves.
+"""
+
+import secrets
+
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from masthead.publishing.models import (
+    Author,
+    Blog,
+    ContentVersion,
+    Institution,
+    Post,
+    PostAuthor,
+    PostVersion,
+    Topic,
+)
+
+_REQUEST_ATTRIBUTE = "_masthead_content_version"
+
+
+def content_version(request=None) -> int:
+    """The current token; with a request, read once and kept for the rest of it."""
+    if request is not None and hasattr(request, _REQUEST_ATTRIBUTE):
+        return getattr(request, _REQUEST_ATTRIBUTE)
+    token = (
+        ContentVersion.objects.filter(pk=ContentVersion.ROW).values_list("token", flat=True).first()
+    )
+    token = token or 0
+    if request is not None:
+        setattr(request, _REQUEST_ATTRIBUTE, token)
+    return token
+
+
+def content_changed(**kwargs) -> None:
+    """A new token, so that no fragment cached before this change is read again."""
+    token = secrets.randbits(62) + 1
+    if not ContentVersion.objects.filter(pk=ContentVersion.ROW).update(token=token):
+        ContentVersion.objects.update_or_create(pk=ContentVersion.ROW, defaults={"token": token})
+
+
+# What a public page shows from publishing: any save or delete of these changes it.
+SHOWN_MODELS = (Institution, Blog, Author, Topic, Post, PostAuthor, PostVersion)
+
+
+def connect_signals(models=SHOWN_MODELS, uid="publishing") -> None:
+    for model in models:
+        name = f"{uid}-{model.__name__}"
+        post_save.connect(_saved, sender=model, dispatch_uid=f"content-version-save-{name}")
+        post_delete.connect(_saved, sender=model, dispatch_uid=f"content-version-delete-{name}")
+    if uid == "publishing":
+        m2m_changed.connect(
+            _topics_changed, sender=Post.topics.through, dispatch_uid="content-version-topics"
+        )
+
+
+def _saved(sender, **kwargs):
+    content_changed()
+
+
+def _topics_changed(sender, action, **kwargs):
+    if action in ("post_add", "post_remove", "post_clear"):
+        content_changed()
