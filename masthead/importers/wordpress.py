@@ -35,7 +35,6 @@ from masthead.client_limits import hash_ip
 from masthead.discussion.models import Comment
 from masthead.discussion.text import clean_line, clean_text
 from masthead.importers import wordpress_html
-from masthead.importers.comments import settle_imported_comment
 from masthead.importers.models import (
     ImportedAttachment,
     ImportedAuthor,
@@ -54,6 +53,7 @@ from masthead.importers.wxr import (
     read_channel,
     read_items,
 )
+from masthead.publishing import batches
 from masthead.publishing.models import (
     RESERVED_BLOG_SLUGS,
     RESERVED_POST_SLUGS,
@@ -166,7 +166,7 @@ class WordPressImport:
             raise WxrError(f"--media-dir {self.options.media_dir} is not a directory.")
         self.channel, self.attachments = read_channel(self.path, self.scan_progress)
         try:
-            with transaction.atomic():
+            with transaction.atomic(), batches.posts_in_batches():
                 self._default_blog = self._choose_default_blog()
                 done = 0
                 batch: list[WxrItem] = []
@@ -209,6 +209,9 @@ class WordPressImport:
             else:
                 self.summary.count("other items", "skipped", f"post type “{item.type}”")
         self._import_posts(posts)
+        # Search documents, related-post caches and the citation formatting of this batch's
+        # posts: once for the batch rather than several times per post (see publishing.batches).
+        batches.flush()
 
     # --- blogs -----------------------------------------------------------------------
     def _choose_default_blog(self) -> Blog | None:
@@ -494,16 +497,18 @@ class WordPressImport:
 
     def _import_posts(self, items: list[WxrItem]) -> None:
         plan = []
+        earlier = {
+            (record.wordpress_id, record.guid): record
+            for record in ImportedPost.objects.select_related("post").filter(
+                wordpress_id__in=[item.id for item in items]
+            )
+        }
         for item in items:
             if item.status in SKIPPED_POST_STATUSES:
                 self.summary.count("posts", "skipped", SKIPPED_POST_STATUSES[item.status])
                 self._skip_comments(item, "on a post that is not imported")
                 continue
-            record = (
-                ImportedPost.objects.select_related("post")
-                .filter(wordpress_id=item.id, guid=item.guid)
-                .first()
-            )
+            record = earlier.get((item.id, item.guid))
             fingerprint = self._fingerprint(item)
             if record is not None and record.fingerprint == fingerprint:
                 self.summary.count("posts", "unchanged", "unchanged since the last import")
@@ -525,14 +530,23 @@ class WordPressImport:
         markdown = iter(
             to_convert if self.options.dry_run else wordpress_html.to_markdown(to_convert)
         )
+        new_comments: list[Comment] = []
+        links: list[ImportedComment] = []
         for item, record, work in plan:
+            is_new = record is None
             if work is not None:
                 prepared, fingerprint = work
                 record = self._write_post(item, record, prepared, next(markdown), fingerprint)
             if record is not None:
-                self._import_comments(item, record)
+                self._plan_comments(item, record, is_new, new_comments, links)
             else:
                 self._skip_comments(item, "on a post that is not imported")
+        # Written together for the batch: the comments (parents first), their decisions and
+        # each post's counts, then the records that make a re-import skip them.
+        Comment.bring_in(new_comments, rejection_reason="In WordPress's trash when imported")
+        for link in links:
+            link.comment_id = link.comment.pk
+        ImportedComment.objects.bulk_create(links)
 
     def _summary_text(self, item: WxrItem, prepared) -> str:
         if item.excerpt.strip():
@@ -590,14 +604,19 @@ class WordPressImport:
             coauthor = self._author(login.strip(), item)
             if coauthor not in byline:
                 byline.append(coauthor)
-        if [link.author_id for link in post.bylines.all()] != [a.pk for a in byline]:
-            post.bylines.all().delete()
+        if creating or [link.author_id for link in post.bylines.all()] != [a.pk for a in byline]:
+            if not creating:
+                post.bylines.all().delete()
             for position, author in enumerate(byline):
                 PostAuthor.objects.create(post=post, author=author, position=position)
-        post.topics.set(self._topics_for(item, blog_term))
+        topics = self._topics_for(item, blog_term)
+        if creating:
+            if topics:
+                post.topics.add(*topics)
+        else:
+            post.topics.set(topics)
         if hidden_because:
             self.summary.note("posts", f"kept as a draft: {hidden_because}")
-        post.refresh_from_db(fields=["revision"])
         old_path = unquote(urlsplit(item.link).path) if item.link else ""
         if old_path in ("", "/"):
             old_path = ""  # plain permalinks (/?p=ID) are answered from the id
@@ -654,13 +673,16 @@ class WordPressImport:
     def _pingback(comment: WxrComment) -> str:
         return comment.type if comment.type in ("pingback", "trackback") else ""
 
-    def _import_comments(self, item: WxrItem, record: ImportedPost) -> None:
-        known = {
-            link.wordpress_id: link.comment
-            for link in ImportedComment.objects.filter(imported_post=record).select_related(
-                "comment"
-            )
-        }
+    def _plan_comments(self, item, record, is_new, new_comments, links) -> None:
+        """The post's comments not yet here, as unsaved comments and records, in id order."""
+        known = {}
+        if not is_new:
+            known = {
+                link.wordpress_id: link.comment
+                for link in ImportedComment.objects.filter(imported_post=record).select_related(
+                    "comment"
+                )
+            }
         # WordPress numbers comments in order, so a parent comes before its replies.
         for wxr_comment in sorted(item.comments, key=lambda c: c.id):
             pingback = self._pingback(wxr_comment)
@@ -674,8 +696,11 @@ class WordPressImport:
                 continue
             comment = self._new_comment(wxr_comment, record, known, item)
             if comment is not None:
-                ImportedComment.objects.create(
-                    imported_post=record, wordpress_id=wxr_comment.id, comment=comment
+                new_comments.append(comment)
+                links.append(
+                    ImportedComment(
+                        imported_post=record, wordpress_id=wxr_comment.id, comment=comment
+                    )
                 )
                 known[wxr_comment.id] = comment
 
@@ -699,9 +724,10 @@ class WordPressImport:
                     f"comment {source.id} on post {item.id} replies to comment "
                     f"{source.parent_id}, which is not in the export: shown as a new thread."
                 )
-            elif parent.parent_id is not None:
+            elif parent.parent_id is not None or parent.pk is None:
                 # Replies are one level deep here: a reply to a reply joins its thread.
-                parent = parent.parent
+                # (A parent from this batch is not stored yet: its parent is the object.)
+                parent = parent.parent or parent
         email = source.email.strip().lower()
         try:
             validate_email(email)
@@ -709,6 +735,7 @@ class WordPressImport:
             email = ""
         comment = Comment(
             post_id=record.post_id,
+            status=status,
             parent=parent,
             author_name=_fit(clean_line(source.author), 80) or "Anonymous",
             email=email,
@@ -719,8 +746,5 @@ class WordPressImport:
             else [],
         )
         comment.set_text(text)
-        settle_imported_comment(
-            comment, status, rejection_reason="In WordPress's trash when imported"
-        )
         self.summary.count("comments", "created", f"as {comment.get_status_display().lower()}")
         return comment

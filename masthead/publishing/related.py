@@ -17,6 +17,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.urls import reverse
 from django.utils import timezone
 
+from masthead.publishing import batches
 from masthead.publishing.models import Post, PostAuthor
 
 RELATED_COUNT = 3
@@ -94,8 +95,11 @@ def related_posts(post: Post) -> list[dict]:
     return related
 
 
-def forget_related_posts(**kwargs):
+def forget_related_posts(sender=None, instance=None, **kwargs):
     """Any post, byline or topic change can reorder anyone's related posts: start afresh."""
+    post_id = instance.pk if isinstance(instance, Post) else getattr(instance, "post_id", None)
+    if post_id is not None and batches.defer([post_id]):
+        return  # once for the whole batch, when it is flushed
     try:
         cache.incr(VERSION_KEY)
     except ValueError:  # no version kept: a new one no stored list can carry
@@ -109,3 +113,4 @@ def connect_signals():
     m2m_changed.connect(
         forget_related_posts, sender=Post.topics.through, dispatch_uid="related-topics"
     )
+    batches.posts_saved_in_batch.connect(forget_related_posts, dispatch_uid="related-batch")
