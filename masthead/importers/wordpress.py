@@ -16,8 +16,10 @@ counts and the moderation log in step.
 
 import datetime
 import hashlib
+import itertools
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -91,6 +93,13 @@ class _DryRunDone(Exception):
 
 
 @dataclass
+class PlannedBatch:
+    item_count: int
+    plan: list[tuple]
+    markdown: Future  # the Markdown of the plan's posts to write, in order
+
+
+@dataclass
 class Options:
     blog_slug: str | None = None
     media_dir: Path | None = None
@@ -124,6 +133,13 @@ def _unique_slug(base: str, taken: Callable[[str], bool], length: int) -> str:
         candidate = slug[: length - len(suffix)] + suffix
         number += 1
     return candidate
+
+
+def _in_batches(items: Iterable, size: int) -> Iterator[tuple]:
+    """``itertools.batched`` of Python 3.12."""
+    iterator = iter(items)
+    while batch := tuple(itertools.islice(iterator, size)):
+        yield batch
 
 
 def _slug_from(*candidates: str) -> str:
@@ -166,19 +182,24 @@ class WordPressImport:
             raise WxrError(f"--media-dir {self.options.media_dir} is not a directory.")
         self.channel, self.attachments = read_channel(self.path, self.scan_progress)
         try:
-            with transaction.atomic(), batches.posts_in_batches():
+            with (
+                transaction.atomic(),
+                batches.posts_in_batches(),
+                ThreadPoolExecutor(max_workers=1, thread_name_prefix="pandoc") as converter,
+            ):
                 self._default_blog = self._choose_default_blog()
+                # pandoc converts one batch while the previous one is written: it runs as its
+                # own process, so the two overlap on a second core.
                 done = 0
-                batch: list[WxrItem] = []
-                for item in read_items(self.path):
-                    batch.append(item)
-                    if len(batch) >= BATCH_SIZE:
-                        self._import_batch(batch)
-                        done += len(batch)
+                waiting: PlannedBatch | None = None
+                for batch in _in_batches(read_items(self.path), BATCH_SIZE):
+                    planned = self._plan_batch(list(batch), converter)
+                    if waiting is not None:
+                        done += self._write_batch(waiting)
                         self.item_progress(done, self.channel.item_count)
-                        batch = []
-                self._import_batch(batch)
-                done += len(batch)
+                    waiting = planned
+                if waiting is not None:
+                    done += self._write_batch(waiting)
                 self.item_progress(done, self.channel.item_count)
                 if self.options.dry_run:
                     raise _DryRunDone
@@ -193,7 +214,8 @@ class WordPressImport:
         for name in self._new_files:
             default_storage.delete(name)
 
-    def _import_batch(self, items: list[WxrItem]) -> None:
+    def _plan_batch(self, items: list[WxrItem], converter: Executor) -> "PlannedBatch":
+        """Everything but the posts, and the posts' plan with their conversion under way."""
         posts = []
         for item in items:
             if item.type == "post":
@@ -208,10 +230,22 @@ class WordPressImport:
                 self.summary.count("other items", "skipped", "menu item")
             else:
                 self.summary.count("other items", "skipped", f"post type “{item.type}”")
-        self._import_posts(posts)
+        plan = self._plan_posts(posts)
+        to_convert = [work[0].html for _, _, work in plan if work is not None]
+        # A dry run writes nothing, so it need not run pandoc: the counts come from the plan.
+        if self.options.dry_run:
+            markdown = Future()
+            markdown.set_result(to_convert)
+        else:
+            markdown = converter.submit(wordpress_html.to_markdown, to_convert)
+        return PlannedBatch(len(items), plan, markdown)
+
+    def _write_batch(self, batch: "PlannedBatch") -> int:
+        self._write_posts(batch.plan, iter(batch.markdown.result()))
         # Search documents, related-post caches and the citation formatting of this batch's
         # posts: once for the batch rather than several times per post (see publishing.batches).
         batches.flush()
+        return batch.item_count
 
     # --- blogs -----------------------------------------------------------------------
     def _choose_default_blog(self) -> Blog | None:
@@ -495,7 +529,8 @@ class WordPressImport:
         ]  # fmt: skip
         return hashlib.sha256(json.dumps(source, default=str).encode()).hexdigest()
 
-    def _import_posts(self, items: list[WxrItem]) -> None:
+    def _plan_posts(self, items: list[WxrItem]) -> list[tuple]:
+        """(item, its earlier import or None, (prepared HTML, fingerprint) or None if kept)."""
         plan = []
         earlier = {
             (record.wordpress_id, record.guid): record
@@ -525,11 +560,9 @@ class WordPressImport:
                 for what, times in prepared.counts.items():
                     self.summary.note("posts", what, times)
                 plan.append((item, record, (prepared, fingerprint)))
-        to_convert = [work[0].html for _, _, work in plan if work is not None]
-        # A dry run writes nothing, so it need not run pandoc: the counts come from above.
-        markdown = iter(
-            to_convert if self.options.dry_run else wordpress_html.to_markdown(to_convert)
-        )
+        return plan
+
+    def _write_posts(self, plan: list[tuple], markdown: Iterator[str]) -> None:
         new_comments: list[Comment] = []
         links: list[ImportedComment] = []
         for item, record, work in plan:
