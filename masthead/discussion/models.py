@@ -77,9 +77,25 @@ class Thread(models.Model):
     def cache_key(self, page_number: int) -> str:
         return f"discussion:page:{self.post_id}:{self.version}:{page_number}"
 
-    def recount(self) -> None:
-        """Store the counts afresh; called inside the transaction that changed a comment."""
+    def recount(self, *, new_thread: bool = False) -> None:
+        """Store the counts afresh; called inside the transaction that changed a comment.
+
+        ``new_thread``: the row was made in this transaction, so no reader can have
+        cached a page of it, and there is nothing to drop after the commit (an import
+        of many posts would otherwise hold one such callback per post until it commits).
+        """
+        if new_thread:
+            self._count()
+            return
         stale_keys = [self.cache_key(n) for n in range(1, self.page_count + 1)]
+        self._count()
+        # The new version already hides the old pages; dropping them keeps a rejected
+        # comment's text out of the cache altogether. Again after commit, in case a
+        # reader re-filled an old page in between.
+        cache.delete_many(stale_keys)
+        transaction.on_commit(lambda: cache.delete_many(stale_keys))
+
+    def _count(self) -> None:
         shown = Comment.objects.filter(post_id=self.post_id, status=Comment.Status.APPROVED)
         # A reply shows only under a shown comment; one whose parent was taken down is not
         # on the page, so it is not in the count either.
@@ -90,11 +106,6 @@ class Thread(models.Model):
         self.approved_root_count = shown.filter(parent__isnull=True).count()
         self.version += 1
         self.save()
-        # The new version already hides the old pages; dropping them keeps a rejected
-        # comment's text out of the cache altogether. Again after commit, in case a
-        # reader re-filled an old page in between.
-        cache.delete_many(stale_keys)
-        transaction.on_commit(lambda: cache.delete_many(stale_keys))
 
 
 class CommentQuerySet(models.QuerySet):
@@ -303,7 +314,11 @@ class Comment(models.Model):
             if comment.status in actions
         )
         for post_id in sorted({comment.post_id for comment in comments}):
-            Thread.locked_for(post_id).recount()
+            thread, created = Thread.objects.get_or_create(post_id=post_id)
+            if created:
+                thread.recount(new_thread=True)
+            else:
+                Thread.locked_for(post_id).recount()
         for comment in comments:
             if comment.status == cls.Status.APPROVED:
                 comment_approved.send(sender=Comment, comment=comment)

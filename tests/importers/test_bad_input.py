@@ -118,11 +118,11 @@ def test_a_failure_part_way_undoes_everything_written_before_it(
     real_recount = Thread.recount
     recounts = []
 
-    def failing_recount(self):
+    def failing_recount(self, **options):
         recounts.append(self.post_id)
         if len(recounts) == 2:
             raise RuntimeError("disk full")
-        return real_recount(self)
+        return real_recount(self, **options)
 
     monkeypatch.setattr(Thread, "recount", failing_recount)
     text = export(
