@@ -527,6 +527,9 @@ class WordPressImport:
             str(self.options.media_dir or ""),
             sorted((k, v) for k, v in item.meta.items() if k.startswith("_masthead_")),
         ]  # fmt: skip
+        if "footnotes" in item.meta:
+            # Only posts with notes: the fingerprints of all others stay as they were.
+            source.append(item.meta["footnotes"])
         return hashlib.sha256(json.dumps(source, default=str).encode()).hexdigest()
 
     def _plan_posts(self, items: list[WxrItem]) -> list[tuple]:
@@ -555,7 +558,10 @@ class WordPressImport:
                 plan.append((item, record, None))
             else:
                 prepared = wordpress_html.prepare(
-                    item.content, self._gallery_images(item), self._image_url
+                    item.content,
+                    self._gallery_images(item),
+                    self._image_url,
+                    footnotes_meta=item.meta.get("footnotes", ""),
                 )
                 for what, times in prepared.counts.items():
                     self.summary.note("posts", what, times)
@@ -569,7 +575,8 @@ class WordPressImport:
             is_new = record is None
             if work is not None:
                 prepared, fingerprint = work
-                record = self._write_post(item, record, prepared, next(markdown), fingerprint)
+                body = wordpress_html.finish(next(markdown), prepared)
+                record = self._write_post(item, record, prepared, body, fingerprint)
             if record is not None:
                 self._plan_comments(item, record, is_new, new_comments, links)
             else:
