@@ -3,15 +3,18 @@
 The first pass reads the whole file without writing anything: it proves the
 file is a complete, well-formed WXR export of a supported version, and
 gathers what posts refer to across the file (authors, term descriptions,
-attachments). Only then does the second pass write, item by item, inside one
-transaction: a failure anywhere leaves the database as it was, and files
-copied into media storage are removed again.
+attachments). Only then does the second pass write, 50 items at a time, inside
+one transaction: a failure anywhere leaves the database as it was, and files
+copied into media storage are removed again. Nothing but the current batches
+is held, so memory stays flat however long the archive.
 
 Everything is written through the models' own methods, as an editor's save
 would: ``full_clean()`` and ``save()`` for posts (which render the body and
-bump the revision), and for comments ``save()`` followed by the moderators'
-own ``approve()``, ``reject()`` or ``mark_spam()``, which keep the public
-counts and the moderation log in step.
+bump the revision), and for a batch's comments ``Comment.bring_in()``, which
+logs each decision and recounts each post's thread as the moderators' own
+``approve()``, ``reject()`` and ``mark_spam()`` do. What derives from posts
+(search documents, related posts, formatted references) is brought up to date
+once per batch (``publishing.batches``); the references by the worker.
 """
 
 import datetime
