@@ -1,6 +1,7 @@
 """Time and peak memory of reading and importing WordPress exports; prints figures, never fails.
 
     .venv/bin/python bench/wxr_memory.py [--size-mb 500] [--import-mb 5] [--theme FILE]
+    .venv/bin/python bench/wxr_memory.py --import 50 100 [--compare-with DIR]
 
 1. Writes a generated WXR 1.2 export of about --size-mb MB in a temporary directory
    (posts with paragraphs, captions and threaded comments; an attachment now and then).
@@ -11,6 +12,15 @@
    fresh SQLite site: the full import runs pandoc and the citation formatting for every
    post, so it is measured on a size that finishes in minutes, not on the 500 MB file.
 4. Imports the WordPress theme unit test export (--theme, if present) into a fresh site.
+
+With ``--import MB ...`` it only generates exports of those sizes and imports each, end to
+end, into a fresh SQLite site: wall time, peak memory of the import process and, apart, of
+its largest pandoc child, and the SQL statements it ran per post and per comment.
+``--with-worker`` then runs the task worker until its queue is empty (the references the
+import queued), timed apart. ``--compare-with DIR`` runs the same import of the same
+file with the code of another checkout beside it, for a before/after (``mkdir
+/tmp/before && git archive COMMIT | tar -x -C /tmp/before`` gives one; it runs with this
+checkout's virtualenv).
 
 Each measurement runs in its own process, so each peak (ru_maxrss) is its own.
 """
@@ -116,7 +126,8 @@ def _peak_mb() -> float:
 
 def child(mode: str, file: str) -> None:
     """Runs in its own process: one measurement, printed as JSON."""
-    sys.path.insert(0, str(ROOT))
+    code_root = os.environ.get("WXR_BENCH_CODE", str(ROOT))
+    sys.path.insert(0, code_root)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "masthead.settings")
     import warnings
 
@@ -136,23 +147,58 @@ def child(mode: str, file: str) -> None:
             items += 1
             comments += len(item.comments)
         detail = f"{items:,} items, {comments:,} comments"
+        seconds = time.perf_counter() - started
+        peaks = _peak_mb(), 0.0
     else:
+        from django.db import connection
+
+        from masthead.discussion.models import Comment
+        from masthead.publishing.models import Post
+
         call_command("migrate", verbosity=0)
+        statements = 0
+
+        def count(execute, sql, params, many, context):
+            nonlocal statements
+            statements += 1
+            return execute(sql, params, many, context)
+
         started = time.perf_counter()
         arguments = ["import_wxr", file] + (["--dry-run"] if mode == "dry-run" else [])
-        with open(os.devnull, "w") as quiet:
+        with open(os.devnull, "w") as quiet, connection.execute_wrapper(count):
             call_command(*arguments, stdout=quiet)
+        seconds = time.perf_counter() - started
+        peaks = _peak_mb(), resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         detail = "dry run" if mode == "dry-run" else "full import, committed"
+        if mode == "import" and os.environ.get("WXR_BENCH_WORKER"):
+            # What the import leaves to the background worker (formatting references).
+            worker_started = time.perf_counter()
+            call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+            detail += f"; then the worker: {time.perf_counter() - worker_started:.1f} s"
+        if mode == "import":
+            posts, comments = Post.objects.count(), Comment.objects.count()
+            detail += (
+                f"; {posts:,} posts, {comments:,} comments, {statements:,} SQL statements: "
+                f"{statements / max(1, posts + comments):.1f} per post or comment"
+            )
+    # The peaks are the import's own: taken before the worker runs in the same process.
     print(
         json.dumps(
-            {"seconds": time.perf_counter() - started, "peak_mb": _peak_mb(), "detail": detail}
+            {
+                "seconds": seconds,
+                "peak_mb": peaks[0],
+                "children_peak_mb": peaks[1],
+                "detail": detail,
+            }
         )
     )
 
 
-def measure(mode: str, file: Path, label: str) -> None:
+def measure(mode: str, file: Path, label: str, code: Path | None = None) -> None:
     environment = {**os.environ, "MASTHEAD_DATA_DIR": tempfile.mkdtemp(prefix="wxr-bench-")}
     environment.pop("DATABASE_URL", None)
+    if code is not None:
+        environment["WXR_BENCH_CODE"] = str(code.resolve())
     finished = subprocess.run(
         [sys.executable, __file__, "--child", mode, str(file)],
         env=environment,
@@ -166,8 +212,26 @@ def measure(mode: str, file: Path, label: str) -> None:
     size = file.stat().st_size / 1e6
     print(
         f"{label}: {size:,.1f} MB, {result['seconds']:,.1f} s, "
-        f"peak memory {result['peak_mb']:,.0f} MB ({result['detail']})"
+        f"peak memory {result['peak_mb']:,.0f} MB, largest child (pandoc) "
+        f"{result['children_peak_mb']:,.0f} MB ({result['detail']})",
+        flush=True,
     )
+
+
+def import_only(sizes: list[float], other: Path | None) -> None:
+    with tempfile.TemporaryDirectory(prefix="wxr-bench-") as folder:
+        for size in sizes:
+            path = Path(folder) / f"generated-{size:g}mb.xml"
+            started = time.perf_counter()
+            posts = generate(path, size)
+            print(
+                f"generated {path.name}: {posts:,} posts in {time.perf_counter() - started:.0f} s",
+                flush=True,
+            )
+            if other is not None:
+                measure("import", path, f"import_wxr, before ({other})", other)
+            measure("import", path, "import_wxr, this checkout")
+            path.unlink()
 
 
 def main() -> None:
@@ -175,10 +239,31 @@ def main() -> None:
     parser.add_argument("--size-mb", type=float, default=500)
     parser.add_argument("--import-mb", type=float, default=5)
     parser.add_argument("--theme", type=Path, default=THEME)
+    parser.add_argument(
+        "--import",
+        dest="import_sizes",
+        type=float,
+        nargs="+",
+        metavar="MB",
+        help="only import generated exports of these sizes, end to end",
+    )
+    parser.add_argument(
+        "--compare-with", type=Path, help="another checkout whose import runs beside this one"
+    )
+    parser.add_argument(
+        "--with-worker",
+        action="store_true",
+        help="after each import, run the task worker until the queue is empty, timed apart",
+    )
     parser.add_argument("--child", nargs=2, metavar=("MODE", "FILE"), help=argparse.SUPPRESS)
     arguments = parser.parse_args()
     if arguments.child:
         child(*arguments.child)
+        return
+    if arguments.with_worker:
+        os.environ["WXR_BENCH_WORKER"] = "1"
+    if arguments.import_sizes:
+        import_only(arguments.import_sizes, arguments.compare_with)
         return
     with tempfile.TemporaryDirectory(prefix="wxr-bench-") as folder:
         folder = Path(folder)

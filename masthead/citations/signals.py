@@ -23,6 +23,7 @@ from masthead.citations.tasks import (
     format_version_citations,
     reformat_posts,
 )
+from masthead.publishing import batches
 from masthead.publishing.models import Author, Blog, Institution, Post, PostAuthor, PostVersion
 
 _waiting = threading.local()
@@ -52,9 +53,22 @@ def reformat_later(post_ids) -> None:
 
 @receiver(post_save, sender=Post)
 def post_saved(sender, instance, raw=False, **kwargs):
-    if not raw:
+    if not raw and not batches.defer([instance.pk]):
         register_doi_if_due(instance)
         reformat_later([instance.pk])
+
+
+@receiver(batches.posts_saved_in_batch)
+def posts_saved_in_batch(sender, post_ids, **kwargs):
+    """A bulk save (an import): DOIs as for single saves, the formatting for the worker.
+
+    The task is stored in the same transaction as the posts, so it exists exactly
+    when they do; formatting thousands of posts is no work for the import to wait on.
+    """
+    if settings.MASTHEAD_DOI_PREFIX:
+        for post in Post.objects.filter(pk__in=post_ids).select_related("blog"):
+            register_doi_if_due(post)
+    reformat_posts.enqueue(list(post_ids))
 
 
 def register_doi_if_due(post: Post) -> None:
@@ -72,13 +86,13 @@ def register_doi_if_due(post: Post) -> None:
 
 @receiver([post_save, post_delete], sender=PostAuthor)
 def byline_changed(sender, instance, raw=False, **kwargs):
-    if not raw:
+    if not raw and not batches.defer([instance.post_id]):
         reformat_later([instance.post_id])
 
 
 @receiver([post_save, post_delete], sender=SentenceCaseTitle)
 def sentence_case_title_changed(sender, instance, raw=False, **kwargs):
-    if not raw:
+    if not raw and not batches.defer([instance.post_id]):
         reformat_later([instance.post_id])
 
 

@@ -77,9 +77,25 @@ class Thread(models.Model):
     def cache_key(self, page_number: int) -> str:
         return f"discussion:page:{self.post_id}:{self.version}:{page_number}"
 
-    def recount(self) -> None:
-        """Store the counts afresh; called inside the transaction that changed a comment."""
+    def recount(self, *, new_thread: bool = False) -> None:
+        """Store the counts afresh; called inside the transaction that changed a comment.
+
+        ``new_thread``: the row was made in this transaction, so no reader can have
+        cached a page of it, and there is nothing to drop after the commit (an import
+        of many posts would otherwise hold one such callback per post until it commits).
+        """
+        if new_thread:
+            self._count()
+            return
         stale_keys = [self.cache_key(n) for n in range(1, self.page_count + 1)]
+        self._count()
+        # The new version already hides the old pages; dropping them keeps a rejected
+        # comment's text out of the cache altogether. Again after commit, in case a
+        # reader re-filled an old page in between.
+        cache.delete_many(stale_keys)
+        transaction.on_commit(lambda: cache.delete_many(stale_keys))
+
+    def _count(self) -> None:
         shown = Comment.objects.filter(post_id=self.post_id, status=Comment.Status.APPROVED)
         # A reply shows only under a shown comment; one whose parent was taken down is not
         # on the page, so it is not in the count either.
@@ -90,11 +106,6 @@ class Thread(models.Model):
         self.approved_root_count = shown.filter(parent__isnull=True).count()
         self.version += 1
         self.save()
-        # The new version already hides the old pages; dropping them keeps a rejected
-        # comment's text out of the cache altogether. Again after commit, in case a
-        # reader re-filled an old page in between.
-        cache.delete_many(stale_keys)
-        transaction.on_commit(lambda: cache.delete_many(stale_keys))
 
 
 class CommentQuerySet(models.QuerySet):
@@ -253,6 +264,64 @@ class Comment(models.Model):
             if status == self.Status.APPROVED:
                 comment_approved.send(sender=Comment, comment=self)
         return True
+
+    @classmethod
+    def bring_in(cls, comments: list["Comment"], rejection_reason: str = "") -> None:
+        """Store comments decided elsewhere (an import), many at once, as the decisions would.
+
+        Each unsaved comment carries the status it had in the other system. What
+        ``approve()``, ``reject()`` and ``mark_spam()`` do one comment at a time
+        happens here once for the lot: each decision is logged (by "system"),
+        each post's counts are taken once at the end, and an approval is
+        announced. A reply may name a parent from the same list: parents are
+        stored first. Run it inside the caller's transaction.
+        """
+        if not comments:
+            return
+        now = timezone.now()
+        actions = {
+            cls.Status.APPROVED: ModerationDecision.Action.APPROVE,
+            cls.Status.REJECTED: ModerationDecision.Action.REJECT,
+            cls.Status.SPAM: ModerationDecision.Action.SPAM,
+        }
+        for comment in comments:
+            if comment.status not in (*actions, cls.Status.PENDING):
+                raise ValueError(f"an imported comment cannot be {comment.status}")
+            comment.email = comment.email.strip().lower()
+            if not comment.body_html and comment.body:
+                comment.set_text(comment.body)
+            if comment.status in actions:
+                comment.decided_at = now
+            is_rejected = comment.status == cls.Status.REJECTED
+            comment.rejection_reason = rejection_reason[:200] if is_rejected else ""
+        waiting = list(comments)
+        while waiting:
+            # Parents before their replies: a reply is stored once its parent has an id.
+            ready = [c for c in waiting if c.parent is None or c.parent.pk is not None]
+            if not ready:
+                raise ValueError("a comment replies to a comment that is not being stored")
+            cls.objects.bulk_create(ready)
+            waiting = [c for c in waiting if c.pk is None]
+        ModerationDecision.objects.bulk_create(
+            ModerationDecision(
+                comment=comment,
+                action=actions[comment.status],
+                moderator_name=ModerationDecision.default_actor(actions[comment.status]),
+                reason=comment.rejection_reason,
+                created_at=now,
+            )
+            for comment in comments
+            if comment.status in actions
+        )
+        for post_id in sorted({comment.post_id for comment in comments}):
+            thread, created = Thread.objects.get_or_create(post_id=post_id)
+            if created:
+                thread.recount(new_thread=True)
+            else:
+                Thread.locked_for(post_id).recount()
+        for comment in comments:
+            if comment.status == cls.Status.APPROVED:
+                comment_approved.send(sender=Comment, comment=comment)
 
     # --- the commenter's own actions, through the private link ------------------
     def withdraw(self) -> bool:

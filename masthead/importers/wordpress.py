@@ -3,21 +3,26 @@
 The first pass reads the whole file without writing anything: it proves the
 file is a complete, well-formed WXR export of a supported version, and
 gathers what posts refer to across the file (authors, term descriptions,
-attachments). Only then does the second pass write, item by item, inside one
-transaction: a failure anywhere leaves the database as it was, and files
-copied into media storage are removed again.
+attachments). Only then does the second pass write, 50 items at a time, inside
+one transaction: a failure anywhere leaves the database as it was, and files
+copied into media storage are removed again. Nothing but the current batches
+is held, so memory stays flat however long the archive.
 
 Everything is written through the models' own methods, as an editor's save
 would: ``full_clean()`` and ``save()`` for posts (which render the body and
-bump the revision), and for comments ``save()`` followed by the moderators'
-own ``approve()``, ``reject()`` or ``mark_spam()``, which keep the public
-counts and the moderation log in step.
+bump the revision), and for a batch's comments ``Comment.bring_in()``, which
+logs each decision and recounts each post's thread as the moderators' own
+``approve()``, ``reject()`` and ``mark_spam()`` do. What derives from posts
+(search documents, related posts, formatted references) is brought up to date
+once per batch (``publishing.batches``); the references by the worker.
 """
 
 import datetime
 import hashlib
+import itertools
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -35,7 +40,6 @@ from masthead.client_limits import hash_ip
 from masthead.discussion.models import Comment
 from masthead.discussion.text import clean_line, clean_text
 from masthead.importers import wordpress_html
-from masthead.importers.comments import settle_imported_comment
 from masthead.importers.models import (
     ImportedAttachment,
     ImportedAuthor,
@@ -54,6 +58,7 @@ from masthead.importers.wxr import (
     read_channel,
     read_items,
 )
+from masthead.publishing import batches
 from masthead.publishing.models import (
     RESERVED_BLOG_SLUGS,
     RESERVED_POST_SLUGS,
@@ -91,6 +96,13 @@ class _DryRunDone(Exception):
 
 
 @dataclass
+class PlannedBatch:
+    item_count: int
+    plan: list[tuple]
+    markdown: Future  # the Markdown of the plan's posts to write, in order
+
+
+@dataclass
 class Options:
     blog_slug: str | None = None
     media_dir: Path | None = None
@@ -124,6 +136,13 @@ def _unique_slug(base: str, taken: Callable[[str], bool], length: int) -> str:
         candidate = slug[: length - len(suffix)] + suffix
         number += 1
     return candidate
+
+
+def _in_batches(items: Iterable, size: int) -> Iterator[tuple]:
+    """``itertools.batched`` of Python 3.12."""
+    iterator = iter(items)
+    while batch := tuple(itertools.islice(iterator, size)):
+        yield batch
 
 
 def _slug_from(*candidates: str) -> str:
@@ -166,19 +185,24 @@ class WordPressImport:
             raise WxrError(f"--media-dir {self.options.media_dir} is not a directory.")
         self.channel, self.attachments = read_channel(self.path, self.scan_progress)
         try:
-            with transaction.atomic():
+            with (
+                transaction.atomic(),
+                batches.posts_in_batches(),
+                ThreadPoolExecutor(max_workers=1, thread_name_prefix="pandoc") as converter,
+            ):
                 self._default_blog = self._choose_default_blog()
+                # pandoc converts one batch while the previous one is written: it runs as its
+                # own process, so the two overlap on a second core.
                 done = 0
-                batch: list[WxrItem] = []
-                for item in read_items(self.path):
-                    batch.append(item)
-                    if len(batch) >= BATCH_SIZE:
-                        self._import_batch(batch)
-                        done += len(batch)
+                waiting: PlannedBatch | None = None
+                for batch in _in_batches(read_items(self.path), BATCH_SIZE):
+                    planned = self._plan_batch(list(batch), converter)
+                    if waiting is not None:
+                        done += self._write_batch(waiting)
                         self.item_progress(done, self.channel.item_count)
-                        batch = []
-                self._import_batch(batch)
-                done += len(batch)
+                    waiting = planned
+                if waiting is not None:
+                    done += self._write_batch(waiting)
                 self.item_progress(done, self.channel.item_count)
                 if self.options.dry_run:
                     raise _DryRunDone
@@ -193,7 +217,8 @@ class WordPressImport:
         for name in self._new_files:
             default_storage.delete(name)
 
-    def _import_batch(self, items: list[WxrItem]) -> None:
+    def _plan_batch(self, items: list[WxrItem], converter: Executor) -> "PlannedBatch":
+        """Everything but the posts, and the posts' plan with their conversion under way."""
         posts = []
         for item in items:
             if item.type == "post":
@@ -208,7 +233,22 @@ class WordPressImport:
                 self.summary.count("other items", "skipped", "menu item")
             else:
                 self.summary.count("other items", "skipped", f"post type “{item.type}”")
-        self._import_posts(posts)
+        plan = self._plan_posts(posts)
+        to_convert = [work[0].html for _, _, work in plan if work is not None]
+        # A dry run writes nothing, so it need not run pandoc: the counts come from the plan.
+        if self.options.dry_run:
+            markdown = Future()
+            markdown.set_result(to_convert)
+        else:
+            markdown = converter.submit(wordpress_html.to_markdown, to_convert)
+        return PlannedBatch(len(items), plan, markdown)
+
+    def _write_batch(self, batch: "PlannedBatch") -> int:
+        self._write_posts(batch.plan, iter(batch.markdown.result()))
+        # Search documents, related-post caches and the citation formatting of this batch's
+        # posts: once for the batch rather than several times per post (see publishing.batches).
+        batches.flush()
+        return batch.item_count
 
     # --- blogs -----------------------------------------------------------------------
     def _choose_default_blog(self) -> Blog | None:
@@ -490,20 +530,26 @@ class WordPressImport:
             str(self.options.media_dir or ""),
             sorted((k, v) for k, v in item.meta.items() if k.startswith("_masthead_")),
         ]  # fmt: skip
+        if "footnotes" in item.meta:
+            # Only posts with notes: the fingerprints of all others stay as they were.
+            source.append(item.meta["footnotes"])
         return hashlib.sha256(json.dumps(source, default=str).encode()).hexdigest()
 
-    def _import_posts(self, items: list[WxrItem]) -> None:
+    def _plan_posts(self, items: list[WxrItem]) -> list[tuple]:
+        """(item, its earlier import or None, (prepared HTML, fingerprint) or None if kept)."""
         plan = []
+        earlier = {
+            (record.wordpress_id, record.guid): record
+            for record in ImportedPost.objects.select_related("post").filter(
+                wordpress_id__in=[item.id for item in items]
+            )
+        }
         for item in items:
             if item.status in SKIPPED_POST_STATUSES:
                 self.summary.count("posts", "skipped", SKIPPED_POST_STATUSES[item.status])
                 self._skip_comments(item, "on a post that is not imported")
                 continue
-            record = (
-                ImportedPost.objects.select_related("post")
-                .filter(wordpress_id=item.id, guid=item.guid)
-                .first()
-            )
+            record = earlier.get((item.id, item.guid))
             fingerprint = self._fingerprint(item)
             if record is not None and record.fingerprint == fingerprint:
                 self.summary.count("posts", "unchanged", "unchanged since the last import")
@@ -515,24 +561,35 @@ class WordPressImport:
                 plan.append((item, record, None))
             else:
                 prepared = wordpress_html.prepare(
-                    item.content, self._gallery_images(item), self._image_url
+                    item.content,
+                    self._gallery_images(item),
+                    self._image_url,
+                    footnotes_meta=item.meta.get("footnotes", ""),
                 )
                 for what, times in prepared.counts.items():
                     self.summary.note("posts", what, times)
                 plan.append((item, record, (prepared, fingerprint)))
-        to_convert = [work[0].html for _, _, work in plan if work is not None]
-        # A dry run writes nothing, so it need not run pandoc: the counts come from above.
-        markdown = iter(
-            to_convert if self.options.dry_run else wordpress_html.to_markdown(to_convert)
-        )
+        return plan
+
+    def _write_posts(self, plan: list[tuple], markdown: Iterator[str]) -> None:
+        new_comments: list[Comment] = []
+        links: list[ImportedComment] = []
         for item, record, work in plan:
+            is_new = record is None
             if work is not None:
                 prepared, fingerprint = work
-                record = self._write_post(item, record, prepared, next(markdown), fingerprint)
+                body = wordpress_html.finish(next(markdown), prepared)
+                record = self._write_post(item, record, prepared, body, fingerprint)
             if record is not None:
-                self._import_comments(item, record)
+                self._plan_comments(item, record, is_new, new_comments, links)
             else:
                 self._skip_comments(item, "on a post that is not imported")
+        # Written together for the batch: the comments (parents first), their decisions and
+        # each post's counts, then the records that make a re-import skip them.
+        Comment.bring_in(new_comments, rejection_reason="In WordPress's trash when imported")
+        for link in links:
+            link.comment_id = link.comment.pk
+        ImportedComment.objects.bulk_create(links)
 
     def _summary_text(self, item: WxrItem, prepared) -> str:
         if item.excerpt.strip():
@@ -590,14 +647,19 @@ class WordPressImport:
             coauthor = self._author(login.strip(), item)
             if coauthor not in byline:
                 byline.append(coauthor)
-        if [link.author_id for link in post.bylines.all()] != [a.pk for a in byline]:
-            post.bylines.all().delete()
+        if creating or [link.author_id for link in post.bylines.all()] != [a.pk for a in byline]:
+            if not creating:
+                post.bylines.all().delete()
             for position, author in enumerate(byline):
                 PostAuthor.objects.create(post=post, author=author, position=position)
-        post.topics.set(self._topics_for(item, blog_term))
+        topics = self._topics_for(item, blog_term)
+        if creating:
+            if topics:
+                post.topics.add(*topics)
+        else:
+            post.topics.set(topics)
         if hidden_because:
             self.summary.note("posts", f"kept as a draft: {hidden_because}")
-        post.refresh_from_db(fields=["revision"])
         old_path = unquote(urlsplit(item.link).path) if item.link else ""
         if old_path in ("", "/"):
             old_path = ""  # plain permalinks (/?p=ID) are answered from the id
@@ -654,13 +716,16 @@ class WordPressImport:
     def _pingback(comment: WxrComment) -> str:
         return comment.type if comment.type in ("pingback", "trackback") else ""
 
-    def _import_comments(self, item: WxrItem, record: ImportedPost) -> None:
-        known = {
-            link.wordpress_id: link.comment
-            for link in ImportedComment.objects.filter(imported_post=record).select_related(
-                "comment"
-            )
-        }
+    def _plan_comments(self, item, record, is_new, new_comments, links) -> None:
+        """The post's comments not yet here, as unsaved comments and records, in id order."""
+        known = {}
+        if not is_new:
+            known = {
+                link.wordpress_id: link.comment
+                for link in ImportedComment.objects.filter(imported_post=record).select_related(
+                    "comment"
+                )
+            }
         # WordPress numbers comments in order, so a parent comes before its replies.
         for wxr_comment in sorted(item.comments, key=lambda c: c.id):
             pingback = self._pingback(wxr_comment)
@@ -674,8 +739,11 @@ class WordPressImport:
                 continue
             comment = self._new_comment(wxr_comment, record, known, item)
             if comment is not None:
-                ImportedComment.objects.create(
-                    imported_post=record, wordpress_id=wxr_comment.id, comment=comment
+                new_comments.append(comment)
+                links.append(
+                    ImportedComment(
+                        imported_post=record, wordpress_id=wxr_comment.id, comment=comment
+                    )
                 )
                 known[wxr_comment.id] = comment
 
@@ -699,9 +767,10 @@ class WordPressImport:
                     f"comment {source.id} on post {item.id} replies to comment "
                     f"{source.parent_id}, which is not in the export: shown as a new thread."
                 )
-            elif parent.parent_id is not None:
+            elif parent.parent_id is not None or parent.pk is None:
                 # Replies are one level deep here: a reply to a reply joins its thread.
-                parent = parent.parent
+                # (A parent from this batch is not stored yet: its parent is the object.)
+                parent = parent.parent or parent
         email = source.email.strip().lower()
         try:
             validate_email(email)
@@ -709,6 +778,7 @@ class WordPressImport:
             email = ""
         comment = Comment(
             post_id=record.post_id,
+            status=status,
             parent=parent,
             author_name=_fit(clean_line(source.author), 80) or "Anonymous",
             email=email,
@@ -719,8 +789,5 @@ class WordPressImport:
             else [],
         )
         comment.set_text(text)
-        settle_imported_comment(
-            comment, status, rejection_reason="In WordPress's trash when imported"
-        )
         self.summary.count("comments", "created", f"as {comment.get_status_display().lower()}")
         return comment

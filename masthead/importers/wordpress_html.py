@@ -21,9 +21,15 @@ The steps, in order:
    pandoc sees it, so pandoc only ever reads well-formed, harmless markup.
 5. Pandoc converts many posts in one run (a separator paragraph between them),
    since starting pandoc costs more than converting one post.
+6. Block-editor footnotes (the ``footnotes`` post meta, a JSON list of notes, and
+   ``<sup data-fn="…">`` markers in the text) become Markdown footnotes (``[^1]``),
+   which render like every post's notes. Markers and notes travel through pandoc
+   as plain words, so the notes' links and emphasis are converted with the post;
+   ``finish()`` turns them into Markdown's footnote syntax afterwards.
 """
 
 import html
+import json
 import re
 import secrets
 from collections import Counter
@@ -57,6 +63,9 @@ _BLOCK_START = re.compile(
     r"object|details|style|script|math|svg)\b)",
     re.IGNORECASE,
 )
+_NOTE_MARKER = re.compile(
+    r"<sup\b[^>]*\bdata-fn\s*=\s*[\"']([^\"']+)[\"'][^>]*>.*?</sup>", re.IGNORECASE | re.DOTALL
+)
 _IMG_SRC = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]*)(")', re.IGNORECASE)
 
 
@@ -74,6 +83,59 @@ class Prepared:
     html: str
     teaser_html: str | None
     counts: Counter
+    # The word standing for footnotes in ``html`` until ``finish()``; None: the post has none.
+    notes_word: str | None = None
+
+
+def _notes(footnotes_meta: str, counts: Counter) -> dict[str, str]:
+    """The block editor's notes by id, from the ``footnotes`` post meta (JSON)."""
+    if not footnotes_meta.strip():
+        return {}
+    try:
+        notes = json.loads(footnotes_meta)
+        return {str(note["id"]): str(note.get("content") or "") for note in notes}
+    except (ValueError, TypeError, KeyError, AttributeError):
+        counts["footnotes unreadable (the footnotes field is not the editor's list): dropped"] += 1
+        return {}
+
+
+def _footnotes(text: str, footnotes_meta: str, counts: Counter) -> tuple[str, str | None]:
+    """The text with each note marker as a placeholder word and the notes at its end."""
+    notes = _notes(footnotes_meta, counts)
+    if not notes and not _NOTE_MARKER.search(text):
+        return text, None
+    word = "MastheadNote" + secrets.token_hex(6)
+    numbers: dict[str, int] = {}
+
+    def marker(match):
+        note_id = match[1]
+        if note_id not in notes:
+            counts["footnote marker without its note: dropped"] += 1
+            return ""
+        numbers.setdefault(note_id, len(numbers) + 1)
+        return f"{word}ref{numbers[note_id]}x"
+
+    text = _NOTE_MARKER.sub(marker, text)
+    unused = len(notes) - len(numbers)
+    if unused:
+        counts["footnote not marked in the text: dropped"] += unused
+    if not numbers:
+        return text, None
+    counts["footnotes converted"] += len(numbers)
+    # Each note as a paragraph of its own at the end, led by its placeholder word.
+    definitions = "".join(
+        f"\n\n<p>{word}note{number}x {notes[note_id]}</p>" for note_id, number in numbers.items()
+    )
+    return text + definitions, word
+
+
+def finish(markdown: str, prepared: Prepared) -> str:
+    """Pandoc's Markdown with the footnote placeholders as Markdown footnotes."""
+    word = prepared.notes_word
+    if word is None:
+        return markdown
+    markdown = re.sub(rf"^{word}note(\d+)x\s*", r"[^\1]: ", markdown, flags=re.MULTILINE)
+    return re.sub(rf"{word}ref(\d+)x", r"[^\1]", markdown)
 
 
 def _attributes(text: str) -> dict[str, str]:
@@ -172,12 +234,14 @@ def prepare(
     content: str,
     gallery_images: Callable[[dict], list[GalleryImage]] = lambda attrs: [],
     image_url: Callable[[str], str] | None = None,
+    footnotes_meta: str = "",
 ) -> Prepared:
-    """Steps 1–4: the post's HTML, sanitised, with its teaser split off."""
+    """Steps 1–4 and 6: the post's HTML, sanitised, with its teaser split off."""
     counts: Counter = Counter()
     parts = _MORE.split(content, maxsplit=1)
-    teaser = parts[0] if len(parts) == 2 else None
-    text = "".join(parts)
+    # The teaser becomes a plain-text summary: note markers have no place in it.
+    teaser = _NOTE_MARKER.sub("", parts[0]) if len(parts) == 2 else None
+    text, notes_word = _footnotes("".join(parts), footnotes_meta, counts)
     if _NEXTPAGE.search(text):
         counts["page break (<!--nextpage-->) removed"] += 1
         text = _NEXTPAGE.sub("\n\n", text)
@@ -192,9 +256,11 @@ def prepare(
         return fragment
 
     # The teaser is a copy of the body's opening: what it converts is counted once, below.
+    note_counts = Counter(counts)
     teaser_html = clean(teaser) if teaser is not None else None
     counts.clear()
-    return Prepared(html=clean(text), teaser_html=teaser_html, counts=counts)
+    counts.update(note_counts)
+    return Prepared(html=clean(text), teaser_html=teaser_html, counts=counts, notes_word=notes_word)
 
 
 def plain_text(fragment: str, limit: int | None = None) -> str:

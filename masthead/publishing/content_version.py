@@ -13,6 +13,7 @@ import secrets
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from masthead.publishing import batches
 from masthead.publishing.models import (
     Author,
     Blog,
@@ -60,12 +61,21 @@ def connect_signals(models=SHOWN_MODELS, uid="publishing") -> None:
         m2m_changed.connect(
             _topics_changed, sender=Post.topics.through, dispatch_uid="content-version-topics"
         )
+        batches.posts_saved_in_batch.connect(_saved, dispatch_uid="content-version-batch")
 
 
-def _saved(sender, **kwargs):
+def _saved(sender, instance=None, **kwargs):
+    if _deferred(instance):
+        return
     content_changed()
 
 
-def _topics_changed(sender, action, **kwargs):
-    if action in ("post_add", "post_remove", "post_clear"):
+def _topics_changed(sender, action, instance=None, **kwargs):
+    if action in ("post_add", "post_remove", "post_clear") and not _deferred(instance):
         content_changed()
+
+
+def _deferred(instance) -> bool:
+    """Inside an import's batch, a post's change moves the version on once, at the flush."""
+    post_id = instance.pk if isinstance(instance, Post) else getattr(instance, "post_id", None)
+    return post_id is not None and batches.defer([post_id])

@@ -5,6 +5,7 @@ Publishing knows nothing of search: search listens to publishing's models.
 
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
+from masthead.publishing import batches
 from masthead.publishing.models import Author, Post, PostAuthor, Topic
 from masthead.search import indexing
 
@@ -12,8 +13,12 @@ UID = "masthead.search"
 
 
 def post_saved(sender, instance, raw=False, **kwargs):
-    if not raw:
+    if not raw and not batches.defer([instance.pk]):
         indexing.reindex_posts([instance.pk])
+
+
+def posts_saved_in_batch(sender, post_ids, **kwargs):
+    indexing.reindex_posts(post_ids)
 
 
 def post_deleted(sender, instance, **kwargs):
@@ -23,14 +28,15 @@ def post_deleted(sender, instance, **kwargs):
 def byline_changed(sender, instance, raw=False, origin=None, **kwargs):
     if raw or isinstance(origin, Post):
         return  # the post itself is going: its own delete signal removes the document
-    indexing.reindex_posts([instance.post_id])
+    if not batches.defer([instance.post_id]):
+        indexing.reindex_posts([instance.post_id])
 
 
 def topics_changed(sender, instance, action, reverse, pk_set, **kwargs):
     if action not in ("post_add", "post_remove", "post_clear", "pre_clear"):
         return
     if not reverse:
-        if action != "pre_clear":
+        if action != "pre_clear" and not batches.defer([instance.pk]):
             indexing.reindex_posts([instance.pk])
     elif action == "pre_clear":
         # topic.posts.clear(): which posts lose the topic is known only before.
@@ -70,3 +76,4 @@ def connect():
     post_save.connect(topic_saved, sender=Topic, dispatch_uid=f"{UID}.topic_saved")
     pre_delete.connect(topic_deleting, sender=Topic, dispatch_uid=f"{UID}.topic_deleting")
     post_delete.connect(topic_deleted, sender=Topic, dispatch_uid=f"{UID}.topic_deleted")
+    batches.posts_saved_in_batch.connect(posts_saved_in_batch, dispatch_uid=f"{UID}.batch")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.management.base import CommandError
 
-from masthead.discussion.models import Comment
+from masthead.discussion.models import Thread
 from tests.importers.conftest import database_state
 from tests.importers.wxr_builder import comment, export, post
 
@@ -113,18 +113,18 @@ def test_an_unknown_blog_is_refused_before_anything_is_written(import_wxr, alrea
 def test_a_failure_part_way_undoes_everything_written_before_it(
     import_wxr, already_imported, monkeypatch
 ):
-    # The third comment's approval fails (as a database error would): the two posts and
-    # comments written before it must not stay behind.
-    real_approve = Comment.approve
-    approvals = []
+    # Counting the second post's comments fails (as a database error would), after both
+    # posts and all their comments were written: none of it may stay behind.
+    real_recount = Thread.recount
+    recounts = []
 
-    def failing_approve(self, by=None):
-        approvals.append(self.pk)
-        if len(approvals) == 3:
+    def failing_recount(self, **options):
+        recounts.append(self.post_id)
+        if len(recounts) == 2:
             raise RuntimeError("disk full")
-        return real_approve(self, by)
+        return real_recount(self, **options)
 
-    monkeypatch.setattr(Comment, "approve", failing_approve)
+    monkeypatch.setattr(Thread, "recount", failing_recount)
     text = export(
         post(2, "Second Post", comments=[comment(21), comment(22)]),
         post(3, "Third Post", comments=[comment(31)]),
