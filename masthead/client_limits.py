@@ -7,6 +7,7 @@ bounds that work the same way. They sit beside the apps, not inside one, so
 that a lower app (citations) and a higher one (discussion) can both use them.
 """
 
+import functools
 import hashlib
 import hmac
 import ipaddress
@@ -18,8 +19,46 @@ from django.core.cache import cache
 
 
 def client_ip(request) -> str:
-    # Behind a proxy the deployment sets REMOTE_ADDR correctly (e.g. granian --forwarded).
-    return request.META.get("REMOTE_ADDR", "")
+    """The reader's address: ``REMOTE_ADDR``, or behind our own proxies the one they saw.
+
+    ``X-Forwarded-For`` is read only when the connection comes from a proxy named in
+    ``MASTHEAD_TRUSTED_PROXIES``, and then from its right-hand end: each proxy appends
+    the address it was reached from, so the first hop from the right that is not one
+    of ours is the reader. Whatever a client wrote further left is its own claim and
+    is never believed (otherwise anyone could pick a fresh address per comment).
+    """
+    remote = request.META.get("REMOTE_ADDR", "")
+    if not is_trusted_proxy(remote):
+        return remote
+    hops = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+    for hop in reversed(hops):
+        try:
+            address = ipaddress.ip_address(hop.strip())
+        except ValueError:
+            break  # garbage no proxy of ours wrote: the last proxy we trust is the client
+        if not is_trusted_proxy(address):
+            return str(address)
+        remote = str(address)
+    return remote
+
+
+def is_trusted_proxy(address) -> bool:
+    if not settings.MASTHEAD_TRUSTED_PROXIES:
+        return False
+    try:
+        address = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(address in network for network in trusted_proxy_networks())
+
+
+@functools.cache
+def parse_networks(entries: tuple[str, ...]) -> tuple:
+    return tuple(ipaddress.ip_network(entry, strict=False) for entry in entries)
+
+
+def trusted_proxy_networks() -> tuple:
+    return parse_networks(tuple(settings.MASTHEAD_TRUSTED_PROXIES))
 
 
 def hash_ip(ip: str) -> str:

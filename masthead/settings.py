@@ -8,6 +8,7 @@ start while an insecure default would still be in use.
 """
 
 import datetime
+import ipaddress
 import os
 import re
 from pathlib import Path
@@ -351,6 +352,16 @@ MASTHEAD_COMMENT_CACHE_SECONDS = env_int("MASTHEAD_COMMENT_CACHE_SECONDS", 3600)
 # Rate limits: more than LIMIT submissions per window answers 429; more than FLAG_AFTER flags.
 MASTHEAD_COMMENT_RATE_WINDOW_SECONDS = env_int("MASTHEAD_COMMENT_RATE_WINDOW_SECONDS", 600)
 MASTHEAD_COMMENT_RATE_LIMIT_PER_IP = env_int("MASTHEAD_COMMENT_RATE_LIMIT_PER_IP", 10)
+# Proxies in front of the app servers (nginx, a load balancer): addresses or networks.
+# Only a connection from one of these has its X-Forwarded-For read, from the right.
+MASTHEAD_TRUSTED_PROXIES = env_list("MASTHEAD_TRUSTED_PROXIES", [])
+for _proxy in MASTHEAD_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"MASTHEAD_TRUSTED_PROXIES: “{_proxy}” is not an IP address or network."
+        ) from None
 MASTHEAD_COMMENT_RATE_LIMIT_PER_EMAIL = env_int("MASTHEAD_COMMENT_RATE_LIMIT_PER_EMAIL", 5)
 MASTHEAD_COMMENT_RATE_FLAG_AFTER = env_int("MASTHEAD_COMMENT_RATE_FLAG_AFTER", 2)
 # A form sent sooner than this after it was rendered is flagged "too fast".
