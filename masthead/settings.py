@@ -423,3 +423,27 @@ MASTHEAD_CROSSREF_DEPOSITOR_NAME = env_str("MASTHEAD_CROSSREF_DEPOSITOR_NAME", "
 MASTHEAD_CROSSREF_DEPOSITOR_EMAIL = env_str("MASTHEAD_CROSSREF_DEPOSITOR_EMAIL", "")
 # The licence posts are published under, deposited with each DOI (a URL; optional).
 MASTHEAD_CONTENT_LICENSE_URL = env_str("MASTHEAD_CONTENT_LICENSE_URL", "")
+
+# --- Anonymous page cache (masthead.pagecache) -------------------------------------------
+# Readers without a session get whole stored answers, served before Django is involved
+# under `masthead serve`; any change to public content is visible within a second.
+INSTALLED_APPS += ["masthead.pagecache"]
+# First: a stored answer already carries every other middleware's headers.
+MIDDLEWARE.insert(0, "masthead.pagecache.middleware.PageCacheMiddleware")
+MASTHEAD_PAGE_CACHE = env_bool("MASTHEAD_PAGE_CACHE", True)
+# The longest one process keeps a page (also how old a stored comment form may be).
+MASTHEAD_PAGE_CACHE_SECONDS = env_int("MASTHEAD_PAGE_CACHE_SECONDS", 600)
+# Room for stored pages in each server process.
+MASTHEAD_PAGE_CACHE_MEGABYTES = env_int("MASTHEAD_PAGE_CACHE_MEGABYTES", 64)
+# Cache-Control of stored pages: browsers (max-age) and CDNs (s-maxage, and as long again
+# stale-while-revalidate) keep them this many seconds.
+MASTHEAD_PAGE_CACHE_MAX_AGE = env_int("MASTHEAD_PAGE_CACHE_MAX_AGE", 0)
+MASTHEAD_PAGE_CACHE_SHARED_MAX_AGE = env_int("MASTHEAD_PAGE_CACHE_SHARED_MAX_AGE", 30)
+if MASTHEAD_PAGE_CACHE_SECONDS < 1 or MASTHEAD_PAGE_CACHE_MEGABYTES < 1:
+    raise ImproperlyConfigured(
+        "MASTHEAD_PAGE_CACHE_SECONDS and MASTHEAD_PAGE_CACHE_MEGABYTES must be at least 1."
+    )
+if MASTHEAD_PAGE_CACHE_MAX_AGE < 0 or MASTHEAD_PAGE_CACHE_SHARED_MAX_AGE < 0:
+    raise ImproperlyConfigured(
+        "MASTHEAD_PAGE_CACHE_MAX_AGE and MASTHEAD_PAGE_CACHE_SHARED_MAX_AGE cannot be negative."
+    )

@@ -12,6 +12,7 @@ import nh3
 from django.conf import settings
 from django.utils import timezone
 
+from masthead.changes import content_changed
 from masthead.citations import csl, engine
 from masthead.citations.models import FormattedCitation
 from masthead.citations.styles import Style, get_style
@@ -87,6 +88,8 @@ def format_posts(posts: list[Post], styles: list[Style]) -> int:
             batch_size=250,
         )
         stored += len(rows)
+    # Bulk inserts send no model signals: say that post and cite pages read differently now.
+    content_changed()
     return stored
 
 
@@ -144,4 +147,5 @@ def format_version(version) -> int:
         unique_fields=["version", "style_id"],
         update_fields=["html", "text"],
     )
+    content_changed()
     return len(rows)

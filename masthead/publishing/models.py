@@ -173,6 +173,14 @@ class PostQuerySet(models.QuerySet):
         """
         return self.filter(status__in=Post.GOING_PUBLIC, publish_at__lte=timezone.now())
 
+    def next_going_public(self, after):
+        """When the next post goes public by its schedule, with no save (None: none waiting).
+
+        Whatever keeps copies of pages keeps them no longer than this.
+        """
+        waiting = self.filter(status__in=Post.GOING_PUBLIC, publish_at__gt=after)
+        return waiting.aggregate(first=models.Min("publish_at"))["first"]
+
     def written_by(self, user):
         """Posts with ``user`` in their byline (through the author profile linked to them)."""
         return self.filter(bylines__author__user=user).distinct()
