@@ -432,7 +432,7 @@ INSTALLED_APPS += ["masthead.pagecache"]
 MIDDLEWARE.insert(0, "masthead.pagecache.middleware.PageCacheMiddleware")
 MASTHEAD_PAGE_CACHE = env_bool("MASTHEAD_PAGE_CACHE", True)
 # The longest one process keeps a page (also how old a stored comment form may be).
-MASTHEAD_PAGE_CACHE_SECONDS = env_int("MASTHEAD_PAGE_CACHE_SECONDS", 600)
+MASTHEAD_PAGE_CACHE_SECONDS = env_int("MASTHEAD_PAGE_CACHE_SECONDS", 300)
 # Room for stored pages in each server process.
 MASTHEAD_PAGE_CACHE_MEGABYTES = env_int("MASTHEAD_PAGE_CACHE_MEGABYTES", 64)
 # Cache-Control of stored pages: browsers (max-age) and CDNs (s-maxage, and as long again
