@@ -6,9 +6,12 @@ involved), and it is where answers get stored, whatever the server: after the
 view and every other middleware, with their headers.
 """
 
+import logging
+
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.http import HttpResponse, HttpResponseNotModified, QueryDict
+from django.utils import timezone
 from django.utils.cache import cc_delim_re
 from django.utils.http import http_date, parse_http_date_safe
 
@@ -26,6 +29,8 @@ from masthead.pagecache.store import (
     without_tracking,
 )
 from masthead.pagecache.version import content_version
+
+logger = logging.getLogger(__name__)
 
 # What a view says with Cache-Control when its answer is for one reader or must not be kept.
 UNCACHEABLE_DIRECTIVES = frozenset({"private", "no-store", "no-cache"})
@@ -147,15 +152,22 @@ class PageCacheMiddleware:
         key = request_key(request)
         if key is None:
             return self.get_response(request)
-        # Both before the page is made: a page made from data older than a change, or
-        # just before a scheduled moment, is stored under what held when it began.
+        # The version and the time before the page is made: a page made from data older
+        # than a change, or just before a scheduled moment, is kept under what held then.
         version = content_version.current()
         page = page_store.get(key, header_reader(request))
         if page is not None and page.is_current(version, now()):
             return as_response(page, request)
-        moment = clock.next_change(version)
+        begun = timezone.now()
         response = self.get_response(request)
         if is_storable(request, response):
+            try:
+                moment = clock.next_change(version, begun)
+            except Exception:
+                # Whatever keeps us from knowing when the next post goes public (a database
+                # that is down, or not to be used here), the page is sent but not kept.
+                logger.exception("The page cache could not read the publishing schedule")
+                return response
             expires = now() + settings.MASTHEAD_PAGE_CACHE_SECONDS
             if moment is not None:
                 expires = min(expires, moment)

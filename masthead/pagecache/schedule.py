@@ -8,8 +8,6 @@ one. Each app answers for its own clock; this module only takes the earliest.
 
 import threading
 
-from django.utils import timezone
-
 from masthead.discussion.policy import next_automatic_closing
 from masthead.publishing.models import Post
 
@@ -24,24 +22,23 @@ def next_automatic_change(now) -> float | None:
 class Clock:
     """The next automatic change, asked of the database once per content version.
 
-    It is asked before a page is rendered: a page rendered just before a post goes
-    public must expire when it does, even if it is stored a moment after.
+    Asked for the moment a page began to be made: a page made just before a post
+    goes public must expire when it does, even if it is stored a moment after.
     """
 
     def __init__(self):
         self._lock = threading.Lock()
         self._known: tuple | None = None  # (version, next change or None)
 
-    def next_change(self, version) -> float | None:
-        now = timezone.now()
+    def next_change(self, version, begun) -> float | None:
         known = self._known
         if (
             known is not None
             and known[0] == version
-            and (known[1] is None or now.timestamp() < known[1])
+            and (known[1] is None or begun.timestamp() < known[1])
         ):
             return known[1]
-        moment = next_automatic_change(now)
+        moment = next_automatic_change(begun)
         with self._lock:
             self._known = (version, moment)
         return moment
