@@ -190,3 +190,15 @@ def test_a_stored_page_is_made_afresh_after_the_longest_time_a_page_is_kept(clie
     assert client.get(POST)["X-Cache"] == "hit"
     time.sleep(1.1)
     assert client.get(POST)["X-Cache"] == "miss"
+
+
+def test_the_api_answer_for_another_sites_page_is_kept_apart_from_a_direct_one(client, site):
+    other_site = {"HTTP_ORIGIN": "https://partner.example.com"}
+    from_a_page = client.get("/api/v1/posts", **other_site)
+    direct = client.get("/api/v1/posts")
+    assert from_a_page["Access-Control-Allow-Origin"] == "*"
+    assert "Access-Control-Allow-Origin" not in direct
+    again = client.get("/api/v1/posts", **other_site)
+    assert again["X-Cache"] == "hit"
+    assert again["Access-Control-Allow-Origin"] == "*"
+    assert "Access-Control-Allow-Origin" not in client.get("/api/v1/posts")
