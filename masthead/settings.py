@@ -456,3 +456,26 @@ MASTHEAD_STATIC_FULL_PASS_MINUTES = env_int("MASTHEAD_STATIC_FULL_PASS_MINUTES",
 # content version (a database row every edit changes), so they are never stale; this
 # only bounds how long an unused fragment stays in the cache.
 MASTHEAD_FRAGMENT_CACHE_SECONDS = env_int("MASTHEAD_FRAGMENT_CACHE_SECONDS", 24 * 3600)
+# --- Anonymous page cache (masthead.pagecache) -------------------------------------------
+# Readers without a session get whole stored answers, served before Django is involved
+# under `masthead serve`; any change to public content is visible within a second.
+INSTALLED_APPS += ["masthead.pagecache"]
+# First: a stored answer already carries every other middleware's headers.
+MIDDLEWARE.insert(0, "masthead.pagecache.middleware.PageCacheMiddleware")
+MASTHEAD_PAGE_CACHE = env_bool("MASTHEAD_PAGE_CACHE", True)
+# The longest one process keeps a page (also how old a stored comment form may be).
+MASTHEAD_PAGE_CACHE_SECONDS = env_int("MASTHEAD_PAGE_CACHE_SECONDS", 300)
+# Room for stored pages in each server process.
+MASTHEAD_PAGE_CACHE_MEGABYTES = env_int("MASTHEAD_PAGE_CACHE_MEGABYTES", 64)
+# Cache-Control of stored pages: browsers (max-age) and CDNs (s-maxage, and as long again
+# stale-while-revalidate) keep them this many seconds.
+MASTHEAD_PAGE_CACHE_MAX_AGE = env_int("MASTHEAD_PAGE_CACHE_MAX_AGE", 0)
+MASTHEAD_PAGE_CACHE_SHARED_MAX_AGE = env_int("MASTHEAD_PAGE_CACHE_SHARED_MAX_AGE", 30)
+if MASTHEAD_PAGE_CACHE_SECONDS < 1 or MASTHEAD_PAGE_CACHE_MEGABYTES < 1:
+    raise ImproperlyConfigured(
+        "MASTHEAD_PAGE_CACHE_SECONDS and MASTHEAD_PAGE_CACHE_MEGABYTES must be at least 1."
+    )
+if MASTHEAD_PAGE_CACHE_MAX_AGE < 0 or MASTHEAD_PAGE_CACHE_SHARED_MAX_AGE < 0:
+    raise ImproperlyConfigured(
+        "MASTHEAD_PAGE_CACHE_MAX_AGE and MASTHEAD_PAGE_CACHE_SHARED_MAX_AGE cannot be negative."
+    )

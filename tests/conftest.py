@@ -24,6 +24,16 @@ if os.environ.get("CI"):
     hypothesis_settings.load_profile("ci")
 
 
+@pytest.fixture(autouse=True)
+def empty_page_cache():
+    """Every test meets the anonymous page cache empty, as a newly started server does."""
+    from masthead.pagecache import reset
+
+    reset()
+    yield
+    reset()
+
+
 @pytest.fixture
 def institution(db):
     return Institution.objects.create(

@@ -12,10 +12,10 @@ import nh3
 from django.conf import settings
 from django.utils import timezone
 
+from masthead.changes import content_changed
 from masthead.citations import csl, engine
 from masthead.citations.models import FormattedCitation
 from masthead.citations.styles import Style, get_style
-from masthead.publishing.content_version import content_changed
 from masthead.publishing.models import Institution, Post
 
 
@@ -88,7 +88,7 @@ def format_posts(posts: list[Post], styles: list[Style]) -> int:
             batch_size=250,
         )
         stored += len(rows)
-    # bulk_create sends no signals: the pages showing these references change now.
+    # Bulk inserts send no model signals: say that post and cite pages read differently now.
     content_changed()
     return stored
 
@@ -147,4 +147,5 @@ def format_version(version) -> int:
         unique_fields=["version", "style_id"],
         update_fields=["html", "text"],
     )
+    content_changed()
     return len(rows)

@@ -4,15 +4,20 @@ Fragments of public pages (the navigation, a post's article and references)
 are cached under this version. It changes inside the same transaction as the
 edit, so a reader who sees the new content also sees the new version; a
 reader that read the old version first can only store a fragment under a key
-nobody will ask for again. Models of higher apps (citations) call
-``content_changed`` from their own signals; bulk writes, which send no
-signals, call it themselves.
+nobody will ask for again. Models of higher apps (citations) are connected by
+those apps; bulk writes, which send no model signals, announce themselves with
+``masthead.changes.content_changed()``, which moves this version on too.
+
+The anonymous page cache (``masthead.pagecache``) keeps a version of its own,
+for whole pages: it is read in the event loop before Django is involved, where a
+database query would cost a thread, so it lives in a file or in Redis instead.
 """
 
 import secrets
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from masthead.changes import public_content_changed
 from masthead.publishing import batches
 from masthead.publishing.models import (
     Author,
@@ -41,7 +46,7 @@ def content_version(request=None) -> int:
     return token
 
 
-def content_changed(**kwargs) -> None:
+def new_content_version(**kwargs) -> None:
     """A new token, so that no fragment cached before this change is read again."""
     token = secrets.randbits(62) + 1
     if not ContentVersion.objects.filter(pk=ContentVersion.ROW).update(token=token):
@@ -62,17 +67,20 @@ def connect_signals(models=SHOWN_MODELS, uid="publishing") -> None:
             _topics_changed, sender=Post.topics.through, dispatch_uid="content-version-topics"
         )
         batches.posts_saved_in_batch.connect(_saved, dispatch_uid="content-version-batch")
+        public_content_changed.connect(
+            new_content_version, dispatch_uid="content-version-announced"
+        )
 
 
 def _saved(sender, instance=None, **kwargs):
     if _deferred(instance):
         return
-    content_changed()
+    new_content_version()
 
 
 def _topics_changed(sender, action, instance=None, **kwargs):
     if action in ("post_add", "post_remove", "post_clear") and not _deferred(instance):
-        content_changed()
+        new_content_version()
 
 
 def _deferred(instance) -> bool:

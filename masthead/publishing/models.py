@@ -179,15 +179,13 @@ class PostQuerySet(models.QuerySet):
         """
         return self.filter(status__in=Post.GOING_PUBLIC, publish_at__lte=timezone.now())
 
-    def next_publication_time(self):
-        """When the next scheduled post goes public, or None: the moment anything derived
-        from the public posts (a cached list, say) goes stale by itself."""
-        return (
-            self.filter(status=Post.Status.SCHEDULED, publish_at__gt=timezone.now())
-            .order_by("publish_at")
-            .values_list("publish_at", flat=True)
-            .first()
-        )
+    def next_going_public(self, after):
+        """When the next post goes public by its schedule, with no save (None: none waiting).
+
+        Whatever keeps copies of pages keeps them no longer than this.
+        """
+        waiting = self.filter(status__in=Post.GOING_PUBLIC, publish_at__gt=after)
+        return waiting.aggregate(first=models.Min("publish_at"))["first"]
 
     def written_by(self, user):
         """Posts with ``user`` in their byline (through the author profile linked to them)."""

@@ -97,7 +97,7 @@ def related_posts(post: Post, request=None) -> list[dict]:
 
 def cache_seconds() -> int:
     """How long a list may be kept: until the next scheduled post goes public, at most."""
-    upcoming = Post.objects.next_publication_time()
+    upcoming = Post.objects.next_going_public(timezone.now())
     if upcoming is None:
         return CACHE_SECONDS
     until = math.ceil((upcoming - timezone.now()).total_seconds())

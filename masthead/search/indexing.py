@@ -15,6 +15,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.html import strip_tags
 
+from masthead.changes import content_changed
 from masthead.publishing.models import Post, PostAuthor
 from masthead.search.backends import MARK_END, MARK_START, engine
 from masthead.search.models import SearchDocument
@@ -82,6 +83,7 @@ def remove_posts(post_ids) -> None:
         return
     SearchDocument.objects.filter(post_id__in=post_ids).delete()
     engine().remove(post_ids)
+    content_changed()
 
 
 def rebuild(batch_size: int = 500) -> int:
@@ -110,6 +112,8 @@ def _write(documents, *, replace: bool) -> None:
     SearchDocument.objects.bulk_create(documents)
     engine().store(documents)
     remember(documents)
+    # Bulk writes send no model signals: search results read differently now.
+    content_changed()
 
 
 def fill_if_empty(using="default", **kwargs) -> None:

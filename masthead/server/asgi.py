@@ -14,6 +14,9 @@ must be bounded in time and in size:
   (Django's own ``DATA_UPLOAD_MAX_MEMORY_SIZE`` still applies to form fields);
 - at most ``MASTHEAD_SERVER_THREADS`` requests run Django's (synchronous) code
   at once per process; the rest wait in the event loop, holding no thread.
+
+Before any of that, an anonymous reader's request that the page cache holds a
+current answer for is answered straight from it (``masthead.pagecache.asgi``).
 """
 
 import asyncio
@@ -22,6 +25,8 @@ import io
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core.handlers.asgi import ASGIHandler
+
+from masthead.pagecache.asgi import answer_from_store
 
 
 class BodyRefused(Exception):
@@ -51,6 +56,12 @@ class MastheadASGIHandler(ASGIHandler):
         if self._view_slots is None:
             self._view_slots = asyncio.Semaphore(max(1, settings.MASTHEAD_SERVER_THREADS))
         return self._view_slots
+
+    async def __call__(self, scope, receive, send):
+        # Ahead of Django's own entry (and its per-request context): a hit needs none of it.
+        if scope["type"] == "http" and await answer_from_store(scope, send):
+            return
+        await super().__call__(scope, receive, send)
 
     async def handle(self, scope, receive, send):
         try:

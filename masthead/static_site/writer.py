@@ -28,7 +28,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.management import call_command
-from django.test import Client
+from django.test import Client, override_settings
 
 from masthead.static_site import pages
 
@@ -153,7 +153,10 @@ class StaticSite:
             self.manifest["relations"].pop(owner, None)
 
     def publish_url(self, url: str) -> str | None:
-        response = self.client.get(url, secure=self.secure)
+        # Rendered afresh, never from this process's page cache: a copy it stored could
+        # predate the change being written (its view of the version may lag 0.3 s).
+        with override_settings(MASTHEAD_PAGE_CACHE=False):
+            response = self.client.get(url, secure=self.secure)
         if response.status_code != 200:
             if response.status_code >= 500:
                 self.log(f"{url} answered {response.status_code}; left to the app")

@@ -30,7 +30,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
-from masthead.publishing.content_version import content_changed
+from masthead.changes import content_changed
 from masthead.publishing.models import Author, Blog, Institution, Post, PostAuthor, Topic
 from masthead.publishing.roles import EDITORS_GROUP, WRITERS_GROUP, ensure_editorial_groups
 from masthead.server.sample import images as sample_images

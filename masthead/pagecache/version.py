@@ -1,0 +1,170 @@
+"""The content version: one value, shared by every process and server, that any change moves on.
+
+Stored pages carry the version they were rendered under and are served only
+while it is current. Each process re-reads the shared value at most every
+``CHECK_SECONDS``, so a change shows everywhere within that (plus a render).
+
+Where the shared value lives:
+
+- with a shared Django cache (``REDIS_URL``): a key in it, so several servers agree;
+- otherwise (SQLite, the default): a small file beside the database in the data
+  folder. Every process of the site already shares that folder, and reading a
+  file costs microseconds in the event loop, where a database query would need a
+  thread and a connection of its own. A site spread over several machines runs
+  with ``REDIS_URL`` anyway (rate limits need it too).
+
+A value is a random token, never a counter: a token that was lost (an evicted
+key, a deleted file) is replaced by a new one, never by an old value that pages
+stored long ago might still carry.
+"""
+
+import asyncio
+import itertools
+import logging
+import os
+import secrets
+import threading
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import caches
+
+logger = logging.getLogger(__name__)
+
+# How stale one process's view of the shared version may be (the issue allows 1 s in all).
+CHECK_SECONDS = 0.3
+CACHE_KEY = "pagecache:content-version"
+FILE_NAME = "page-cache-version"
+
+
+def new_token() -> str:
+    return secrets.token_hex(8)
+
+
+class FileVersionStore:
+    """The shared version as a file's contents, replaced whole (``os.replace``) on each change."""
+
+    blocking = False
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def read(self) -> str:
+        try:
+            return self.path.read_text()
+        except FileNotFoundError:
+            return self.bump()
+
+    def bump(self) -> str:
+        token = new_token()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        draft = self.path.with_name(f".{self.path.name}.{os.getpid()}.{threading.get_ident()}")
+        draft.write_text(token)
+        os.replace(draft, self.path)
+        return token
+
+
+class CacheVersionStore:
+    """The shared version as a key in the shared Django cache (Redis)."""
+
+    # A network round trip: the event loop asks for it from a thread.
+    blocking = True
+
+    def __init__(self, alias: str = "default"):
+        self.alias = alias
+
+    def read(self) -> str:
+        cache = caches[self.alias]
+        token = cache.get(CACHE_KEY)
+        if token is None:
+            cache.add(CACHE_KEY, new_token(), timeout=None)
+            token = cache.get(CACHE_KEY)
+        return token
+
+    def bump(self) -> str:
+        token = new_token()
+        caches[self.alias].set(CACHE_KEY, token, timeout=None)
+        return token
+
+
+def shared_store():
+    backend = settings.CACHES["default"]["BACKEND"]
+    if backend.endswith(("LocMemCache", "DummyCache")):
+        return FileVersionStore(Path(settings.DATA_DIR) / FILE_NAME)
+    return CacheVersionStore()
+
+
+class ContentVersion:
+    """This process's view of the content version: ``(shared token, local generation)``.
+
+    The local generation moves the moment this process changes something, even
+    inside a transaction that has not committed yet (and under the test client,
+    whose transactions never do); the shared token moves after the commit, for
+    every other process.
+    """
+
+    def __init__(self, store=None):
+        self._store = store
+        self._lock = threading.Lock()
+        self._generations = itertools.count(1)
+        self._shared = ""
+        self._local = 0
+        self._checked_at = float("-inf")
+        self.value: tuple[str, int] = ("", 0)
+
+    @property
+    def store(self):
+        if self._store is None:
+            self._store = shared_store()
+        return self._store
+
+    def current(self) -> tuple[str, int]:
+        if time.monotonic() - self._checked_at >= CHECK_SECONDS:
+            self.refresh()
+        return self.value
+
+    async def current_async(self) -> tuple[str, int]:
+        if time.monotonic() - self._checked_at >= CHECK_SECONDS:
+            if self.store.blocking:
+                await asyncio.to_thread(self.refresh)
+            else:
+                self.refresh()
+        return self.value
+
+    def refresh(self) -> None:
+        with self._lock:
+            if time.monotonic() - self._checked_at < CHECK_SECONDS:
+                return  # another thread just did
+            try:
+                shared = self.store.read()
+            except Exception:
+                # Unknown: a token nothing was stored under, so nothing stored is served.
+                logger.exception("The shared page-cache version could not be read")
+                shared = new_token()
+            self._checked_at = time.monotonic()
+            self._set(shared, self._local)
+
+    def note_local_change(self) -> None:
+        with self._lock:
+            self._set(self._shared, next(self._generations))
+
+    def publish_change(self) -> None:
+        """Move the shared version on, for every process; this one sees it at once."""
+        token = self.store.bump()
+        with self._lock:
+            self._checked_at = time.monotonic()
+            self._set(token, next(self._generations))
+
+    def forget(self) -> None:
+        """Read the shared version afresh on next use (tests that switch stores)."""
+        with self._lock:
+            self._store = None
+            self._checked_at = float("-inf")
+
+    def _set(self, shared: str, local: int) -> None:
+        self._shared, self._local = shared, local
+        self.value = (shared, local)
+
+
+content_version = ContentVersion()
