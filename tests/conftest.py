@@ -10,6 +10,7 @@ import os
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from hypothesis import settings as hypothesis_settings
@@ -25,13 +26,20 @@ if os.environ.get("CI"):
 
 
 @pytest.fixture(autouse=True)
-def empty_page_cache():
-    """Every test meets the anonymous page cache empty, as a newly started server does."""
+def empty_caches():
+    """Every test meets the caches empty, as a newly started server does.
+
+    The database is rolled back after each test, so the next one reuses its ids: a
+    fragment cached under "post 1, thread version 2" by one test would otherwise be
+    read by the next test's different post 1.
+    """
     from masthead.pagecache import reset
 
     reset()
+    cache.clear()
     yield
     reset()
+    cache.clear()
 
 
 @pytest.fixture
