@@ -50,6 +50,8 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from processes import tree_cpu_seconds  # noqa: E402 - the sibling module, wherever this is run from
 
 SETUP = """
 import datetime
@@ -209,28 +211,6 @@ def hammer(
     return tally, time.monotonic() - started, killed_at
 
 
-def server_cpu_seconds(root_pid: int) -> float:
-    """CPU time used so far by a server we started and its worker processes (Linux /proc)."""
-    children: dict[int, list[int]] = {}
-    stats: dict[int, list[str]] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        stats[int(entry.name)] = fields
-        children.setdefault(int(fields[1]), []).append(int(entry.name))
-    total, todo = 0, [root_pid]
-    while todo:
-        pid = todo.pop()
-        if pid in stats:
-            total += int(stats[pid][11]) + int(stats[pid][12])  # utime + stime
-        todo.extend(children.get(pid, []))
-    return total / os.sysconf("SC_CLK_TCK")
-
-
 def warm_up(port: int, post_id: int, form_token: str, count: int = 24) -> None:
     """A few comments first, so every worker has loaded its code before the clock starts."""
     hammer([port], 0.0, 1, post_id, form_token, lambda p: p, at_least=count, first_client=1000)
@@ -319,7 +299,7 @@ def measure(checkout: Checkout, options) -> float:
             time.sleep(3)  # the form ages past the "sent too fast" flag, as a reader's would
             warm_up(port, site.post_id, token)
             warmed = stored_tokens(site.database, site.post_id)
-            cpu_before = server_cpu_seconds(site.servers[port].pid)
+            cpu_before = tree_cpu_seconds(site.servers[port].pid)
 
             print(f"Intake: {options.clients} clients for {options.seconds:.0f} s, one server "
                   f"(--workers {options.workers or 'default'} --threads "
@@ -328,7 +308,7 @@ def measure(checkout: Checkout, options) -> float:
             tally, elapsed, _ = hammer([port], options.seconds, options.clients, site.post_id,
                                        token, lambda p: p)  # fmt: skip
             rate = len(tally.acknowledged) / elapsed
-            cpu_ms = (server_cpu_seconds(site.servers[port].pid) - cpu_before) * 1000
+            cpu_ms = (tree_cpu_seconds(site.servers[port].pid) - cpu_before) * 1000
             stored = stored_tokens(site.database, site.post_id) - warmed
             missing = {t for _, t in tally.acknowledged} - stored
             print(f"  accepted: {len(tally.acknowledged)} in {elapsed:.1f} s = {rate:.0f}/s   "

@@ -34,6 +34,9 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from processes import tree_cpu_seconds  # noqa: E402 - the sibling module, wherever this is run from
+
 MASTHEAD = [sys.executable, "-m", "masthead.cli"]
 
 SETUP = """
@@ -116,29 +119,6 @@ def wait_for_port(port: int, timeout: float = 60) -> None:
     raise SystemExit(f"The server did not start on port {port} within {timeout} s.")
 
 
-def server_cpu_seconds(root_pid: int) -> float:
-    """CPU time used so far by the server we started and its worker processes (Linux /proc)."""
-    children: dict[int, list[int]] = {}
-    stats: dict[int, list[str]] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        pid = int(entry.name)
-        stats[pid] = fields
-        children.setdefault(int(fields[1]), []).append(pid)
-    total, todo = 0, [root_pid]
-    while todo:
-        pid = todo.pop()
-        if pid in stats:
-            total += int(stats[pid][11]) + int(stats[pid][12])  # utime + stime
-        todo.extend(children.get(pid, []))
-    return total / os.sysconf("SC_CLK_TCK")
-
-
 def hammer(port, seconds, clients, make_request, is_success, server_pid):
     """``clients`` threads, each with one keep-alive connection, for ``seconds``."""
     successes = [0] * clients
@@ -168,14 +148,14 @@ def hammer(port, seconds, clients, make_request, is_success, server_pid):
 
     threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
     cpu_before = resource.getrusage(resource.RUSAGE_SELF)
-    server_before = server_cpu_seconds(server_pid)
+    server_before = tree_cpu_seconds(server_pid)
     started = time.monotonic()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     elapsed = time.monotonic() - started
-    server_used = server_cpu_seconds(server_pid) - server_before
+    server_used = tree_cpu_seconds(server_pid) - server_before
     cpu_after = resource.getrusage(resource.RUSAGE_SELF)
     client_cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (
         cpu_after.ru_stime - cpu_before.ru_stime
