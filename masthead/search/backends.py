@@ -8,9 +8,11 @@ marks matched words in titles and snippets with two private-use characters
 ``<mark>`` after escaping everything else.
 """
 
+import contextlib
+
 from django.contrib.postgres.search import SearchHeadline, SearchVector
 from django.contrib.postgres.search import SearchQuery as PgSearchQuery
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models.expressions import RawSQL
 
 from masthead.search.models import SearchDocument
@@ -33,8 +35,15 @@ PG_CONFIG = "masthead_search"
 class SQLiteSearch:
     """FTS5 with the porter stemmer around unicode61 (diacritics removed), rowid = post id."""
 
-    def prepare(self, cursor) -> None:
-        """Nothing to set: FTS5 always answers a MATCH from its own index."""
+    @contextlib.contextmanager
+    def cursor(self):
+        """A plain cursor: FTS5 always answers a MATCH from its own index.
+
+        No transaction either: SQLite's are IMMEDIATE here (they take the write lock),
+        which a search must not hold.
+        """
+        with connection.cursor() as cursor:
+            yield cursor
 
     def match_expression(self, query: SearchQuery, *, titles_only=False) -> str:
         # Every piece is a double-quoted FTS5 string made of word characters only, so
@@ -119,15 +128,18 @@ class SQLiteSearch:
 class PostgresSearch:
     """A weighted tsvector per document (GIN index), ts_rank, ts_headline."""
 
-    def prepare(self, cursor) -> None:
-        """Match through the GIN index even for a word most posts contain.
+    @contextlib.contextmanager
+    def cursor(self):
+        """A cursor that matches through the GIN index even for a word most posts contain.
 
         For such a word the planner prefers reading the table, which means fetching
         and unpacking every post's whole vector from TOAST storage (3 to 7 times
-        slower on a 10,000-post archive, bench/search_bench.py); the index answers
-        without touching the vectors. Call inside a transaction: the setting ends with it.
+        slower on a 10,000-post archive, bench/search_pg_plan.py); the index answers
+        without touching the vectors. The setting ends with the transaction around it.
         """
-        cursor.execute("SET LOCAL enable_seqscan = off")
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            yield cursor
 
     def tsquery(self, query: SearchQuery, *, titles_only=False) -> PgSearchQuery:
         # to_tsquery's syntax around lexemes quoted here; the words hold word characters only.

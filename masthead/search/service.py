@@ -13,7 +13,6 @@ matching the words again for each of those.
 import math
 from dataclasses import dataclass
 
-from django.db import connection, transaction
 from django.utils import timezone
 
 from masthead.publishing.models import Author, Blog, Post, PostAuthor, Topic
@@ -180,8 +179,7 @@ class Results:
             f" ORDER BY {order} LIMIT %s OFFSET %s) best"
         )
         params.extend([limit, offset])
-        with transaction.atomic(), connection.cursor() as cursor:
-            self.engine.prepare(cursor)
+        with self.engine.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()
 
