@@ -3,6 +3,9 @@
 import re
 import unicodedata
 
+from django.db import connection
+from django.db.models.functions import Collate
+
 from masthead.search.models import SearchWord
 from masthead.search.query import MAX_TERM_CHARS, SearchQuery, Term
 
@@ -45,9 +48,14 @@ def words_beginning(prefix: str) -> tuple[str, ...]:
     prefix = fold(prefix)
     if len(prefix) < SHORTEST_WIDENED_PREFIX:
         return ()
-    # A range on the primary key rather than LIKE, which SQLite's index cannot serve.
-    words = SearchWord.objects.filter(word__gt=prefix, word__lt=prefix + "\U0010ffff")
-    return tuple(words.order_by("word").values_list("word", flat=True)[:MOST_WORDS_PER_PREFIX])
+    # A range rather than LIKE, which SQLite's index cannot serve. It must compare
+    # characters by code point: SQLite does; PostgreSQL follows the database's
+    # collation unless told "C" (migration 0003 indexes the words that way).
+    words, key = SearchWord.objects.all(), "word"
+    if connection.vendor == "postgresql":
+        words, key = words.annotate(in_code_point_order=Collate("word", "C")), "in_code_point_order"
+    words = words.filter(**{f"{key}__gt": prefix, f"{key}__lt": prefix + "\U0010ffff"})
+    return tuple(words.order_by(key).values_list("word", flat=True)[:MOST_WORDS_PER_PREFIX])
 
 
 def widen_prefixes(query: SearchQuery) -> SearchQuery:

@@ -53,6 +53,10 @@ def fill_vocabulary(apps, schema_editor):
 def keep_common_words(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
+    # Prefixes are widened by a range in code-point order, whatever the database's collation.
+    schema_editor.execute(
+        'CREATE INDEX search_word_code_points ON search_searchword (word COLLATE "C")'
+    )
     with schema_editor.connection.cursor() as cursor:
         cursor.execute("SELECT 1 FROM pg_ts_dict WHERE dictname = 'masthead_english_stem'")
         exists = cursor.fetchone()
@@ -65,6 +69,7 @@ def keep_common_words(apps, schema_editor):
 def drop_common_words(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
+    schema_editor.execute("DROP INDEX IF EXISTS search_word_code_points")
     schema_editor.execute(
         "ALTER TEXT SEARCH CONFIGURATION masthead_search "
         "ALTER MAPPING FOR asciiword, asciihword, hword_asciipart WITH english_stem"
