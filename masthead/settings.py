@@ -150,12 +150,19 @@ SQLITE_OPTIONS = {
     "transaction_mode": "IMMEDIATE",
     "timeout": env_int("MASTHEAD_SQLITE_TIMEOUT", 20),
 }
+# Persistent connections: `masthead serve` runs Django's code in a fixed pool of
+# threads that live as long as the process (masthead/server/asgi.py), so each
+# thread keeps its connection between requests instead of opening one (and, on
+# SQLite, running the PRAGMAs above) for every request. Django's request signals
+# retire a connection older than this or found broken (the health check).
+DATABASE_CONNECTION_SECONDS = env_int("MASTHEAD_DB_CONNECTION_SECONDS", 600)
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
-    # No persistent connections: `masthead serve` runs Django under ASGI, where each
-    # request's code runs in a thread of its own and a kept connection would be left
-    # behind with it (Django's documentation: disable them under ASGI).
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
+    DATABASES = {
+        "default": dj_database_url.parse(
+            DATABASE_URL, conn_max_age=DATABASE_CONNECTION_SECONDS, conn_health_checks=True
+        )
+    }
 else:
     SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -163,6 +170,8 @@ else:
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": SQLITE_PATH,
             "TEST": {"NAME": None},
+            "CONN_MAX_AGE": DATABASE_CONNECTION_SECONDS,
+            "CONN_HEALTH_CHECKS": True,
         }
     }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
