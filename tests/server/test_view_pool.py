@@ -17,7 +17,7 @@ from django.db.backends.signals import connection_created
 
 from masthead.server.asgi import MastheadASGIHandler
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def http_scope(path: str, method: str = "GET", headers=()) -> dict:
