@@ -132,7 +132,7 @@ def main() -> None:
             workdir = temp / "nginx"
             workdir.mkdir()
             nginx, port = start_nginx(
-                workdir, root=folder, app_port=app_port, media=temp, port=nginx_port
+                workdir, root=folder, app_ports=[app_port], media=temp, port=nginx_port
             )
             processes.append(nginx)
             plain_folder = temp / "plain"
