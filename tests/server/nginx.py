@@ -25,14 +25,16 @@ def local_config(
     app_ports: Sequence[int],
     media: Path,
     http_directives: str = "",
+    source: Path = ROOT / "deploy" / "nginx.conf",
 ) -> Path:
     """The deployment's config with only the site-specific paths and ports changed.
 
     ``app_ports`` become the upstream's servers (one line each, as the comment in
     deploy/nginx.conf says for several app servers); ``http_directives`` are added
-    to the ``http`` block as they are (a test's own headers or logs).
+    to the ``http`` block as they are (a test's own headers or logs). ``source``
+    is the config adapted (another checkout's, for a benchmark).
     """
-    text = (ROOT / "deploy" / "nginx.conf").read_text()
+    text = source.read_text()
     upstream_servers = "\n        ".join(f"server 127.0.0.1:{app_port};" for app_port in app_ports)
     changes = {
         "listen 80;": f"listen 127.0.0.1:{port};",
