@@ -90,14 +90,14 @@ def deployment(request, tmp_path_factory):
     drop = None
     if request.param == "postgresql":
         settings["DATABASE_URL"], drop = fresh_postgresql_database(os.environ["DATABASE_URL"])
-    nginx = None
+    nginx = site = None
     with redis_server() as redis_url:
         settings["REDIS_URL"] = redis_url
         workdir = tmp_path_factory.mktemp(f"servers-{request.param}")
         for folder in ("data", "nginx", "published"):
             (workdir / folder).mkdir()
-        site = make_site(workdir / "data", **settings)
         try:
+            site = make_site(workdir / "data", **settings)
             site.shell(MODERATOR)
             app_ports = [site.serve("--no-worker"), site.serve("--no-worker")]
             nginx, nginx_port = start_nginx(
@@ -109,7 +109,8 @@ def deployment(request, tmp_path_factory):
         finally:
             if nginx:
                 stop(nginx)
-            site.stop_all()
+            if site:
+                site.stop_all()
             if drop:
                 drop()
 
