@@ -1,12 +1,14 @@
 """deploy/nginx.conf, adapted to a temporary folder and ports, run by the real nginx.
 
-Used by the static publishing tests and by bench/static_publish.py.
+Used by the static publishing tests, the several-app-servers tests and
+bench/static_publish.py.
 """
 
 import os
 import shutil
 import subprocess
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 from tests.server.conftest import free_port, get, status_of
@@ -15,13 +17,29 @@ ROOT = Path(__file__).resolve().parents[2]
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
 
-def local_config(workdir: Path, *, root: Path, port: int, app_port: int, media: Path) -> Path:
-    """The deployment's config with only the site-specific paths and ports changed."""
-    text = (ROOT / "deploy" / "nginx.conf").read_text()
+def local_config(
+    workdir: Path,
+    *,
+    root: Path,
+    port: int,
+    app_ports: Sequence[int],
+    media: Path,
+    http_directives: str = "",
+    source: Path = ROOT / "deploy" / "nginx.conf",
+) -> Path:
+    """The deployment's config with only the site-specific paths and ports changed.
+
+    ``app_ports`` become the upstream's servers (one line each, as the comment in
+    deploy/nginx.conf says for several app servers); ``http_directives`` are added
+    to the ``http`` block as they are (a test's own headers or logs). ``source``
+    is the config adapted (another checkout's, for a benchmark).
+    """
+    text = source.read_text()
+    upstream_servers = "\n        ".join(f"server 127.0.0.1:{app_port};" for app_port in app_ports)
     changes = {
         "listen 80;": f"listen 127.0.0.1:{port};",
         "root /srv/masthead/site;": f"root {root};",
-        "server 127.0.0.1:8000;": f"server 127.0.0.1:{app_port};",
+        "server 127.0.0.1:8000;": upstream_servers,
         "alias /srv/masthead/media/;": f"alias {media}/;",
         "default $host;": "default $host:$server_port;",
     }
@@ -36,7 +54,8 @@ def local_config(workdir: Path, *, root: Path, port: int, app_port: int, media: 
     text = own_files + text.replace(
         "http {",
         "http {\n" + "".join(f"    {kind}_temp_path {temp}/{kind};\n"
-                             for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")),
+                             for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+        + http_directives,
         1,
     )  # fmt: skip
     config = workdir / "nginx.conf"
@@ -44,9 +63,9 @@ def local_config(workdir: Path, *, root: Path, port: int, app_port: int, media: 
     return config
 
 
-def start_nginx(workdir: Path, *, port: int = 0, **paths) -> tuple[subprocess.Popen, int]:
+def start_nginx(workdir: Path, *, port: int = 0, **adaptations) -> tuple[subprocess.Popen, int]:
     port = port or free_port()
-    config = local_config(workdir, port=port, **paths)
+    config = local_config(workdir, port=port, **adaptations)
     error_log = workdir / "error.log"
     process = subprocess.Popen(
         [NGINX, "-p", str(workdir), "-c", str(config), "-e", str(error_log), "-g", "daemon off;"],

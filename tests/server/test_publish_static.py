@@ -187,7 +187,7 @@ def test_nginx_with_the_deployed_config_serves_the_folder_and_passes_comment_pos
                    check=True, capture_output=True, timeout=300)  # fmt: skip
     workdir = tmp_path / "nginx"
     workdir.mkdir()
-    nginx, port = start_nginx(workdir, root=folder, app_port=app_port, media=site.data_dir)
+    nginx, port = start_nginx(workdir, root=folder, app_ports=[app_port], media=site.data_dir)
     try:
         head, body = get(port, "/energy/grid-storage/").split(b"\r\n\r\n", 1)
         assert status_of(head) == 200
