@@ -28,6 +28,7 @@ process under cProfile and prints (and saves) where the time goes.
 
     .venv/bin/python bench/comment_intake.py [--clients 32] [--seconds 10]
         [--workers N] [--threads N] [--interface asgi|wsgi] [--against /work/main]
+        [--ports 18720-18739]
     .venv/bin/python bench/comment_intake.py --profile [--profile-out intake.prof]
 
 Prints figures; never passes or fails on time.
@@ -74,10 +75,21 @@ BENCH_SETTINGS = {
 }
 
 
+# Ports the servers may take (``--ports FIRST-LAST``); empty: any free port.
+PORT_RANGE: list[int] = []
+
+
 def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    for port in PORT_RANGE or [0]:
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            if port:
+                PORT_RANGE.remove(port)  # each server its own, even before it listens
+            return probe.getsockname()[1]
+    raise SystemExit("No free port left in --ports.")
 
 
 def wait_for_port(port: int, process: subprocess.Popen, timeout: float = 90) -> None:
@@ -435,7 +447,11 @@ def main():
     parser.add_argument("--no-kill", action="store_true", help="skip the SIGKILL run")
     parser.add_argument("--profile", action="store_true", help="profile in-process instead")
     parser.add_argument("--profile-out", default="comment_intake.prof")
+    parser.add_argument("--ports", help="FIRST-LAST: the servers take ports from this range only")
     options = parser.parse_args()
+    if options.ports:
+        first, _, last = options.ports.partition("-")
+        PORT_RANGE.extend(range(int(first), int(last or first) + 1))
     options.clients = max(1, min(options.clients, 64))
     options.seconds = max(2.0, min(options.seconds, 20.0))
     if options.profile:

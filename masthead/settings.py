@@ -488,3 +488,9 @@ if MASTHEAD_PAGE_CACHE_MAX_AGE < 0 or MASTHEAD_PAGE_CACHE_SHARED_MAX_AGE < 0:
     raise ImproperlyConfigured(
         "MASTHEAD_PAGE_CACHE_MAX_AGE and MASTHEAD_PAGE_CACHE_SHARED_MAX_AGE cannot be negative."
     )
+
+# --- Comment intake and every response: the CSP header built once ------------------------
+# (masthead.content_security; the policy itself is CONTENT_SECURITY_POLICY above)
+MIDDLEWARE[MIDDLEWARE.index("csp.middleware.CSPMiddleware")] = (
+    "masthead.content_security.BuiltOnceCSPMiddleware"
+)

@@ -137,7 +137,7 @@ def flags_for(
     flags = []
     if not known_commenter:
         flags.append("First-time commenter")
-    text = text_flags(body, rules=ModerationRules.cached().as_rules(), duplicate=duplicate)
+    text = text_flags(body, rules=ModerationRules.cached_rules(), duplicate=duplicate)
     flags.extend(flag for flag in text if flag != DUPLICATE_FLAG)
     soft_limit = settings.MASTHEAD_COMMENT_RATE_FLAG_AFTER
     if rate.per_ip > soft_limit or rate.per_email > soft_limit:

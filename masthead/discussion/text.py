@@ -45,6 +45,10 @@ _BLANK_LINES = re.compile(r"\n{3,}")
 def clean_text(value: str) -> str:
     """Text as it will be stored: NFC, plain newlines, no control or bidi-override characters."""
     value = unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n"))
+    if value.replace("\n", "").replace("\t", "").isprintable():
+        # Every character dropped below is unprintable to Python (categories Cc, Cf, Cs,
+        # Co and Cn are), so printable text skips the character-by-character pass.
+        return _BLANK_LINES.sub("\n\n", value.replace("\t", " ")).strip()
     kept = []
     for character in value:
         category = unicodedata.category(character)

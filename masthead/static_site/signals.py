@@ -29,16 +29,21 @@ from masthead.publishing.models import (
 )
 
 
-def record(subject: str) -> None:
-    if not settings.MASTHEAD_STATIC_PUBLISHING:
+def record(subject: str | None) -> None:
+    if subject is None or not settings.MASTHEAD_STATIC_PUBLISHING:
         return
     from masthead.static_site.models import StaticChange
 
     StaticChange.objects.create(subject=subject)
 
 
-# (model, the subject its change records). "post" re-renders the post and every
-# listing it is on; "cite" and "comments" only the post's own pages.
+def comment_is_shown(comment) -> bool:
+    return comment.status == Comment.Status.APPROVED
+
+
+# (model, the subject its change records, None when nothing public changed). "post"
+# re-renders the post and every listing it is on; "cite" and "comments" only the
+# post's own pages.
 SUBJECTS = (
     (Post, lambda post: f"post:{post.pk}"),
     (PostAuthor, lambda link: f"post:{link.post_id}"),
@@ -47,7 +52,9 @@ SUBJECTS = (
     (Author, lambda author: f"author:{author.pk}"),
     (Topic, lambda topic: f"topic:{topic.pk}"),
     (Institution, lambda _institution: "site"),
-    (Comment, lambda comment: f"comments:{comment.post_id}"),
+    # Only a comment readers see changes a page. A new comment awaits moderation and
+    # changes none; a decision that shows or hides one recounts its thread (below).
+    (Comment, lambda c: f"comments:{c.post_id}" if comment_is_shown(c) else None),
     (Thread, lambda thread: f"comments:{thread.post_id}"),
     (FormattedCitation, lambda row: f"cite:{row.post_id}"),
     (PrintedPost, lambda row: f"cite:{row.post_id}"),
