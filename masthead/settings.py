@@ -106,7 +106,8 @@ MIDDLEWARE = [
     # Outside the others, so it also explains their empty refusals (WhiteNoise's 405).
     "masthead.errors.ExplainEmptyRefusalsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp's middleware, keeping the header it builds (masthead/content_security.py).
+    "masthead.content_security.BuiltOnceCSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -488,9 +489,3 @@ if MASTHEAD_PAGE_CACHE_MAX_AGE < 0 or MASTHEAD_PAGE_CACHE_SHARED_MAX_AGE < 0:
     raise ImproperlyConfigured(
         "MASTHEAD_PAGE_CACHE_MAX_AGE and MASTHEAD_PAGE_CACHE_SHARED_MAX_AGE cannot be negative."
     )
-
-# --- Comment intake and every response: the CSP header built once ------------------------
-# (masthead.content_security; the policy itself is CONTENT_SECURITY_POLICY above)
-MIDDLEWARE[MIDDLEWARE.index("csp.middleware.CSPMiddleware")] = (
-    "masthead.content_security.BuiltOnceCSPMiddleware"
-)
