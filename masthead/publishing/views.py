@@ -4,6 +4,7 @@ import datetime
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.sitemaps import views as sitemap_views
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Count, Prefetch
@@ -63,14 +64,38 @@ def find_post(request, blog_slug, post_slug) -> Post:
     return get_object_or_404(posts, blog__slug=blog_slug, slug=post_slug)
 
 
+# Longer slugs than the fields hold name no post; they are not used in cache keys.
+LONGEST_SLUGS = Blog._meta.get_field("slug").max_length + Post._meta.get_field("slug").max_length
+
+
+def public_post(version: int, blog_slug: str, post_slug: str) -> Post:
+    """The public post at this address, with its blog, kept in the cache under ``version``.
+
+    A post that is public stays public until it is saved (which moves the version
+    on), so a copy found under the current version is the post as the database has
+    it. Only found posts are kept: one still scheduled goes public by the clock
+    alone, so "not found" is asked of the database every time.
+    """
+    key = None
+    if len(blog_slug) + len(post_slug) <= LONGEST_SLUGS:
+        key = f"publishing:post:{version}:{blog_slug}:{post_slug}"
+        post = cache.get(key)
+        if post is not None:
+            return post
+    post = get_object_or_404(
+        Post.objects.public().select_related("blog"), blog__slug=blog_slug, slug=post_slug
+    )
+    if key is not None:
+        cache.set(key, post, settings.MASTHEAD_FRAGMENT_CACHE_SECONDS)
+    return post
+
+
 @require_safe
 def post_detail(request, blog_slug, post_slug):
     # The version is read before the post, so a fragment is never stored under a
     # version newer than the content it was built from.
     version = content_version(request)
-    post = get_object_or_404(
-        Post.objects.public().select_related("blog"), blog__slug=blog_slug, slug=post_slug
-    )
+    post = public_post(version, blog_slug, post_slug)
     return render(
         request,
         "publishing/post.html",
