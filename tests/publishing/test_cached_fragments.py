@@ -4,6 +4,8 @@ Each test reads a page once so its fragments are cached, changes something an
 editor can change, and reads the page again: the change must show at once.
 """
 
+import datetime
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
@@ -167,3 +169,35 @@ def test_every_edit_gives_the_database_a_new_content_version(published_post, ada
     seen.add(content_version())
     assert len(seen) == 4
     assert ContentVersion.objects.get().token == content_version()
+
+
+LISTINGS = ("/", "/energy/", "/authors/ada-okafor/", "/topics/grid-storage/")
+
+
+def test_a_retitled_post_shows_its_new_title_in_every_list_at_once(client, published_post):
+    for url in LISTINGS:
+        assert "Batteries Will Not Save the Grid Alone" in read_twice(client, url), url
+    published_post.title = "Storage Alone Cannot Balance the Grid"
+    published_post.save()
+    for url in LISTINGS:
+        html = read(client, url)
+        assert "Storage Alone Cannot Balance the Grid" in html, url
+        assert "Batteries Will Not Save the Grid Alone" not in html, url
+
+
+def test_a_newly_published_post_is_listed_and_counted_in_the_pages_at_once(
+    client, settings, published_post, blog, ada, topic
+):
+    settings.MASTHEAD_POSTS_PER_PAGE = 1
+    for url in LISTINGS[1:]:
+        assert "Page 1 of" not in read_twice(client, url), url
+        assert client.get(url + "?page=2").status_code == 404, url
+    an_hour_later = published_post.publish_at + datetime.timedelta(hours=1)
+    newer = make_post(
+        blog, [ada], title="Transmission First", slug="transmission-first", publish_at=an_hour_later
+    )
+    newer.topics.add(topic)
+    for url in LISTINGS[1:]:
+        first, second = read(client, url), read(client, url + "?page=2")
+        assert "Transmission First" in first and "Page 1 of 2" in first, url
+        assert "Batteries Will Not Save the Grid Alone" in second, url

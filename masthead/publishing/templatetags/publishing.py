@@ -69,7 +69,12 @@ class CachedFragmentNode(template.Node):
         html = cache.get(full_key)
         if html is None:
             html = self.nodelist.render(context)
-            cache.set(full_key, html, settings.MASTHEAD_FRAGMENT_CACHE_SECONDS)
+            # A view whose fragment changes by the clock too (a list a scheduled post
+            # joins) gives its lifetime; 0 means "do not keep it".
+            lifetime = context.get("fragment_seconds")
+            seconds = lifetime() if callable(lifetime) else settings.MASTHEAD_FRAGMENT_CACHE_SECONDS
+            if seconds:
+                cache.set(full_key, html, seconds)
         return html
 
 
