@@ -69,6 +69,20 @@ def listing_lifetime(begun: datetime.datetime) -> int:
     return max(0, min(longest, math.ceil((upcoming - timezone.now()).total_seconds())))
 
 
+class ScheduledLifetime:
+    """How long fragments begun now may be kept: ``listing_lifetime``, asked of the
+    database once, and only when some fragment is built (a cache miss)."""
+
+    def __init__(self):
+        self.begun = timezone.now()
+        self.seconds: int | None = None
+
+    def __call__(self) -> int:
+        if self.seconds is None:
+            self.seconds = listing_lifetime(self.begun)
+        return self.seconds
+
+
 def kept(key: str, build, seconds):
     """``build()``, kept in the cache under ``key`` for ``seconds`` (a number, or a callable
     asked only when something is built; 0: not kept)."""
@@ -94,10 +108,7 @@ class Listing:
     def __init__(self, request, kind: str):
         self.kind = kind
         self.version = content_version(request)
-        self.begun = timezone.now()
-
-    def lifetime(self) -> int:
-        return listing_lifetime(self.begun)
+        self.lifetime = ScheduledLifetime()
 
     def subject(self, model, slug: str):
         """The blog, author or topic at ``slug``; 404 when there is none (never kept)."""
@@ -191,6 +202,7 @@ def post_detail(request, blog_slug, post_slug):
     # The version is read before the post, so a fragment is never stored under a
     # version newer than the content it was built from.
     version = content_version(request)
+    lifetime = ScheduledLifetime()
     post = public_post(version, blog_slug, post_slug)
     return render(
         request,
@@ -199,12 +211,14 @@ def post_detail(request, blog_slug, post_slug):
             "post": post,
             "blog": post.blog,
             "is_preview": False,
-            "related_posts": related_posts(post, request),
-            # Read only if the part that lists them is not cached.
+            # Both read only if the part that lists them is not cached.
+            "related_posts": SimpleLazyObject(lambda: related_posts(post, request, lifetime)),
             "corrections": SimpleLazyObject(post.corrections),
-            # The article, its metadata and its references are the same for every
-            # reader of this post at this address until the content changes.
+            # The article, the related posts, the metadata and the references are the
+            # same for every reader of this post at this address until the content
+            # changes, or a scheduled post goes public (it may be a related post).
             "fragment_key": f"{version}:{post.pk}:{request.scheme}:{request.get_host()}",
+            "fragment_seconds": lifetime,
         },
     )
 
