@@ -121,8 +121,9 @@ class Listing:
         key = f"publishing:{self.kind}:{self.version}:{slug}"
         return kept(key, find, settings.MASTHEAD_FRAGMENT_CACHE_SECONDS)
 
-    def page(self, request, posts, subject):
-        key = f"publishing:{self.kind}-count:{self.version}:{subject.pk}"
+    def page(self, request, posts, listed):
+        """One page of ``posts``, the posts of ``listed`` (what the page lists: its key)."""
+        key = f"publishing:{self.kind}-count:{self.version}:{listed}"
         count = kept(key, posts.count, self.lifetime)
         return paginate(request, posts, count=count)
 
@@ -156,7 +157,8 @@ def hub(request):
 def blog_index(request, blog_slug):
     listing = Listing(request, "blog")
     blog = listing.subject(Blog, blog_slug)
-    page = listing.page(request, Post.objects.public().filter(blog=blog).with_byline(), blog)
+    posts = Post.objects.public().filter(blog=blog).with_byline()
+    page = listing.page(request, posts, blog.pk)
     context = {"blog": blog, "page": page, **listing.context(blog.pk, page.number)}
     return render(request, "publishing/blog.html", context)
 
@@ -277,7 +279,8 @@ def post_version(request, blog_slug, post_slug, number):
 def author_detail(request, author_slug):
     listing = Listing(request, "author")
     author = listing.subject(Author, author_slug)
-    page = listing.page(request, Post.objects.public().filter(authors=author).with_byline(), author)
+    posts = Post.objects.public().filter(authors=author).with_byline()
+    page = listing.page(request, posts, author.pk)
     context = {"author": author, "page": page, **listing.context(author.pk, page.number)}
     return render(request, "publishing/author.html", context)
 
@@ -286,7 +289,8 @@ def author_detail(request, author_slug):
 def topic_detail(request, topic_slug):
     listing = Listing(request, "topic")
     topic = listing.subject(Topic, topic_slug)
-    page = listing.page(request, Post.objects.public().filter(topics=topic).with_byline(), topic)
+    posts = Post.objects.public().filter(topics=topic).with_byline()
+    page = listing.page(request, posts, topic.pk)
     context = {"topic": topic, "page": page, **listing.context(topic.pk, page.number)}
     return render(request, "publishing/topic.html", context)
 
@@ -310,11 +314,13 @@ def archive_month(request, year, month):
     tz = timezone.get_current_timezone()
     start = datetime.datetime(year, month, 1, tzinfo=tz)
     end = start + datetime.timedelta(days=calendar.monthrange(year, month)[1])
+    listing = Listing(request, "month")
     posts = Post.objects.public().filter(publish_at__gte=start, publish_at__lt=end)
-    page = paginate(request, posts.with_byline())
-    return render(
-        request, "publishing/archive_month.html", {"page": page, "month_start": start.date()}
-    )
+    # The month as this site's time zone bounds it.
+    month_key = f"{year}-{month}-{tz}"
+    page = listing.page(request, posts.with_byline(), month_key)
+    context = {"page": page, "month_start": start.date(), **listing.context(month_key, page.number)}
+    return render(request, "publishing/archive_month.html", context)
 
 
 @require_safe

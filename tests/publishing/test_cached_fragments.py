@@ -10,6 +10,7 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from masthead.citations.models import FormattedCitation, PostDoi
 from masthead.publishing.content_version import content_version
@@ -65,8 +66,6 @@ def test_correcting_a_post_shows_the_new_text_and_the_correction_at_once(client,
     read_twice(client, published_post.get_absolute_url())
     published_post.body = "Storage shifts power in time; **new lines** shift it in space."
     published_post.correction_note = "We misstated what storage does."
-    from django.utils import timezone
-
     published_post.updated_at = timezone.now()
     published_post.save()
     html = read(client, published_post.get_absolute_url())
@@ -175,11 +174,13 @@ LISTINGS = ("/", "/energy/", "/authors/ada-okafor/", "/topics/grid-storage/")
 
 
 def test_a_retitled_post_shows_its_new_title_in_every_list_at_once(client, published_post):
-    for url in LISTINGS:
+    month = timezone.localtime(published_post.publish_at)
+    listings = (*LISTINGS, f"/archive/{month.year}/{month.month}/")
+    for url in listings:
         assert "Batteries Will Not Save the Grid Alone" in read_twice(client, url), url
     published_post.title = "Storage Alone Cannot Balance the Grid"
     published_post.save()
-    for url in LISTINGS:
+    for url in listings:
         html = read(client, url)
         assert "Storage Alone Cannot Balance the Grid" in html, url
         assert "Batteries Will Not Save the Grid Alone" not in html, url
