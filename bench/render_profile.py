@@ -177,11 +177,12 @@ def serve_measurements(pages: dict[str, str]) -> None:
 class Checkout:
     """One checkout's worker process, holding its own site, asked for batches in turn."""
 
-    def __init__(self, checkout: Path, python: Path | None = None):
+    def __init__(self, checkout: Path, python: Path | None = None, persistent: bool = False):
         python = Path(os.path.abspath(python or checkout / ".venv" / "bin" / "python"))
         self.name = checkout.name
         self.process = subprocess.Popen(
-            [str(python), str(Path(__file__).resolve()), "--worker"],
+            [str(python), str(Path(__file__).resolve()), "--worker"]
+            + (["--persistent-connections"] if persistent else []),
             cwd=checkout,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
@@ -261,16 +262,30 @@ def show_queries(address: str) -> None:
         print(f"{number:>3}. {query['sql'][:400]}")
 
 
-def worker(runs: int, profile_page: str | None, queries_page: str | None = None) -> None:
+def worker(
+    runs: int,
+    profile_page: str | None,
+    queries_page: str | None = None,
+    persistent: bool = False,
+) -> None:
     """Runs inside the interpreter of the checkout being measured."""
     with tempfile.TemporaryDirectory(prefix="masthead-render-") as data_dir:
         os.environ["MASTHEAD_DATA_DIR"] = data_dir
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "masthead.settings")
         os.environ["MASTHEAD_EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
+        # What is measured is the page being made: the whole-page store must not answer.
+        os.environ["MASTHEAD_PAGE_CACHE"] = "off"
         import django
 
         django.setup()
         import masthead
+
+        if persistent:
+            # As under a server whose threads keep their connection: the cost of
+            # opening one is then paid once, not by every request.
+            from django.db import connections
+
+            connections["default"].settings_dict["CONN_MAX_AGE"] = None
 
         print(f"Measuring the code in {Path(masthead.__file__).parent}", file=sys.stderr)
         pages = build_site()
@@ -339,15 +354,22 @@ def main() -> None:
     parser.add_argument(
         "--queries", metavar="PAGE", help="print the SQL of one (warm) request for one page"
     )
+    parser.add_argument(
+        "--persistent-connections",
+        action="store_true",
+        help="keep the database connection from one request to the next (as a server's "
+        "threads do with CONN_MAX_AGE), so that opening one is not counted in every request",
+    )
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker or args.profile or args.queries:
         sys.path.insert(0, str(Path.cwd()))
-        worker(args.runs, args.profile, args.queries)
+        worker(args.runs, args.profile, args.queries, args.persistent_connections)
         return
-    checkouts = [Checkout(ROOT)]
+    persistent = args.persistent_connections
+    checkouts = [Checkout(ROOT, persistent=persistent)]
     if args.against is not None:
-        checkouts.append(Checkout(args.against.resolve(), args.against_python))
+        checkouts.append(Checkout(args.against.resolve(), args.against_python, persistent))
     try:
         figures = measure(checkouts, args.runs)
     finally:

@@ -85,13 +85,19 @@ def score_related(post: Post, *, limit: int = RELATED_COUNT) -> list[dict]:
     ]
 
 
-def related_posts(post: Post, request=None) -> list[dict]:
-    """The post's related posts, from the cache while no post has changed since they were scored."""
+def related_posts(post: Post, request=None, lifetime=None) -> list[dict]:
+    """The post's related posts, from the cache while no post has changed since they were scored.
+
+    ``lifetime``: the caller's own count of seconds until the next scheduled post
+    (a callable), when it has one, so the page asks the database that only once.
+    """
     key = f"publishing:related:{content_version(request)}:{post.pk}"
     related = cache.get(key)
     if related is None:
         related = score_related(post)
-        cache.set(key, related, cache_seconds())
+        seconds = min(CACHE_SECONDS, lifetime()) if lifetime else cache_seconds()
+        if seconds:
+            cache.set(key, related, seconds)
     return related
 
 

@@ -1,9 +1,11 @@
 import calendar
 import datetime
+import math
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.sitemaps import views as sitemap_views
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Count, Prefetch
@@ -24,9 +26,28 @@ from masthead.publishing.sitemaps import SITEMAPS, needs_index
 HUB_POSTS_PER_BLOG = 3
 
 
-def paginate(request, queryset, per_page=None):
-    """One page of ``queryset``; a page number that is not a page answers 404."""
-    paginator = Paginator(queryset, per_page or settings.MASTHEAD_POSTS_PER_PAGE)
+class KnownCountPaginator(Paginator):
+    """A paginator told how many rows there are, so it runs no COUNT of its own."""
+
+    def __init__(self, object_list, per_page, count: int):
+        super().__init__(object_list, per_page)
+        self.known_count = count
+
+    @property
+    def count(self) -> int:
+        return self.known_count
+
+
+def paginate(request, queryset, per_page=None, count: int | None = None):
+    """One page of ``queryset``; a page number that is not a page answers 404.
+
+    ``count``: the number of rows, when already known (else it is counted).
+    """
+    per_page = per_page or settings.MASTHEAD_POSTS_PER_PAGE
+    if count is None:
+        paginator = Paginator(queryset, per_page)
+    else:
+        paginator = KnownCountPaginator(queryset, per_page, count)
     raw = request.GET.get("page", "1")
     try:
         return paginator.page(raw)
@@ -34,23 +55,112 @@ def paginate(request, queryset, per_page=None):
         raise Http404(f"There is no page “{raw[:20]}” here.") from None
 
 
-@require_safe
-def hub(request):
+def listing_lifetime(begun: datetime.datetime) -> int:
+    """How long a cached list of posts begun at ``begun`` may be kept (0: not at all).
+
+    A list is cached under the content version, which every save moves on; but a
+    scheduled post joins the lists by the clock alone, so no list is kept past
+    the next scheduled publication after the moment it began to be made.
+    """
+    longest = settings.MASTHEAD_FRAGMENT_CACHE_SECONDS
+    upcoming = Post.objects.next_going_public(begun)
+    if upcoming is None:
+        return longest
+    return max(0, min(longest, math.ceil((upcoming - timezone.now()).total_seconds())))
+
+
+class ScheduledLifetime:
+    """How long fragments begun now may be kept: ``listing_lifetime``, asked of the
+    database once, and only when some fragment is built (a cache miss)."""
+
+    def __init__(self):
+        self.begun = timezone.now()
+        self.seconds: int | None = None
+
+    def __call__(self) -> int:
+        if self.seconds is None:
+            self.seconds = listing_lifetime(self.begun)
+        return self.seconds
+
+
+def kept(key: str, build, seconds):
+    """``build()``, kept in the cache under ``key`` for ``seconds`` (a number, or a callable
+    asked only when something is built; 0: not kept)."""
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        lifetime = seconds() if callable(seconds) else seconds
+        if lifetime:
+            cache.set(key, value, lifetime)
+    return value
+
+
+class Listing:
+    """A page listing posts (the hub; a blog's, an author's, a topic's), whose list is cached.
+
+    The version is read first, before anything the page shows, so nothing is
+    ever stored under a version newer than the rows it was built from. What is
+    kept: the blog, author or topic itself (until the version moves on); how many
+    posts it lists and the rendered list (until then, or until the next scheduled
+    post goes public, whichever comes first).
+    """
+
+    def __init__(self, request, kind: str):
+        self.kind = kind
+        self.version = content_version(request)
+        self.lifetime = ScheduledLifetime()
+
+    def subject(self, model, slug: str):
+        """The blog, author or topic at ``slug``; 404 when there is none (never kept)."""
+
+        def find():
+            return get_object_or_404(model, slug=slug)
+
+        if len(slug) > model._meta.get_field("slug").max_length:
+            return find()  # no such row; not a key for the cache either
+        key = f"publishing:{self.kind}:{self.version}:{slug}"
+        return kept(key, find, settings.MASTHEAD_FRAGMENT_CACHE_SECONDS)
+
+    def page(self, request, posts, listed):
+        """One page of ``posts``, the posts of ``listed`` (what the page lists: its key)."""
+        key = f"publishing:{self.kind}-count:{self.version}:{listed}"
+        count = kept(key, posts.count, self.lifetime)
+        return paginate(request, posts, count=count)
+
+    def context(self, *parts) -> dict:
+        """The key of the cached list (the version and what else it depends on), and its
+        lifetime, for ``{% cached_fragment %}``."""
+        return {
+            "fragment_key": ":".join(str(part) for part in (self.version, *parts)),
+            "fragment_seconds": self.lifetime,
+        }
+
+
+def hub_sections():
     # The three latest of each blog in one query (a window over the blogs), not every
     # public post: the hub reads the same few rows however large the archive.
     latest = Post.objects.public().with_byline()[:HUB_POSTS_PER_BLOG]
     blogs = Blog.objects.prefetch_related(
         Prefetch("posts", queryset=latest, to_attr="latest_posts")
     )
-    sections = [(blog, blog.latest_posts) for blog in blogs]
-    return render(request, "publishing/hub.html", {"sections": sections})
+    return [(blog, blog.latest_posts) for blog in blogs]
+
+
+@require_safe
+def hub(request):
+    # Read by the template only when the cached blogs and their posts are not there.
+    context = {"sections": hub_sections, **Listing(request, "hub").context()}
+    return render(request, "publishing/hub.html", context)
 
 
 @require_safe
 def blog_index(request, blog_slug):
-    blog = get_object_or_404(Blog, slug=blog_slug)
-    page = paginate(request, Post.objects.public().filter(blog=blog).with_byline())
-    return render(request, "publishing/blog.html", {"blog": blog, "page": page})
+    listing = Listing(request, "blog")
+    blog = listing.subject(Blog, blog_slug)
+    posts = Post.objects.public().filter(blog=blog).with_byline()
+    page = listing.page(request, posts, blog.pk)
+    context = {"blog": blog, "page": page, **listing.context(blog.pk, page.number)}
+    return render(request, "publishing/blog.html", context)
 
 
 def find_post(request, blog_slug, post_slug) -> Post:
@@ -63,14 +173,39 @@ def find_post(request, blog_slug, post_slug) -> Post:
     return get_object_or_404(posts, blog__slug=blog_slug, slug=post_slug)
 
 
+# Longer slugs than the fields hold name no post; they are not used in cache keys.
+LONGEST_SLUGS = Blog._meta.get_field("slug").max_length + Post._meta.get_field("slug").max_length
+
+
+def public_post(version: int, blog_slug: str, post_slug: str) -> Post:
+    """The public post at this address, with its blog, kept in the cache under ``version``.
+
+    A post that is public stays public until it is saved (which moves the version
+    on), so a copy found under the current version is the post as the database has
+    it. Only found posts are kept: one still scheduled goes public by the clock
+    alone, so "not found" is asked of the database every time.
+    """
+    key = None
+    if len(blog_slug) + len(post_slug) <= LONGEST_SLUGS:
+        key = f"publishing:post:{version}:{blog_slug}:{post_slug}"
+        post = cache.get(key)
+        if post is not None:
+            return post
+    post = get_object_or_404(
+        Post.objects.public().select_related("blog"), blog__slug=blog_slug, slug=post_slug
+    )
+    if key is not None:
+        cache.set(key, post, settings.MASTHEAD_FRAGMENT_CACHE_SECONDS)
+    return post
+
+
 @require_safe
 def post_detail(request, blog_slug, post_slug):
     # The version is read before the post, so a fragment is never stored under a
     # version newer than the content it was built from.
     version = content_version(request)
-    post = get_object_or_404(
-        Post.objects.public().select_related("blog"), blog__slug=blog_slug, slug=post_slug
-    )
+    lifetime = ScheduledLifetime()
+    post = public_post(version, blog_slug, post_slug)
     return render(
         request,
         "publishing/post.html",
@@ -78,12 +213,14 @@ def post_detail(request, blog_slug, post_slug):
             "post": post,
             "blog": post.blog,
             "is_preview": False,
-            "related_posts": related_posts(post, request),
-            # Read only if the part that lists them is not cached.
+            # Both read only if the part that lists them is not cached.
+            "related_posts": SimpleLazyObject(lambda: related_posts(post, request, lifetime)),
             "corrections": SimpleLazyObject(post.corrections),
-            # The article, its metadata and its references are the same for every
-            # reader of this post at this address until the content changes.
+            # The article, the related posts, the metadata and the references are the
+            # same for every reader of this post at this address until the content
+            # changes, or a scheduled post goes public (it may be a related post).
             "fragment_key": f"{version}:{post.pk}:{request.scheme}:{request.get_host()}",
+            "fragment_seconds": lifetime,
         },
     )
 
@@ -140,16 +277,22 @@ def post_version(request, blog_slug, post_slug, number):
 
 @require_safe
 def author_detail(request, author_slug):
-    author = get_object_or_404(Author, slug=author_slug)
-    page = paginate(request, Post.objects.public().filter(authors=author).with_byline())
-    return render(request, "publishing/author.html", {"author": author, "page": page})
+    listing = Listing(request, "author")
+    author = listing.subject(Author, author_slug)
+    posts = Post.objects.public().filter(authors=author).with_byline()
+    page = listing.page(request, posts, author.pk)
+    context = {"author": author, "page": page, **listing.context(author.pk, page.number)}
+    return render(request, "publishing/author.html", context)
 
 
 @require_safe
 def topic_detail(request, topic_slug):
-    topic = get_object_or_404(Topic, slug=topic_slug)
-    page = paginate(request, Post.objects.public().filter(topics=topic).with_byline())
-    return render(request, "publishing/topic.html", {"topic": topic, "page": page})
+    listing = Listing(request, "topic")
+    topic = listing.subject(Topic, topic_slug)
+    posts = Post.objects.public().filter(topics=topic).with_byline()
+    page = listing.page(request, posts, topic.pk)
+    context = {"topic": topic, "page": page, **listing.context(topic.pk, page.number)}
+    return render(request, "publishing/topic.html", context)
 
 
 @require_safe
@@ -171,11 +314,13 @@ def archive_month(request, year, month):
     tz = timezone.get_current_timezone()
     start = datetime.datetime(year, month, 1, tzinfo=tz)
     end = start + datetime.timedelta(days=calendar.monthrange(year, month)[1])
+    listing = Listing(request, "month")
     posts = Post.objects.public().filter(publish_at__gte=start, publish_at__lt=end)
-    page = paginate(request, posts.with_byline())
-    return render(
-        request, "publishing/archive_month.html", {"page": page, "month_start": start.date()}
-    )
+    # The month as this site's time zone bounds it.
+    month_key = f"{year}-{month}-{tz}"
+    page = listing.page(request, posts.with_byline(), month_key)
+    context = {"page": page, "month_start": start.date(), **listing.context(month_key, page.number)}
+    return render(request, "publishing/archive_month.html", context)
 
 
 @require_safe

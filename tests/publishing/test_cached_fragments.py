@@ -4,10 +4,13 @@ Each test reads a page once so its fragments are cached, changes something an
 editor can change, and reads the page again: the change must show at once.
 """
 
+import datetime
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from masthead.citations.models import FormattedCitation, PostDoi
 from masthead.publishing.content_version import content_version
@@ -63,8 +66,6 @@ def test_correcting_a_post_shows_the_new_text_and_the_correction_at_once(client,
     read_twice(client, published_post.get_absolute_url())
     published_post.body = "Storage shifts power in time; **new lines** shift it in space."
     published_post.correction_note = "We misstated what storage does."
-    from django.utils import timezone
-
     published_post.updated_at = timezone.now()
     published_post.save()
     html = read(client, published_post.get_absolute_url())
@@ -167,3 +168,37 @@ def test_every_edit_gives_the_database_a_new_content_version(published_post, ada
     seen.add(content_version())
     assert len(seen) == 4
     assert ContentVersion.objects.get().token == content_version()
+
+
+LISTINGS = ("/", "/energy/", "/authors/ada-okafor/", "/topics/grid-storage/")
+
+
+def test_a_retitled_post_shows_its_new_title_in_every_list_at_once(client, published_post):
+    month = timezone.localtime(published_post.publish_at)
+    listings = (*LISTINGS, f"/archive/{month.year}/{month.month}/")
+    for url in listings:
+        assert "Batteries Will Not Save the Grid Alone" in read_twice(client, url), url
+    published_post.title = "Storage Alone Cannot Balance the Grid"
+    published_post.save()
+    for url in listings:
+        html = read(client, url)
+        assert "Storage Alone Cannot Balance the Grid" in html, url
+        assert "Batteries Will Not Save the Grid Alone" not in html, url
+
+
+def test_a_newly_published_post_is_listed_and_counted_in_the_pages_at_once(
+    client, settings, published_post, blog, ada, topic
+):
+    settings.MASTHEAD_POSTS_PER_PAGE = 1
+    for url in LISTINGS[1:]:
+        assert "Page 1 of" not in read_twice(client, url), url
+        assert client.get(url + "?page=2").status_code == 404, url
+    an_hour_later = published_post.publish_at + datetime.timedelta(hours=1)
+    newer = make_post(
+        blog, [ada], title="Transmission First", slug="transmission-first", publish_at=an_hour_later
+    )
+    newer.topics.add(topic)
+    for url in LISTINGS[1:]:
+        first, second = read(client, url), read(client, url + "?page=2")
+        assert "Transmission First" in first and "Page 1 of 2" in first, url
+        assert "Batteries Will Not Save the Grid Alone" in second, url

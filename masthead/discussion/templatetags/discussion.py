@@ -72,7 +72,7 @@ def comment_page_number(request) -> int:
 @register.inclusion_tag("discussion/_discussion.html", takes_context=True)
 def discussion(context, post):
     request = context.get("request")
-    thread = Thread.objects.filter(post_id=post.pk).first() or Thread(post_id=post.pk)
+    thread = Thread.shown_for(post.pk)
     number = min(max(comment_page_number(request), 1), thread.page_count)
     comments_html = ""
     if thread.approved_root_count:

@@ -1,7 +1,9 @@
+import functools
+
 from django import template
 from django.conf import settings
 from django.core.cache import cache
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
@@ -31,8 +33,17 @@ FEED_FORMATS = (
 
 
 def feed_urls(url_name, args):
+    urlconf = get_urlconf() or settings.ROOT_URLCONF
+    return _feed_urls(url_name, tuple(args), urlconf, get_script_prefix())
+
+
+@functools.lru_cache(maxsize=4096)
+def _feed_urls(url_name, args, urlconf, script_prefix):
+    # Kept per process: every page's head links its feeds, and an address depends only
+    # on these (the URL patterns do not change while a process runs).
     return [
-        (reverse(url_name + suffix, args=args), kind, label) for suffix, kind, label in FEED_FORMATS
+        (reverse(url_name + suffix, args=args, urlconf=urlconf), kind, label)
+        for suffix, kind, label in FEED_FORMATS
     ]
 
 
@@ -69,7 +80,12 @@ class CachedFragmentNode(template.Node):
         html = cache.get(full_key)
         if html is None:
             html = self.nodelist.render(context)
-            cache.set(full_key, html, settings.MASTHEAD_FRAGMENT_CACHE_SECONDS)
+            # A view whose fragment changes by the clock too (a list a scheduled post
+            # joins) gives its lifetime; 0 means "do not keep it".
+            lifetime = context.get("fragment_seconds")
+            seconds = lifetime() if callable(lifetime) else settings.MASTHEAD_FRAGMENT_CACHE_SECONDS
+            if seconds:
+                cache.set(full_key, html, seconds)
         return html
 
 
