@@ -113,6 +113,8 @@ def main() -> None:
     base = {key: value for key, value in os.environ.items()
             if not key.startswith("MASTHEAD_") and key not in outside}  # fmt: skip
     base["DJANGO_SETTINGS_MODULE"] = "masthead.settings"
+    # Renders are measured, not the anonymous page cache's stored answers.
+    base["MASTHEAD_PAGE_CACHE"] = "off"
     sites = {
         "demo": (bench_dir / "demo", [["demo", "--no-serve"]]),
         "archive": (
