@@ -32,6 +32,7 @@ def page_addresses() -> dict[str, str]:
     from django.db.models import Count, Max
 
     from masthead.discussion.models import Thread
+    from masthead.publishing import sitemaps
     from masthead.publishing.models import Author, Blog, Post, Topic
 
     public = Post.objects.public()
@@ -57,7 +58,16 @@ def page_addresses() -> dict[str, str]:
         "site feed (JSON)": "/feed/json/",
         "author feed (RSS)": f"{author.get_absolute_url()}feed/rss/",
         "sitemap.xml": "/sitemap.xml",
+        # Where the sitemap is an index, its fullest section against the demo's whole file.
+        "sitemap's fullest file": largest_sitemap_file(sitemaps),
     }
+
+
+def largest_sitemap_file(sitemaps) -> str:
+    if not sitemaps.needs_index():
+        return "/sitemap.xml"
+    fullest = max(sitemaps.post_blocks(), key=lambda block: block["count"])
+    return f"/sitemap-posts-{fullest['block']}.xml"
 
 
 def measure(runs: int) -> None:

@@ -10,16 +10,18 @@ from django.db.models import Count, F, Prefetch, Window
 from django.db.models.functions import RowNumber, TruncMonth
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 
+from masthead.publishing import sitemaps
 from masthead.publishing.content_version import content_version
 from masthead.publishing.models import Author, Blog, Post, PreviewLink, Topic, byline_prefetch
 from masthead.publishing.related import related_posts
-from masthead.publishing.sitemaps import SITEMAPS, needs_index
+from masthead.publishing.summaries import summary
 
 HUB_POSTS_PER_BLOG = 3
 
@@ -173,8 +175,8 @@ def topic_detail(request, topic_slug):
     return render(request, "publishing/topic.html", {"topic": topic, "page": page})
 
 
-@require_safe
-def archive_index(request):
+def public_months_html() -> str:
+    """Each month with public posts (in the site's time zone), newest first, with its count."""
     months = (
         Post.objects.public()
         .annotate(month=TruncMonth("publish_at"))
@@ -182,7 +184,16 @@ def archive_index(request):
         .annotate(count=Count("pk"))
         .order_by("-month")
     )
-    return render(request, "publishing/archive_index.html", {"months": months})
+    return render_to_string("publishing/_archive_months.html", {"months": months})
+
+
+@require_safe
+def archive_index(request):
+    # Grouping every public post by month, and listing a decade of months, is the
+    # costly part on a large archive: done once per change, not once per reader.
+    # Stored as the template rendered it: a SafeString, which the cache keeps as such.
+    months_html = summary("archive-months", public_months_html, request)
+    return render(request, "publishing/archive_index.html", {"months_html": months_html})
 
 
 @require_safe
@@ -201,15 +212,18 @@ def archive_month(request, year, month):
 
 @require_safe
 def sitemap(request):
-    """The sitemap, or past ``MASTHEAD_SITEMAP_LIMIT`` addresses the index of its sections."""
-    if needs_index():
-        return sitemap_views.index(request, SITEMAPS, sitemap_url_name="sitemap_section")
-    return sitemap_views.sitemap(request, SITEMAPS)
+    """The sitemap; past ``MASTHEAD_SITEMAP_LIMIT`` addresses, the index of its sections."""
+    if sitemaps.needs_index(request):
+        sections = sitemaps.index_sections(request)
+        return sitemap_views.index(request, sections, sitemap_url_name="sitemap_section")
+    return sitemap_views.sitemap(request, sitemaps.whole_site(), template_name=sitemaps.TEMPLATE)
 
 
 @require_safe
 def sitemap_section(request, section):
-    return sitemap_views.sitemap(request, SITEMAPS, section=section)
+    return sitemap_views.sitemap(
+        request, sitemaps.section(section), section=section, template_name=sitemaps.TEMPLATE
+    )
 
 
 @require_safe
