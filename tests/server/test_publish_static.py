@@ -134,8 +134,6 @@ SETUP = """
 import datetime
 from django.utils import timezone
 from masthead.discussion.models import Comment
-from masthead.static_site.writer import StaticSite
-from tests.conftest import make_post
 from masthead.publishing.models import Blog, Post
 energy = Post.objects.get(slug="grid-storage")
 Comment.objects.create(post=energy, author_name="Rosa Lind", email="rosa@example.org",
