@@ -272,6 +272,8 @@ class Post(models.Model):
             # Whether a post reached through an author or a topic is public, read from an
             # index instead of the post's whole row (listings of thousands of posts).
             models.Index(fields=["id", "status", "publish_at"], name="post_visibility_idx"),
+            # A blog's latest posts found by stepping back from now (the hub).
+            models.Index(fields=["blog", "publish_at"], name="post_blog_latest_idx"),
         ]
         permissions = [
             ("submit_post", "Can submit own posts for review"),

@@ -3,7 +3,7 @@
 from django.db import migrations, models
 
 
-NEW_INDEXES = ("post_visibility_idx", "byline_author_post_idx", "post_topics_topic_post_idx")
+NEW_INDEXES = ("post_visibility_idx", "post_blog_latest_idx", "byline_author_post_idx", "post_topics_topic_post_idx")
 
 
 def measure_new_indexes(apps, schema_editor):
@@ -33,6 +33,10 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="post",
             index=models.Index(fields=["id", "status", "publish_at"], name="post_visibility_idx"),
+        ),
+        migrations.AddIndex(
+            model_name="post",
+            index=models.Index(fields=["blog", "publish_at"], name="post_blog_latest_idx"),
         ),
         migrations.AddIndex(
             model_name="postauthor",
