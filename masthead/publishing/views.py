@@ -26,7 +26,7 @@ from masthead.publishing.summaries import summary
 HUB_POSTS_PER_BLOG = 3
 
 
-def paginate(request, posts, per_page=None):
+def paginate(request, posts, listing: str, per_page=None):
     """One page of the posts ``posts`` lists; a page number that is not a page answers 404.
 
     The page is found among the posts' ids alone (a "deferred join"): counting
@@ -37,6 +37,9 @@ def paginate(request, posts, per_page=None):
     """
     ids = posts.values_list("pk", flat=True)
     paginator = Paginator(ids, per_page or settings.MASTHEAD_POSTS_PER_PAGE)
+    # How many posts ``listing`` (e.g. "topic:4") has is the same for every reader and
+    # page until the content changes: counted once, not on every page view.
+    paginator.count = summary(f"count:{listing}", ids.count, request)
     raw = request.GET.get("page", "1")
     try:
         page = paginator.page(raw)
@@ -75,7 +78,7 @@ def hub(request):
 @require_safe
 def blog_index(request, blog_slug):
     blog = get_object_or_404(Blog, slug=blog_slug)
-    page = paginate(request, Post.objects.public().filter(blog=blog))
+    page = paginate(request, Post.objects.public().filter(blog=blog), f"blog:{blog.pk}")
     return render(request, "publishing/blog.html", {"blog": blog, "page": page})
 
 
@@ -167,14 +170,14 @@ def post_version(request, blog_slug, post_slug, number):
 @require_safe
 def author_detail(request, author_slug):
     author = get_object_or_404(Author, slug=author_slug)
-    page = paginate(request, Post.objects.public().filter(authors=author))
+    page = paginate(request, Post.objects.public().filter(authors=author), f"author:{author.pk}")
     return render(request, "publishing/author.html", {"author": author, "page": page})
 
 
 @require_safe
 def topic_detail(request, topic_slug):
     topic = get_object_or_404(Topic, slug=topic_slug)
-    page = paginate(request, Post.objects.public().filter(topics=topic))
+    page = paginate(request, Post.objects.public().filter(topics=topic), f"topic:{topic.pk}")
     return render(request, "publishing/topic.html", {"topic": topic, "page": page})
 
 
@@ -207,7 +210,7 @@ def archive_month(request, year, month):
     start = datetime.datetime(year, month, 1, tzinfo=tz)
     end = start + datetime.timedelta(days=calendar.monthrange(year, month)[1])
     posts = Post.objects.public().filter(publish_at__gte=start, publish_at__lt=end)
-    page = paginate(request, posts)
+    page = paginate(request, posts, f"month:{year}-{month}")
     return render(
         request, "publishing/archive_month.html", {"page": page, "month_start": start.date()}
     )
