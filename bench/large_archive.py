@@ -2,10 +2,11 @@
 
 Builds (once, then reuses) two databases: the demo's sample content
 (``masthead demo --no-serve``) and a generated archive
-(``masthead generate_archive --posts N --comments M``). In one child process per
-database it renders each page type in-process with Django's test client and
-prints, per page type, the median time on the demo, on the archive, and the
-ratio (the target is at most 2×).
+(``masthead generate_archive --posts N --comments M``). One child process per
+database renders the page types in-process with Django's test client, the page
+cache off; the two children take turns, one render each, so a change in the
+machine's load falls on both sites alike. Prints, per page type, the median time
+on the demo, on the archive, and the ratio (the target is at most 2×).
 
     .venv/bin/python bench/large_archive.py [--posts 10000] [--comments 100000] [--runs 15]
 
