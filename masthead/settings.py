@@ -329,8 +329,14 @@ LOGGING = {
 
 # --- Masthead -----------------------------------------------------------------------
 MASTHEAD_POSTS_PER_PAGE = env_int("MASTHEAD_POSTS_PER_PAGE", 10)
-# Addresses per sitemap file; past this /sitemap.xml is an index of section files.
-MASTHEAD_SITEMAP_LIMIT = env_int("MASTHEAD_SITEMAP_LIMIT", 50_000)
+# Addresses per sitemap file; past this /sitemap.xml is an index of section files,
+# one per this many post ids. Small files render in about the time of a small
+# site's whole sitemap (the protocol allows up to 50,000).
+MASTHEAD_SITEMAP_LIMIT = env_int("MASTHEAD_SITEMAP_LIMIT", 200)
+if not 1 <= MASTHEAD_SITEMAP_LIMIT <= 50_000:
+    raise ImproperlyConfigured(
+        "MASTHEAD_SITEMAP_LIMIT must be between 1 and 50,000 (the sitemaps protocol's limit)."
+    )
 # How long a reviewer's preview link works unless revoked sooner.
 MASTHEAD_PREVIEW_LINK_DAYS = env_int("MASTHEAD_PREVIEW_LINK_DAYS", 7)
 # Granian's own guidance for WSGI: at most two threads per core, plus one.

@@ -269,6 +269,11 @@ class Post(models.Model):
             models.Index(fields=["status", "publish_at"], name="post_public_idx"),
             # A blog's public posts, counted and paged without reading the other blogs'.
             models.Index(fields=["blog", "status", "publish_at"], name="post_blog_public_idx"),
+            # Whether a post reached through an author or a topic is public, read from an
+            # index instead of the post's whole row (listings of thousands of posts).
+            models.Index(fields=["id", "status", "publish_at"], name="post_visibility_idx"),
+            # A blog's latest posts found by stepping back from now (the hub).
+            models.Index(fields=["blog", "publish_at"], name="post_blog_latest_idx"),
         ]
         permissions = [
             ("submit_post", "Can submit own posts for review"),
@@ -632,6 +637,8 @@ class PostAuthor(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["post", "author"], name="author_once_per_byline"),
         ]
+        # An author's posts counted and paged from the index alone.
+        indexes = [models.Index(fields=["author", "post"], name="byline_author_post_idx")]
         verbose_name = "byline author"
 
     def __str__(self):

@@ -1,7 +1,8 @@
 """Which addresses make up the public site, and which of them a change touches.
 
 The site is split into *owners*: "site" (hub, site feeds, archive index,
-sitemaps, robots.txt ...), "blog:ID", "author:ID", "topic:ID", "month:YYYY-MM"
+the sitemap or its index, robots.txt ...), "blog:ID", "author:ID", "topic:ID",
+"month:YYYY-MM", "sitemap:N" (the sitemap section of the N-th block of post ids),
 "post:ID" (the page and its comment pages) and "extras:ID" (the post's cite page,
 exports, PDF and earlier versions). Each owner has a list of addresses computed from the database
 as it is now; a change record (``StaticChange.subject``) names the owners it
@@ -15,15 +16,14 @@ import datetime
 import math
 
 from django.conf import settings
-from django.contrib.sitemaps import Sitemap
 from django.db.models import Q
 from django.urls import resolve, reverse
 from django.utils import timezone
 
 from masthead.discussion.models import Thread
+from masthead.publishing import sitemaps
 from masthead.publishing.models import Author, Blog, Post, PostAuthor, Topic
 from masthead.publishing.related import score_related
-from masthead.publishing.sitemaps import SITEMAPS, needs_index
 
 FEED_NAMES = ("feed", "feed_rss", "feed_json")
 # How many of the posts sharing an author or topic with a changed post are checked
@@ -45,13 +45,18 @@ def listing(url: str, posts) -> list[str]:
 
 
 def sitemap_urls() -> list[str]:
-    urls = [reverse("sitemap")]
-    if needs_index():
-        for section, sitemap_class in SITEMAPS.items():
-            sitemap: Sitemap = sitemap_class()
-            url = reverse("sitemap_section", args=[section])
-            urls += paged(url, sitemap.paginator.count, sitemap.limit, parameter="p")
-    return urls
+    # The post sections are owners of their own: a post change rewrites its section
+    # and the index, not every section (seconds on a 10,000-post archive).
+    return [reverse("sitemap"), reverse("sitemap_section", args=["blogs"])]
+
+
+def sitemap_block_urls(key: str) -> list[str]:
+    """A block's section file, written whether or not the sitemap is an index yet
+    (unreferenced on a small site, but ready the moment it grows past the limit)."""
+    name = f"posts-{int(key)}"
+    if not sitemaps.section(name)[name].items().exists():
+        return []
+    return [reverse("sitemap_section", args=[name])]
 
 
 def site_urls() -> list[str]:
@@ -127,6 +132,8 @@ def urls_of(owner: str) -> list[str]:
         return site_urls()
     if kind == "month":
         return month_urls(key)
+    if kind == "sitemap":
+        return sitemap_block_urls(key)
     model = {"blog": Blog, "author": Author, "topic": Topic, "post": Post, "extras": Post}[kind]
     queryset = Post.objects.public().select_related("blog") if model is Post else model.objects
     instance = queryset.filter(pk=int(key)).first()
@@ -144,6 +151,7 @@ def every_owner() -> list[str]:
     owners += [f"topic:{pk}" for pk in Topic.objects.values_list("pk", flat=True)]
     moments = Post.objects.public().values_list("publish_at", flat=True)
     owners += sorted({f"month:{month_key(moment)}" for moment in moments})
+    owners += [f"sitemap:{block['block']}" for block in sitemaps.post_blocks()]
     for pk in Post.objects.public().values_list("pk", flat=True):
         owners += [f"post:{pk}", f"extras:{pk}"]
     return owners
@@ -224,7 +232,7 @@ def owners_touched(subject: str, relations: dict[str, dict]) -> set[str]:
         owner = f"post:{key}"
         before = relations.get(owner, {})
         now = relations_of(int(key))
-        return {"site", owner, f"extras:{key}",
+        return {"site", owner, f"extras:{key}", f"sitemap:{sitemaps.block_of(int(key))}",
                 *before.get("listings", []), *before.get("related", []),
                 *now["listings"], *now["related"]}  # fmt: skip
     if kind in ("blog", "author", "topic"):
@@ -235,5 +243,7 @@ def owners_touched(subject: str, relations: dict[str, dict]) -> set[str]:
         owners = {"site", subject}
         for post in posts.distinct():
             owners |= {f"post:{post.pk}", f"extras:{post.pk}", *listings_of(post)}
+            if kind == "blog":  # the blog's address is part of its posts' addresses
+                owners.add(f"sitemap:{sitemaps.block_of(post.pk)}")
         return owners
     return set(every_owner())

@@ -1,5 +1,6 @@
 """`masthead publish_static DIR`: the public site as files nginx serves, kept current."""
 
+import datetime
 import re
 import subprocess
 import time
@@ -9,8 +10,11 @@ from urllib.parse import urlencode
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 
 from masthead.discussion.models import Comment
+from masthead.static_site.writer import StaticSite
+from tests.conftest import make_post
 from tests.server.conftest import MASTHEAD, exchange, get, status_of
 from tests.server.nginx import start_nginx, stop
 from tests.server.test_worker import wait_for
@@ -84,6 +88,40 @@ def test_publishing_once_again_rewrites_nothing_when_nothing_changed(
     call_command("publish_static", str(folder), "--once")
     after = {path: path.stat().st_mtime_ns for path in folder.rglob("*") if path.is_file()}
     assert after == before
+
+
+def test_a_post_change_rewrites_its_own_sitemap_section_and_the_index_not_the_others(
+    static_settings, tmp_path, blog, ada, editor
+):
+    static_settings.MASTHEAD_SITEMAP_LIMIT = 2
+    start = timezone.now() - datetime.timedelta(days=30)
+    posts = [make_post(blog, [ada], title=f"Note {n}", slug=f"note-{n}",
+                       publish_at=start + datetime.timedelta(days=n))
+             for n in range(6)]  # fmt: skip
+    site = StaticSite(tmp_path / "site")
+    site.publish_everything(assets=False)
+    sections = {post.pk: tmp_path / "site" / f"sitemap-posts-{(post.pk - 1) // 2 + 1}.xml"
+                for post in posts}  # fmt: skip
+    assert all(path.exists() for path in sections.values())
+    index = tmp_path / "site" / "sitemap.xml"
+    assert b"<sitemapindex" in index.read_bytes()
+    before = {path: path.stat().st_mtime_ns for path in set(sections.values())}
+
+    withdrawn = posts[2]
+    withdrawn.withdraw(by=editor, note="A figure to check.")
+    rendered = site.publish_subjects([f"post:{withdrawn.pk}"])
+
+    own = sections[withdrawn.pk]
+    # Only its own section is rendered again (each one costs a render, written or not).
+    assert {owner for owner in rendered if owner.startswith("sitemap:")} == {
+        f"sitemap:{own.stem.removeprefix('sitemap-posts-')}"
+    }
+    assert withdrawn.slug.encode() not in own.read_bytes()
+    assert own.read_bytes() == app_bytes(f"/{own.name}")
+    assert index.read_bytes() == app_bytes("/sitemap.xml")
+    for path, mtime in before.items():
+        if path != own:
+            assert path.stat().st_mtime_ns == mtime, f"{path.name} was written again"
 
 
 def test_keeping_a_folder_current_is_refused_unless_changes_are_recorded(settings, tmp_path):

@@ -189,3 +189,17 @@ def test_a_public_page_makes_as_many_queries_on_a_large_site_as_on_a_small_one(
 
 def test_the_page_list_here_names_every_page_the_site_builds(site):
     assert sorted(site.pages()) == sorted(page_names())
+
+
+def test_the_sitemap_index_and_a_section_make_as_many_queries_however_many_sections(
+    client, site, settings
+):
+    settings.MASTHEAD_SITEMAP_LIMIT = 2  # every two post ids a section of their own
+    site.grow(1)
+    section = f"/sitemap-posts-{(site.post.pk - 1) // 2 + 1}.xml"
+    small = [queries_for(client, "/sitemap.xml"), queries_for(client, section)]
+    assert b"<sitemapindex" in client.get("/sitemap.xml").content
+    site.grow(4)
+    large = [queries_for(client, "/sitemap.xml"), queries_for(client, section)]
+    assert large == small
+    assert client.get("/sitemap.xml").content.count(b"<sitemap>") > 5
