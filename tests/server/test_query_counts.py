@@ -25,6 +25,9 @@ pytestmark = pytest.mark.django_db
 # more than this many queries would be doing something wrong even if flat.
 MOST_QUERIES_COLD = 16
 MOST_QUERIES_WARM = 10
+# Answers to a reader's own query are never cached: the second request costs what the
+# first did (on PostgreSQL a search is also wrapped in its own transaction).
+NOT_CACHED = {"search"}
 
 
 class Site:
@@ -184,7 +187,8 @@ def test_a_public_page_makes_as_many_queries_on_a_large_site_as_on_a_small_one(
     large = queries_for(client, site.pages()[name])
     assert large == small, f"{name}: (cold, warm) queries {small} on the small site, {large} now"
     cold, warm = large
-    assert cold <= MOST_QUERIES_COLD and warm <= MOST_QUERIES_WARM, (name, large)
+    most_warm = MOST_QUERIES_COLD if name in NOT_CACHED else MOST_QUERIES_WARM
+    assert cold <= MOST_QUERIES_COLD and warm <= most_warm, (name, large)
 
 
 def test_the_page_list_here_names_every_page_the_site_builds(site):
