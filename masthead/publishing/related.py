@@ -106,5 +106,6 @@ def cache_seconds() -> int:
     upcoming = Post.objects.next_going_public(timezone.now())
     if upcoming is None:
         return CACHE_SECONDS
-    until = math.ceil((upcoming - timezone.now()).total_seconds())
-    return max(1, min(CACHE_SECONDS, until))
+    # Rounded down (0: not kept): never kept past the moment the post goes public.
+    until = math.floor((upcoming - timezone.now()).total_seconds())
+    return max(0, min(CACHE_SECONDS, until))

@@ -64,7 +64,8 @@ def listing_lifetime(begun: datetime.datetime) -> int:
     upcoming = Post.objects.next_going_public(begun)
     if upcoming is None:
         return longest
-    return max(0, min(longest, math.ceil((upcoming - timezone.now()).total_seconds())))
+    # Rounded down: a list may go a moment early, never be shown past the publication.
+    return max(0, min(longest, math.floor((upcoming - timezone.now()).total_seconds())))
 
 
 class ScheduledLifetime:
