@@ -341,9 +341,13 @@ if not 1 <= MASTHEAD_SITEMAP_LIMIT <= 50_000:
 MASTHEAD_PREVIEW_LINK_DAYS = env_int("MASTHEAD_PREVIEW_LINK_DAYS", 7)
 # Granian's own guidance for WSGI: at most two threads per core, plus one.
 MASTHEAD_SERVER_WORKERS = env_int("MASTHEAD_SERVER_WORKERS", os.cpu_count() or 1)
-# Requests running Django's code at once, per process (under ASGI each in a thread of
-# its own); requests whose body is still arriving, or waiting for a turn, hold none.
-MASTHEAD_SERVER_THREADS = env_int("MASTHEAD_SERVER_THREADS", 2 * (os.cpu_count() or 1) + 1)
+# Requests running Django's code at once, per process (the pool of threads in
+# masthead/server/asgi.py); requests whose body is still arriving, or waiting for a
+# turn, hold none. Two: Django's work is mostly Python holding the GIL, and more threads
+# per process only queue for it (comment intake, `bench/comment_intake.py --threads`:
+# 391/s with 1, 365/s with 2, 256/s with 5); the second lets a quick request pass one
+# that waits on the database or builds a PDF. More cores: more workers.
+MASTHEAD_SERVER_THREADS = env_int("MASTHEAD_SERVER_THREADS", 2)
 
 # --- Discussion (masthead.discussion) ---------------------------------------------------
 INSTALLED_APPS += ["masthead.discussion"]
