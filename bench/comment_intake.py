@@ -17,10 +17,14 @@ MASTHEAD_DATA_DIR and a freshly migrated SQLite database holding one post. Then:
    kill (and after it) must be stored; comments in flight at the kill may be
    stored without an answer, never answered without being stored.
 
-All clients come from 127.0.0.1 and the site does not trust X-Forwarded-For
-(``masthead.client_limits.client_ip`` reads REMOTE_ADDR only, as it should
-unless a proxy sets it), so the comment rate limits are raised for the run and
-said so; every other check stays on and every comment still lands pending.
+Every comment comes from a reader of its own, as a crowd's would: the load reaches
+the servers from 127.0.0.1, which the run declares a trusted proxy
+(``MASTHEAD_TRUSTED_PROXIES``, as behind ``deploy/nginx.conf``), and each request
+names a distinct reader's address in ``X-Forwarded-For`` and a distinct email. So
+the rate limits stay at their defaults and every check runs as it would for the
+public. ``--one-address`` instead sends everything as 32 senders from 127.0.0.1,
+with the per-address and per-address-book limits raised for the run (the counts
+then grow with the run: each check reads every comment of the window).
 
 ``--against DIR`` measures another checkout (its .venv) in the same run, side by
 side, and prints the ratio. ``--profile`` instead runs 400 submissions in this
@@ -66,13 +70,23 @@ post = Post.objects.create(blog=blog, title="Comment here", slug="comment-here",
 print(post.pk)
 """
 
-# Raised for the run: every client is 127.0.0.1 (see the module's docstring).
 BENCH_SETTINGS = {
-    "MASTHEAD_COMMENT_RATE_LIMIT_PER_IP": "100000000",
-    "MASTHEAD_COMMENT_RATE_LIMIT_PER_EMAIL": "100000000",
     "MASTHEAD_COLLECTED_STATIC": "true",
     "MASTHEAD_LOG_LEVEL": "ERROR",
+    # The clients stand for a proxy in front: X-Forwarded-For names each reader.
+    "MASTHEAD_TRUSTED_PROXIES": "127.0.0.1",
 }
+# With --one-address: every client is 127.0.0.1 itself, so the limits are raised.
+ONE_ADDRESS_SETTINGS = {
+    "MASTHEAD_COMMENT_RATE_LIMIT_PER_IP": "100000000",
+    "MASTHEAD_COMMENT_RATE_LIMIT_PER_EMAIL": "100000000",
+    "MASTHEAD_TRUSTED_PROXIES": "",
+}
+
+
+def reader_address(client: int, sequence: int) -> str:
+    """A distinct address per client and comment (10.0.0.0/8, 65,536 per client)."""
+    return f"10.{client % 256}.{sequence // 256 % 256}.{sequence % 256}"
 
 
 # Ports the servers may take (``--ports FIRST-LAST``); empty: any free port.
@@ -151,6 +165,7 @@ def hammer(
     on_halfway=None,
     at_least=0,
     first_client=0,
+    one_address=False,
 ):
     """``clients`` threads posting comments for ``seconds``; client n starts on ports[n % len].
 
@@ -173,9 +188,10 @@ def hammer(
             if connection is None:
                 connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
             sequence += 1
+            sender = f"{number}" if one_address else f"{number}-{sequence}"
             body = urlencode({
-                "author_name": f"Load client {number}",
-                "email": f"client{number}@example.org",
+                "author_name": f"Load client {sender}",
+                "email": f"client{sender}@example.org",
                 "body": f"Comment {sequence} from client {number}: measured under load, "
                         "with a link https://example.org/notes and some *words*.",
                 "started": form_token,
@@ -185,6 +201,8 @@ def hammer(
                 "Content-Type": "application/x-www-form-urlencoded",
                 "Origin": f"http://127.0.0.1:{origin_port_of(port)}",
             }
+            if not one_address:
+                headers["X-Forwarded-For"] = reader_address(number, sequence)
             started = time.perf_counter()
             try:
                 connection.request("POST", f"/comments/{post_id}/", body=body, headers=headers)
@@ -223,9 +241,10 @@ def hammer(
     return tally, time.monotonic() - started, killed_at
 
 
-def warm_up(port: int, post_id: int, form_token: str, count: int = 24) -> None:
+def warm_up(port: int, post_id: int, form_token: str, one_address: bool, count: int = 24) -> None:
     """A few comments first, so every worker has loaded its code before the clock starts."""
-    hammer([port], 0.0, 1, post_id, form_token, lambda p: p, at_least=count, first_client=1000)
+    hammer([port], 0.0, 1, post_id, form_token, lambda p: p, at_least=count, first_client=1000,
+           one_address=one_address)  # fmt: skip
 
 
 def stored_tokens(database: Path, post_id: int) -> set[str]:
@@ -247,10 +266,12 @@ def percentile(values, fraction) -> float:
 class Site:
     """A fresh data folder with one post, and the servers started on it."""
 
-    def __init__(self, checkout: Checkout, data_dir: str):
+    def __init__(self, checkout: Checkout, data_dir: str, one_address: bool):
         self.checkout = checkout
         self.data_dir = Path(data_dir)
         self.env = {**os.environ, "MASTHEAD_DATA_DIR": data_dir, **BENCH_SETTINGS}
+        if one_address:
+            self.env.update(ONE_ADDRESS_SETTINGS)
         for name in ("DATABASE_URL", "REDIS_URL"):
             self.env.pop(name, None)
         checkout.run(self.env, "migrate", "--verbosity", "0")
@@ -304,21 +325,27 @@ def measure(checkout: Checkout, options) -> float:
     """Both runs against one checkout; returns accepted comments per second of the first."""
     print(f"== {checkout.root} ==", flush=True)
     with tempfile.TemporaryDirectory(prefix="masthead-intake-") as data_dir:
-        site = Site(checkout, data_dir)
+        site = Site(checkout, data_dir, options.one_address)
         try:
             port = site.serve(options)
             token = site.form_token(port)
             time.sleep(3)  # the form ages past the "sent too fast" flag, as a reader's would
-            warm_up(port, site.post_id, token)
+            warm_up(port, site.post_id, token, options.one_address)
             warmed = stored_tokens(site.database, site.post_id)
             cpu_before = tree_cpu_seconds(site.servers[port].pid)
 
-            print(f"Intake: {options.clients} clients for {options.seconds:.0f} s, one server "
+            senders = ("from 127.0.0.1, limits raised" if options.one_address
+                       else "each comment from its own reader")  # fmt: skip
+            print(f"Intake: {options.clients} clients ({senders}) for {options.seconds:.0f} s, "
+                  "one server "
                   f"(--workers {options.workers or 'default'} --threads "
                   f"{options.threads or 'default'} --interface {options.interface}) ...",
                   flush=True)  # fmt: skip
+            client_cpu_before = time.process_time()
             tally, elapsed, _ = hammer([port], options.seconds, options.clients, site.post_id,
-                                       token, lambda p: p)  # fmt: skip
+                                       token, lambda p: p,
+                                       one_address=options.one_address)  # fmt: skip
+            client_cpu_ms = (time.process_time() - client_cpu_before) * 1000
             rate = len(tally.acknowledged) / elapsed
             cpu_ms = (tree_cpu_seconds(site.servers[port].pid) - cpu_before) * 1000
             stored = stored_tokens(site.database, site.post_id) - warmed
@@ -333,6 +360,10 @@ def measure(checkout: Checkout, options) -> float:
                       f"{1000 / per_comment:.0f}/s per free core, "
                       f"{1000 / per_comment * (os.cpu_count() or 1):.0f}/s if the server had "
                       "every core to itself")  # fmt: skip
+                print(
+                    f"  client CPU (this script's {options.clients} threads): "
+                    f"{client_cpu_ms / len(tally.acknowledged):.2f} ms per accepted comment"
+                )
             print(f"  rows stored: {len(stored)}  vs accepted answers: {len(tally.acknowledged)}"
                   f"  -> {'equal' if len(stored) == len(tally.acknowledged) else 'DIFFERENT'};"
                   f" acknowledged but not stored: {len(missing)}")  # fmt: skip
@@ -343,7 +374,7 @@ def measure(checkout: Checkout, options) -> float:
 
             ports = [site.serve(options), site.serve(options)]
             for each in ports:
-                warm_up(each, site.post_id, token)
+                warm_up(each, site.post_id, token, options.one_address)
             before = stored_tokens(site.database, site.post_id)
             victim = ports[0]
             print(f"SIGKILL: {options.clients} clients for {options.seconds:.0f} s on two servers; "
@@ -352,6 +383,7 @@ def measure(checkout: Checkout, options) -> float:
                 ports, options.seconds, options.clients, site.post_id, token, lambda p: p,
                 on_halfway=lambda: site.kill(victim),
                 first_client=100,  # new senders: the first run's texts would be "already received"
+                one_address=options.one_address,
             )  # fmt: skip
             stored = stored_tokens(site.database, site.post_id) - before
             acknowledged = {t for _, t in tally.acknowledged}
@@ -404,11 +436,12 @@ def profile(options) -> None:
     token = new_form_token()
 
     def submit(n):
-        body = urlencode({"author_name": f"Client {n % 32}", "email": f"c{n % 32}@example.org",
+        body = urlencode({"author_name": f"Client {n}", "email": f"c{n}@example.org",
                           "body": f"Comment {n}: measured, with a link https://example.org/x.",
                           "started": token, "website": ""})  # fmt: skip
         response = client.post(f"/comments/{post_id}/", body,
-                               content_type="application/x-www-form-urlencoded")  # fmt: skip
+                               content_type="application/x-www-form-urlencoded",
+                               HTTP_X_FORWARDED_FOR=reader_address(0, n))  # fmt: skip
         assert response.status_code in (302, 303), response.status_code
 
     for n in range(50):
@@ -445,6 +478,8 @@ def main():
     parser.add_argument("--interface", choices=["asgi", "wsgi"], default="asgi")
     parser.add_argument("--against", type=Path, help="another checkout to measure alongside")
     parser.add_argument("--no-kill", action="store_true", help="skip the SIGKILL run")
+    parser.add_argument("--one-address", action="store_true",
+                        help="32 senders from 127.0.0.1 with the rate limits raised")  # fmt: skip
     parser.add_argument("--profile", action="store_true", help="profile in-process instead")
     parser.add_argument("--profile-out", default="comment_intake.prof")
     parser.add_argument("--ports", help="FIRST-LAST: the servers take ports from this range only")

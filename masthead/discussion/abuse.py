@@ -132,12 +132,16 @@ def flags_for(
     rate: RateCount,
     seconds_to_submit: float | None,
     honeypot: str,
+    html: str | None = None,
 ) -> list[str]:
-    """Why a moderator should look twice at this comment, in words they will read."""
+    """Why a moderator should look twice at this comment, in words they will read.
+
+    ``html``: the body as rendered for readers, when the caller has it (see count_links).
+    """
     flags = []
     if not known_commenter:
         flags.append("First-time commenter")
-    text = text_flags(body, rules=ModerationRules.cached_rules(), duplicate=duplicate)
+    text = text_flags(body, rules=ModerationRules.cached_rules(), duplicate=duplicate, html=html)
     flags.extend(flag for flag in text if flag != DUPLICATE_FLAG)
     soft_limit = settings.MASTHEAD_COMMENT_RATE_FLAG_AFTER
     if rate.per_ip > soft_limit or rate.per_email > soft_limit:

@@ -25,9 +25,10 @@ class Rules:
     words: tuple[str, ...]
 
 
-def text_flags(body: str, *, rules: Rules, duplicate: bool) -> list[str]:
+def text_flags(body: str, *, rules: Rules, duplicate: bool, html: str | None = None) -> list[str]:
+    """``html``: the body as rendered for readers, when the caller has it (see count_links)."""
     flags = []
-    links = count_links(body)
+    links = count_links(body, html)
     if links > rules.max_links:
         flags.append(f"{links}{_LINKS_MARK}{rules.max_links})")
     folded = body.casefold()
@@ -48,8 +49,8 @@ def is_text_flag(flag: str) -> bool:
 
 
 def flags_after_edit(
-    old_flags: list[str], body: str, *, rules: Rules, duplicate: bool
+    old_flags: list[str], body: str, *, rules: Rules, duplicate: bool, html: str | None = None
 ) -> list[str]:
     """The sender's flags as they were, the text's flags afresh, and the edit itself."""
     kept = [flag for flag in old_flags if not is_text_flag(flag)]
-    return [*kept, *text_flags(body, rules=rules, duplicate=duplicate), EDITED_FLAG]
+    return [*kept, *text_flags(body, rules=rules, duplicate=duplicate, html=html), EDITED_FLAG]

@@ -222,7 +222,11 @@ class Comment(models.Model):
             models.Index(
                 fields=["post", "status", "parent", "created_at"], name="comment_thread_idx"
             ),
-            models.Index(fields=["email"], name="comment_commenter_idx"),
+            # Every submission asks whether its address has an approved comment, and how
+            # many it sent within the rate window: both answered from an index alone, so
+            # a regular with thousands of comments costs what a newcomer does.
+            models.Index(fields=["email", "status"], name="comment_known_sender_idx"),
+            models.Index(fields=["email", "created_at"], name="comment_email_recent_idx"),
             # The rate limits count a sender's recent comments in the table itself.
             models.Index(fields=["ip_hash", "created_at"], name="comment_sender_idx"),
         ]
@@ -387,6 +391,7 @@ class Comment(models.Model):
                 self.body,
                 rules=ModerationRules.cached_rules(),
                 duplicate=duplicate,
+                html=self.body_html,
             )
             self.edited_at = timezone.now()
             self.revision = current.revision + 1

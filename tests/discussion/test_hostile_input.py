@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from masthead.discussion.models import Comment
-from masthead.discussion.text import clean_text, render_comment_html
+from masthead.discussion.text import clean_text, count_links, render_comment_html
 
 from .conftest import submit
 
@@ -139,3 +139,20 @@ def test_markdown_syntax_is_shown_as_typed():
 @given(st.text(max_size=400))
 def test_any_text_at_all_renders_to_inert_html(text):
     assert_inert(render_comment_html(clean_text(text)))
+
+
+ADDRESS_LIKE = st.sampled_from([
+    "https://example.org/a?b=1", "http://example.net", "www.example.com/x", "example.org",
+    "grid.example.co.uk/path", "x@example.org", "mailto:x@example.org", "ftp://f.example.net",
+    "(https://example.org/b)", "https://例え.jp/", "http://", "www.", "<a href=x>", "[t](http://e.org)",
+    "https://example.org/a,https://example.org/b", "word", "\n", "\n\n", " ", ".", "*",
+])  # fmt: skip
+
+
+@given(st.lists(st.one_of(ADDRESS_LIKE, st.text(max_size=12)), max_size=30))
+@settings(max_examples=300)
+def test_the_link_flag_counts_the_same_from_the_rendered_html(pieces):
+    # Intake counts links in the HTML it renders anyway instead of searching the text a
+    # second time; the moderators' flag must not change by it.
+    body = clean_text(" ".join(pieces))
+    assert count_links(body, render_comment_html(body)) == count_links(body)

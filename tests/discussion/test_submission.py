@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from masthead.discussion import submission as submission_module
 from masthead.discussion.models import Comment
 from masthead.discussion.submission import Outcome, Submission, submit_comment
 
@@ -38,6 +39,37 @@ def test_the_same_form_twice_is_received_once(published_post):
     first, second = submit_comment(submission), submit_comment(submission)
     assert (first.outcome, second.outcome) == (Outcome.ACCEPTED, Outcome.ALREADY_RECEIVED)
     assert second.comment is None
+    assert Comment.objects.count() == 1
+
+
+def twin_lands_between_read_and_write(monkeypatch):
+    """The other click of a double click commits after this one read the store."""
+    read = submission_module.post_with_sender_history
+
+    def read_then_twin_commits(comment, post_id):
+        found = read(comment, post_id)
+        Comment.objects.create(
+            post_id=post_id, author_name=comment.author_name, email=comment.email,
+            body=comment.body, ip_hash=comment.ip_hash, submission_key=comment.submission_key,
+        )  # fmt: skip
+        return found
+
+    monkeypatch.setattr(submission_module, "post_with_sender_history", read_then_twin_commits)
+
+
+def test_a_twin_that_commits_first_leaves_one_row_inside_a_transaction(monkeypatch, published_post):
+    # The test's own transaction stands for a caller's: it must stay usable.
+    twin_lands_between_read_and_write(monkeypatch)
+    result = submit_comment(sent(published_post))
+    assert result.outcome is Outcome.ALREADY_RECEIVED
+    assert Comment.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_twin_that_commits_first_leaves_one_row_in_autocommit(monkeypatch, published_post):
+    twin_lands_between_read_and_write(monkeypatch)
+    result = submit_comment(sent(published_post))
+    assert result.outcome is Outcome.ALREADY_RECEIVED
     assert Comment.objects.count() == 1
 
 
