@@ -25,6 +25,28 @@ if os.environ.get("CI"):
     hypothesis_settings.load_profile("ci")
 
 
+def pytest_collection_modifyitems(config, items):
+    """A test that commits must put the database back as the later tests expect it.
+
+    Such a test ends with a flush, and Django's post_migrate then creates the content
+    types and permissions afresh under new ids; the next test that restores the
+    serialized database (the browser and server tests) then fails on every one of
+    them, far from the test that caused it. So the suite refuses the mix at once.
+    """
+    missing = [
+        item.nodeid
+        for item in items
+        if (marker := item.get_closest_marker("django_db"))
+        and marker.kwargs.get("transaction")
+        and not marker.kwargs.get("serialized_rollback")
+    ]
+    if missing:
+        raise pytest.UsageError(
+            "Mark these django_db(transaction=True, serialized_rollback=True), as the "
+            "suite's other committing tests are:\n  " + "\n  ".join(missing)
+        )
+
+
 @pytest.fixture(autouse=True)
 def empty_caches():
     """Every test meets the caches empty, as a newly started server does.

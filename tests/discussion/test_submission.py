@@ -65,7 +65,7 @@ def test_a_twin_that_commits_first_leaves_one_row_inside_a_transaction(monkeypat
     assert Comment.objects.count() == 1
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_twin_that_commits_first_leaves_one_row_in_autocommit(monkeypatch, published_post):
     twin_lands_between_read_and_write(monkeypatch)
     result = submit_comment(sent(published_post))
