@@ -6,7 +6,7 @@ MASTHEAD_DATA_DIR and a freshly migrated SQLite database holding one post. Then:
 1. **Intake**: 32 clients, each with a keep-alive connection, POST distinct
    comments for 10 s through the whole path (Origin check, the signed form
    token taken from the post page, validation, flags, rate limits, cleaning
-   and sanitising, one transaction). Prints accepted comments per second, p50
+   and sanitising, one INSERT). Prints accepted comments per second, p50
    and p99 of the accepted answers, and the rows stored against the accepted
    answers (the redirects to the status page): they must be equal, and every
    acknowledged comment's private link must name a stored row.
