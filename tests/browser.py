@@ -8,6 +8,7 @@ import contextlib
 import os
 
 import pytest
+from django.db import connections
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -44,4 +45,8 @@ def launch_chromium():
         try:
             yield chromium
         finally:
+            # The ORM used while Playwright runs keeps its connection under another
+            # context than the one the test's own teardown closes: closed here, where
+            # it is seen, or PostgreSQL finds the test database still in use at the end.
+            connections.close_all()
             chromium.close()

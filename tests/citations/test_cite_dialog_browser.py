@@ -4,8 +4,8 @@ import pytest
 
 from masthead.citations.formatting import core_styles, format_posts
 from masthead.publishing.models import Post
+from tests.browser import launch_chromium
 
-CHROMIUM = "/usr/bin/chromium"
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -20,17 +20,11 @@ def post_url(live_server, published_post):
 
 @pytest.fixture
 def browser(monkeypatch, post_url):
-    from playwright.sync_api import sync_playwright
-
     # Playwright's sync API keeps an event loop in this thread; the database
     # work above is done, and teardown's flush runs from here too.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
-        )
+    with launch_chromium() as chromium:
         yield chromium
-        chromium.close()
 
 
 def focus_is_in_dialog(page) -> bool:

@@ -5,20 +5,11 @@ browser's own init-script channel, which the page's policy does not govern)
 and console messages; a single "Refused to ..." fails the journey.
 """
 
-import os
-
 import pytest
-from playwright.sync_api import sync_playwright
 
 from masthead.discussion.models import Comment
+from tests.browser import launch_chromium
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--no-first-run",
-]
 RECORD_VIOLATIONS = """
 window.__cspViolations = [];
 document.addEventListener("securitypolicyviolation", (event) => {
@@ -34,17 +25,11 @@ pytestmark = [
 
 @pytest.fixture
 def browser(monkeypatch):
-    if not os.access(CHROMIUM, os.X_OK):
-        pytest.fail(f"These tests need Debian's Chromium at {CHROMIUM}: apt-get install chromium")
     # Playwright's sync API keeps an event loop in this thread; the ORM calls between
     # browser steps are still plain synchronous code.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
+    with launch_chromium() as chromium:
         yield chromium
-        chromium.close()
 
 
 @pytest.fixture(autouse=True)
