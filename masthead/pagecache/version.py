@@ -1,4 +1,4 @@
-"""The content version: one value, shared by every process and server, that any change moves on.
+"""The page version: one value, shared by every process and server, that any change moves on.
 
 Stored pages carry the version they were rendered under and are served only
 while it is current. Each process re-reads the shared value at most every
@@ -95,8 +95,8 @@ def shared_store():
     return CacheVersionStore()
 
 
-class ContentVersion:
-    """This process's view of the content version: ``(shared token, local generation)``.
+class PageVersion:
+    """This process's view of the page version: ``(shared token, local generation)``.
 
     The local generation moves the moment this process changes something, even
     inside a transaction that has not committed yet (and under the test client,
@@ -167,4 +167,4 @@ class ContentVersion:
         self.value = (shared, local)
 
 
-content_version = ContentVersion()
+page_version = PageVersion()
