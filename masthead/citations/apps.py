@@ -10,3 +10,12 @@ class CitationsConfig(AppConfig):
         from masthead.citations import signals
 
         changes.register("references", signals.changes_committed)
+
+        from masthead.publishing import sections
+
+        # Cite on the post page: metadata, the action, the dialog, the printed reference.
+        sections.add("post-meta", "citations/sections/metadata.html")
+        sections.add("post-actions", "citations/sections/cite_link.html")
+        sections.add("post-print-footer", "citations/sections/print_citation.html")
+        sections.add("post-after-article", "citations/sections/cite_dialog.html")
+        sections.add("version-after-body", "citations/sections/version_citations.html")
