@@ -34,6 +34,7 @@ import dataclasses
 import functools
 import logging
 import threading
+import weakref
 from collections.abc import Callable, Iterable
 
 from django.apps import apps
@@ -194,43 +195,37 @@ def deliver(changes: list[Change]) -> None:
 class _Pending:
     """The changes noted in the transaction in progress, each with the hook it registered.
 
-    Every change registers a hook of its own, so Django drops it exactly when it drops
-    the change (a savepoint rolled back); the first hook to run after the commit
-    delivers all of them at once, and the others find nothing left.
+    Every change registers an ``on_commit`` hook of its own, so Django forgets the hook
+    exactly when the change is undone (its savepoint rolled back). Only a weak
+    reference to the hook is kept here: a forgotten hook is gone at once, and with it
+    the change. The first hook to run after the commit delivers every change whose
+    hook is still there, all at once; the other hooks find nothing left.
     """
 
     def __init__(self):
-        self.entries: list[tuple[Callable, Change]] = []
+        self.entries: list[tuple[weakref.ref, Change]] = []
 
     def deliver(self) -> None:
         entries, self.entries = self.entries, []
-        if entries:
-            deliver([change for _hook, change in entries])
+        committed = [change for hook, change in entries if hook() is not None]
+        if committed:
+            deliver(committed)
 
-    def forget_rolled_back(self, connection) -> None:
-        # A rollback drops the hooks registered since its savepoint: a suffix of the list,
-        # so the newest of ours is gone exactly when any of ours is.
-        if not self.entries:
-            return
-        newest = self.entries[-1][0]
-        if any(hook is newest for _sids, hook, _robust in reversed(connection.run_on_commit)):
-            return
-        alive = {id(hook) for _sids, hook, _robust in connection.run_on_commit}
-        self.entries = [(hook, change) for hook, change in self.entries if id(hook) in alive]
+def _in_transaction(connection) -> bool:
+    return connection.in_atomic_block
 
 
 def note(change: Change) -> None:
     """Deliver this change once the current transaction commits (at once outside one)."""
     connection = transaction.get_connection()
-    if not connection.in_atomic_block:
+    if not _in_transaction(connection):
         deliver([change])
         return
     pending = getattr(connection, "masthead_pending_changes", None)
     if pending is None:
         pending = connection.masthead_pending_changes = _Pending()
-    pending.forget_rolled_back(connection)
     hook = functools.partial(_Pending.deliver, pending)
-    pending.entries.append((hook, change))
+    pending.entries.append((weakref.ref(hook), change))
     transaction.on_commit(hook, robust=True)
 
 

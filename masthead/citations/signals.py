@@ -47,13 +47,22 @@ def changes_committed(committed: list[changes.Change]) -> None:
             else:
                 in_background |= change.post_ids
         elif change.of("publishing.PostVersion") and change.created:
-            format_version_citations.enqueue(change.pk)
+            version_id = change.pk
+            transaction.on_commit(
+                lambda: format_version_citations.enqueue(version_id), robust=True
+            )
     if at_once:
-        format_posts(list(Post.objects.with_byline().filter(pk__in=at_once)), core_styles())
+        # After a commit this runs at once; delivered inside a transaction (a test's, or a
+        # change made while another consumer wrote), it waits for that one to commit.
+        transaction.on_commit(lambda: format_at_once(at_once), robust=True)
     if everything:
         reformat_in_background(None)
     elif in_background:
         reformat_in_background(sorted(in_background))
+
+
+def format_at_once(post_ids) -> None:
+    format_posts(list(Post.objects.with_byline().filter(pk__in=post_ids)), core_styles())
 
 
 def posts_saved_in_batch(post_ids) -> None:
@@ -85,6 +94,6 @@ def reformat_in_background(post_ids: list[int] | None) -> None:
     """
     if post_ids is not None and not post_ids:
         return
-    reformat_posts.enqueue(post_ids)
+    transaction.on_commit(lambda: reformat_posts.enqueue(post_ids), robust=True)
     if dois.deposits_enabled():
-        deposit_changed_dois.enqueue(post_ids)
+        transaction.on_commit(lambda: deposit_changed_dois.enqueue(post_ids), robust=True)
