@@ -211,6 +211,7 @@ class _Pending:
         if committed:
             deliver(committed)
 
+
 def _in_transaction(connection) -> bool:
     return connection.in_atomic_block
 

@@ -7,6 +7,8 @@ next page); a save that can touch many posts (the institution, a blog, an
 author) or an import's batch queues the work for the background worker instead.
 """
 
+import functools
+
 from django.conf import settings
 from django.db import transaction
 
@@ -47,9 +49,8 @@ def changes_committed(committed: list[changes.Change]) -> None:
             else:
                 in_background |= change.post_ids
         elif change.of("publishing.PostVersion") and change.created:
-            version_id = change.pk
             transaction.on_commit(
-                lambda: format_version_citations.enqueue(version_id), robust=True
+                functools.partial(format_version_citations.enqueue, change.pk), robust=True
             )
     if at_once:
         # After a commit this runs at once; delivered inside a transaction (a test's, or a
