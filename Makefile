@@ -28,6 +28,7 @@ test: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/masthead makemigrations --check --dry-run
+	$(BIN)/lint-imports
 	$(BIN)/pytest
 
 # The main figures side by side, against nginx (bench/run_all.py; about two minutes).
@@ -40,9 +41,12 @@ bench-smoke: install
 	$(BIN)/python scripts/system_packages.py --bench
 	$(BIN)/python bench/run_all.py --smoke $(BENCH_ARGS)
 
+# Style, then the layers: the import contracts (pyproject.toml) and the same layers in templates.
 lint:
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/pytest -q -p no:cacheprovider tests/test_layers.py
 
 format:
 	$(BIN)/ruff check --fix .

@@ -47,6 +47,50 @@ def pytest_collection_modifyitems(config, items):
         )
 
 
+def _only_the_test_cases_transactions(connection) -> bool:
+    return all(block._from_testcase for block in connection.atomic_blocks)
+
+
+@pytest.fixture(autouse=True)
+def changes_delivered_at_the_commits_a_site_would_make(monkeypatch):
+    """What a change sets off (``masthead.changes``) follows the site's own commits.
+
+    Django runs each test inside transactions of its own that never commit, so the
+    consumers, which run after a commit, would never hear of a change. Here those
+    transactions count for what they stand in for, the database's autocommit: a save
+    outside any transaction the code opened is delivered at once, one inside is
+    delivered when the code's outermost transaction ends without error (its commit on
+    a real site). Other ``on_commit`` hooks are left as Django's tests run them.
+    A test that commits for real (``transaction=True``) has no such transactions.
+    """
+    from django.db import transaction
+
+    from masthead import changes
+
+    def in_transaction(connection) -> bool:
+        return connection.in_atomic_block and not _only_the_test_cases_transactions(connection)
+
+    leave = transaction.Atomic.__exit__
+
+    def leave_and_deliver(atomic, exc_type, exc_value, traceback):
+        result = leave(atomic, exc_type, exc_value, traceback)
+        connection = transaction.get_connection(atomic.using)
+        pending = getattr(connection, "masthead_pending_changes", None)
+        if (
+            pending is not None
+            and exc_type is None
+            and not atomic._from_testcase
+            and connection.atomic_blocks
+            and _only_the_test_cases_transactions(connection)
+            and not connection.needs_rollback
+        ):
+            pending.deliver()
+        return result
+
+    monkeypatch.setattr(changes, "_in_transaction", in_transaction)
+    monkeypatch.setattr(transaction.Atomic, "__exit__", leave_and_deliver)
+
+
 @pytest.fixture(autouse=True)
 def empty_caches():
     """Every test meets the caches empty, as a newly started server does.

@@ -6,9 +6,16 @@ class CitationsConfig(AppConfig):
     verbose_name = "Citations"
 
     def ready(self):
-        from masthead.citations import signals  # noqa: F401 - connects the receivers
-        from masthead.citations.models import FormattedCitation, PostDoi, SentenceCaseTitle
-        from masthead.publishing.content_version import connect_signals
+        from masthead import changes
+        from masthead.citations import signals
 
-        # The post page caches its references and DOI under the content version.
-        connect_signals((FormattedCitation, PostDoi, SentenceCaseTitle), uid="citations")
+        changes.register("references", signals.changes_committed)
+
+        from masthead.publishing import sections
+
+        # Cite on the post page: metadata, the action, the dialog, the printed reference.
+        sections.add("post-meta", "citations/sections/metadata.html")
+        sections.add("post-actions", "citations/sections/cite_link.html")
+        sections.add("post-print-footer", "citations/sections/print_citation.html")
+        sections.add("post-after-article", "citations/sections/cite_dialog.html")
+        sections.add("version-after-body", "citations/sections/version_citations.html")

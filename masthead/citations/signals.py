@@ -1,70 +1,73 @@
 """Re-format a post's references whenever what they are made from changes.
 
-The work runs once the editor's transaction has committed, so the byline and
-the sentence-case title saved by the admin's inlines are already in place. A
-post's own save formats its references at once (the editor sees them on the
+The consumer ``masthead.changes`` tells of committed changes, so the byline
+and the sentence-case title saved by the admin's inlines are already in place.
+A post's own save formats its references at once (the editor sees them on the
 next page); a save that can touch many posts (the institution, a blog, an
-author) queues the work for the background worker instead.
+author) or an import's batch queues the work for the background worker instead.
 """
 
-import threading
+import functools
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 
+from masthead import changes
 from masthead.citations import dois
 from masthead.citations.formatting import core_styles, format_posts
-from masthead.citations.models import SentenceCaseTitle
 from masthead.citations.tasks import (
     deposit_changed_dois,
     deposit_post_doi,
     format_version_citations,
     reformat_posts,
 )
-from masthead.publishing import batches
-from masthead.publishing.models import Author, Blog, Institution, Post, PostAuthor, PostVersion
+from masthead.publishing.models import Post
 
-_waiting = threading.local()
-
-
-def _flush() -> None:
-    """Format every post waiting in this thread; later flushes in the same commit find none."""
-    ids = getattr(_waiting, "post_ids", set())
-    _waiting.post_ids = set()
-    if ids:
-        format_posts(list(Post.objects.with_byline().filter(pk__in=ids)), core_styles())
+# What a post's references are made from, besides the post: each changes one post.
+_PARTS_OF_REFERENCES = ("publishing.PostAuthor", "citations.SentenceCaseTitle")
+# Saves that can touch many posts' references: formatted by the worker.
+_SHARED_BY_POSTS = ("publishing.Author", "publishing.Blog", "publishing.Institution")
 
 
-def reformat_later(post_ids) -> None:
-    """Re-format these posts once the current transaction commits.
+def changes_committed(committed: list[changes.Change]) -> None:
+    at_once: set[int] = set()
+    in_background: set[int] = set()
+    everything = False
+    for change in committed:
+        if change.raw:
+            continue
+        if change.bulk:
+            posts_saved_in_batch(sorted(change.post_ids))
+        elif change.of("publishing.Post") and not change.deleted:
+            register_doi_if_due(change.instance)
+            at_once.add(change.pk)
+        elif change.of(*_PARTS_OF_REFERENCES):
+            at_once |= change.post_ids
+        elif change.of(*_SHARED_BY_POSTS) and not change.deleted:
+            if change.post_ids is None:
+                everything = True
+            else:
+                in_background |= change.post_ids
+        elif change.of("publishing.PostVersion") and change.created:
+            transaction.on_commit(
+                functools.partial(format_version_citations.enqueue, change.pk), robust=True
+            )
+    if at_once:
+        # After a commit this runs at once; delivered inside a transaction (a test's, or a
+        # change made while another consumer wrote), it waits for that one to commit.
+        transaction.on_commit(lambda: format_at_once(at_once), robust=True)
+    if everything:
+        reformat_in_background(None)
+    elif in_background:
+        reformat_in_background(sorted(in_background))
 
-    An admin save touches the post, its byline rows and the sentence-case
-    title; each fires a signal, and the first flush formats them all at once.
-    """
-    ids = set(post_ids)
-    if not ids:
-        return
-    _waiting.post_ids = getattr(_waiting, "post_ids", set()) | ids
-    # robust: an engine failure is logged; it must not turn the editor's save into an error.
-    transaction.on_commit(_flush, robust=True)
+
+def format_at_once(post_ids) -> None:
+    format_posts(list(Post.objects.with_byline().filter(pk__in=post_ids)), core_styles())
 
 
-@receiver(post_save, sender=Post)
-def post_saved(sender, instance, raw=False, **kwargs):
-    if not raw and not batches.defer([instance.pk]):
-        register_doi_if_due(instance)
-        reformat_later([instance.pk])
-
-
-@receiver(batches.posts_saved_in_batch)
-def posts_saved_in_batch(sender, post_ids, **kwargs):
-    """A bulk save (an import): DOIs as for single saves, the formatting for the worker.
-
-    The task is stored in the same transaction as the posts, so it exists exactly
-    when they do; formatting thousands of posts is no work for the import to wait on.
-    """
+def posts_saved_in_batch(post_ids) -> None:
+    """A bulk save (an import): DOIs as for single saves, the formatting for the worker."""
     if settings.MASTHEAD_DOI_PREFIX:
         for post in Post.objects.filter(pk__in=post_ids).select_related("blog"):
             register_doi_if_due(post)
@@ -84,20 +87,8 @@ def register_doi_if_due(post: Post) -> None:
         transaction.on_commit(lambda: deposit_post_doi.enqueue(post.pk), robust=True)
 
 
-@receiver([post_save, post_delete], sender=PostAuthor)
-def byline_changed(sender, instance, raw=False, **kwargs):
-    if not raw and not batches.defer([instance.post_id]):
-        reformat_later([instance.post_id])
-
-
-@receiver([post_save, post_delete], sender=SentenceCaseTitle)
-def sentence_case_title_changed(sender, instance, raw=False, **kwargs):
-    if not raw and not batches.defer([instance.post_id]):
-        reformat_later([instance.post_id])
-
-
 def reformat_in_background(post_ids: list[int] | None) -> None:
-    """Queue re-formatting once the save commits (``None``: every post).
+    """Queue re-formatting (``None``: every post).
 
     What changed (a name, an ORCID iD, a ROR id) may also be in deposited DOI
     metadata, so the same posts are checked for a new deposit.
@@ -107,30 +98,3 @@ def reformat_in_background(post_ids: list[int] | None) -> None:
     transaction.on_commit(lambda: reformat_posts.enqueue(post_ids), robust=True)
     if dois.deposits_enabled():
         transaction.on_commit(lambda: deposit_changed_dois.enqueue(post_ids), robust=True)
-
-
-@receiver(post_save, sender=Author)
-def author_saved(sender, instance, raw=False, **kwargs):
-    if not raw:
-        ids = PostAuthor.objects.filter(author=instance).values_list("post_id", flat=True)
-        reformat_in_background(sorted(set(ids)))
-
-
-@receiver(post_save, sender=Blog)
-def blog_saved(sender, instance, raw=False, **kwargs):
-    if not raw:
-        reformat_in_background(
-            list(Post.objects.filter(blog=instance).values_list("pk", flat=True))
-        )
-
-
-@receiver(post_save, sender=Institution)
-def institution_saved(sender, instance, raw=False, **kwargs):
-    if not raw:
-        reformat_in_background(None)
-
-
-@receiver(post_save, sender=PostVersion)
-def version_kept(sender, instance, created=False, raw=False, **kwargs):
-    if created and not raw:
-        transaction.on_commit(lambda: format_version_citations.enqueue(instance.pk), robust=True)

@@ -9,6 +9,9 @@ class DiscussionConfig(AppConfig):
     def ready(self):
         # Mail hangs off the models' announcements, so the models never import it.
         from masthead.discussion import notifications, signals
+        from masthead.publishing import sections
+
+        sections.add("post-discussion", "discussion/sections/discussion.html")
 
         signals.comment_approved.connect(
             notifications.on_comment_approved, dispatch_uid="discussion-approved-notice"

@@ -15,12 +15,14 @@ logs each decision and recounts each post's thread as the moderators' own
 ``approve()``, ``reject()`` and ``mark_spam()`` do. What derives from posts
 (search documents, related posts, formatted references) is brought up to date
 once per batch (``publishing.batches``); the references by the worker.
+
+The import is in three parts: reading the export (``wxr``) and the files it
+refers to (``wordpress_media``), mapping its items onto Masthead's
+(``wordpress_mapping``), and writing them, here.
 """
 
-import datetime
 import hashlib
 import itertools
-import json
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -28,30 +30,34 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from django.core.exceptions import ValidationError
-from django.core.files import File
 from django.core.files.storage import default_storage
-from django.core.validators import validate_email
 from django.db import transaction
-from django.utils import timezone
-from django.utils.text import slugify
-from PIL import Image, UnidentifiedImageError
 
-from masthead.client_limits import hash_ip
 from masthead.discussion.models import Comment
-from masthead.discussion.text import clean_line, clean_text
 from masthead.importers import wordpress_html
 from masthead.importers.models import (
-    ImportedAttachment,
     ImportedAuthor,
     ImportedComment,
     ImportedPost,
 )
 from masthead.importers.names import split_display_name
 from masthead.importers.summary import Summary
+from masthead.importers.wordpress_mapping import (  # noqa: F401
+    COAUTHORS_META,
+    COMMENT_STATUS,
+    IMPORTER_VERSION,
+    SKIPPED_POST_STATUSES,
+    WORDPRESS_DEFAULT_CATEGORY,
+    WordPressMapping,
+    _fit,
+    _slug_from,
+    _unique_slug,
+    parse_wordpress_date,
+)
+from masthead.importers.wordpress_media import WordPressMedia
 from masthead.importers.wxr import (
     WxrAuthor,
     WxrChannel,
-    WxrComment,
     WxrError,
     WxrItem,
     WxrTerm,
@@ -69,26 +75,7 @@ from masthead.publishing.models import (
     Topic,
 )
 
-# Bump when the importer's output for the same input changes, so re-imports update.
-IMPORTER_VERSION = "1"
 BATCH_SIZE = 50
-COAUTHORS_META = "_masthead_coauthors"
-WORDPRESS_DEFAULT_CATEGORY = "uncategorized"
-
-COMMENT_STATUS = {
-    "1": Comment.Status.APPROVED,
-    "approve": Comment.Status.APPROVED,
-    "0": Comment.Status.PENDING,
-    "hold": Comment.Status.PENDING,
-    "spam": Comment.Status.SPAM,
-    "trash": Comment.Status.REJECTED,
-    "post-trashed": Comment.Status.REJECTED,
-}
-SKIPPED_POST_STATUSES = {
-    "trash": "in WordPress's trash",
-    "auto-draft": "an unsaved WordPress auto-draft",
-    "inherit": "a revision",
-}
 
 
 class _DryRunDone(Exception):
@@ -110,34 +97,6 @@ class Options:
     blog_from_category: bool = False
 
 
-def parse_wordpress_date(local: str, gmt: str) -> datetime.datetime | None:
-    """The moment a date names: from ``*_gmt`` when set, else the local date in our zone."""
-    for value, zone in ((gmt, datetime.UTC), (local, timezone.get_default_timezone())):
-        if not value or value.startswith("0000-00-00"):
-            continue
-        try:
-            naive = datetime.datetime.strptime(value.strip(), "%Y-%m-%d %H:%M:%S")
-        except ValueError:
-            continue
-        return naive.replace(tzinfo=zone)
-    return None
-
-
-def _fit(value: str, length: int) -> str:
-    return value if len(value) <= length else value[: length - 1].rstrip() + "…"
-
-
-def _unique_slug(base: str, taken: Callable[[str], bool], length: int) -> str:
-    slug = base[:length].strip("-") or "item"
-    number = 2
-    candidate = slug
-    while taken(candidate):
-        suffix = f"-{number}"
-        candidate = slug[: length - len(suffix)] + suffix
-        number += 1
-    return candidate
-
-
 def _in_batches(items: Iterable, size: int) -> Iterator[tuple]:
     """``itertools.batched`` of Python 3.12."""
     iterator = iter(items)
@@ -145,15 +104,7 @@ def _in_batches(items: Iterable, size: int) -> Iterator[tuple]:
         yield batch
 
 
-def _slug_from(*candidates: str) -> str:
-    for candidate in candidates:
-        slug = slugify(unquote(candidate or ""))
-        if slug:
-            return slug
-    return ""
-
-
-class WordPressImport:
+class WordPressImport(WordPressMapping, WordPressMedia):
     """One run of ``import_wxr``: call ``run()`` once; it returns the summary."""
 
     def __init__(
@@ -292,18 +243,6 @@ class WordPressImport:
         self._blogs[slug] = blog
         return blog
 
-    def _blog_for(self, item: WxrItem) -> Blog:
-        if self.options.blog_from_category:
-            for term in item.terms:
-                if term.kind == "category" and term.slug != WORDPRESS_DEFAULT_CATEGORY:
-                    known = self.channel.terms.get(("category", term.slug))
-                    return self._blog(
-                        _slug_from(term.slug, term.name) or "imported",
-                        term.name or term.slug,
-                        known.description if known else "",
-                    )
-        return self._fallback_blog()
-
     # --- authors ---------------------------------------------------------------------
     def _author(self, login: str, item: WxrItem) -> Author:
         login = login[:200]
@@ -363,16 +302,6 @@ class WordPressImport:
         return author
 
     # --- topics ----------------------------------------------------------------------
-    def _topics_for(self, item: WxrItem, blog_term: WxrTerm | None) -> list[Topic]:
-        topics = []
-        for term in item.terms:
-            if term.kind not in ("category", "post_tag") or term is blog_term:
-                continue
-            topic = self._topic(term)
-            if topic is not None and topic not in topics:
-                topics.append(topic)
-        return topics
-
     def _topic(self, term: WxrTerm) -> Topic | None:
         key = (term.kind, term.slug)
         if key in self._topics:
@@ -404,173 +333,7 @@ class WordPressImport:
         self._topics[key] = topic
         return topic
 
-    # --- attachments and media -------------------------------------------------------
-    def _import_attachment_record(self, item: WxrItem) -> None:
-        record = ImportedAttachment.objects.filter(wordpress_id=item.id, guid=item.guid).first()
-        stored = self._store_attachment(item) if self.options.media_dir else ""
-        fields = {
-            "url": _fit(item.attachment_url or item.guid, 500),
-            "title": _fit(item.title, 300),
-            "caption": wordpress_html.plain_text(item.excerpt),
-            "alt_text": _fit(item.meta.get("_wp_attachment_image_alt", ""), 300),
-            "stored_file": stored or (record.stored_file if record else ""),
-        }
-        if record is None:
-            ImportedAttachment.objects.create(wordpress_id=item.id, guid=item.guid, **fields)
-            self.summary.count("attachments", "created")
-        elif any(getattr(record, key) != value for key, value in fields.items()):
-            for key, value in fields.items():
-                setattr(record, key, value)
-            record.save()
-            self.summary.count("attachments", "updated")
-        else:
-            self.summary.count("attachments", "unchanged")
-        if not self.options.media_dir:
-            self.summary.note("attachments", "kept as their original address (no --media-dir)")
-
-    @staticmethod
-    def _upload_path(url: str) -> str:
-        """``https://site/wp-content/uploads/2013/03/a.jpg`` → ``2013/03/a.jpg``."""
-        path = unquote(urlsplit(url).path)
-        marker = "/uploads/"
-        return path.split(marker, 1)[1] if marker in path else ""
-
-    def _store_upload(self, relative: str) -> str:
-        """Copy one file from --media-dir into media storage; its stored name, or ""."""
-        if not relative:
-            return ""
-        if relative in self._stored_uploads:
-            return self._stored_uploads[relative]
-        root = self.options.media_dir.resolve()
-        source = (root / relative).resolve()
-        stored = ""
-        if not source.is_relative_to(root):
-            self.summary.warn(f"refused a file path outside --media-dir: {relative}")
-        elif not source.is_file():
-            self.summary.note("attachments", "file not found in --media-dir (address kept)")
-        else:
-            try:
-                with Image.open(source) as image:
-                    image.verify()
-            except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-                self.summary.note("attachments", "not an image: file not copied (address kept)")
-            else:
-                target = f"wordpress/{relative}"
-                size = source.stat().st_size
-                if default_storage.exists(target) and default_storage.size(target) == size:
-                    stored = target  # copied by an earlier import
-                elif self.options.dry_run:
-                    stored = target
-                    self.summary.note("attachments", "file copied from --media-dir")
-                else:
-                    with source.open("rb") as handle:
-                        stored = default_storage.save(target, File(handle))
-                    self._new_files.append(stored)
-                    self.summary.note("attachments", "file copied from --media-dir")
-        self._stored_uploads[relative] = stored
-        return stored
-
-    def _store_attachment(self, item: WxrItem) -> str:
-        if item.id not in self._stored_attachments:
-            relative = item.meta.get("_wp_attached_file") or self._upload_path(item.attachment_url)
-            self._stored_attachments[item.id] = self._store_upload(relative.lstrip("/"))
-        return self._stored_attachments[item.id]
-
-    def _image_url(self, url: str) -> str:
-        """A body image's address: our copy when --media-dir has the file, else the original."""
-        if not self.options.media_dir:
-            return url
-        stored = self._store_upload(self._upload_path(url))
-        return default_storage.url(stored) if stored else url
-
-    def _gallery_images(self, post: WxrItem) -> Callable[[dict], list]:
-        def images(attrs: dict) -> list[wordpress_html.GalleryImage]:
-            ids = [int(i) for i in attrs.get("ids", "").replace(" ", "").split(",") if i.isdigit()]
-            chosen = (
-                [self.attachments[i] for i in ids if i in self.attachments]
-                if ids
-                else [a for a in self.attachments.values() if a.parent_id == post.id]
-            )
-            return [
-                wordpress_html.GalleryImage(
-                    url=self._image_url(a.attachment_url or a.guid),
-                    alt=a.meta.get("_wp_attachment_image_alt", "") or a.title,
-                    caption=wordpress_html.plain_text(a.excerpt),
-                )
-                for a in chosen
-            ]
-
-        return images
-
     # --- posts -----------------------------------------------------------------------
-    def _status(self, item: WxrItem) -> tuple[str, datetime.datetime | None, str]:
-        """(status, publish time, why it is not public) for a WordPress post."""
-        when = parse_wordpress_date(item.date, item.date_gmt)
-        if item.status == "publish":
-            if item.password:
-                return Post.Status.DRAFT, None, "password-protected in WordPress"
-            if when is None:
-                return Post.Status.PUBLISHED, timezone.now(), ""
-            if when > timezone.now():
-                return Post.Status.SCHEDULED, when, ""
-            return Post.Status.PUBLISHED, when, ""
-        if item.status == "future" and when is not None:
-            return Post.Status.SCHEDULED, when, ""
-        if item.status == "private":
-            return Post.Status.DRAFT, None, "private in WordPress"
-        return Post.Status.DRAFT, None, f"{item.status or 'no status'} in WordPress"
-
-    def _fingerprint(self, item: WxrItem) -> str:
-        thumbnail = self.attachments.get(int(item.meta.get("_thumbnail_id") or 0))
-        source = [
-            IMPORTER_VERSION, item.title, item.content, item.excerpt, item.status, item.date,
-            item.date_gmt, item.slug, item.password, item.creator, item.comment_status,
-            [(t.kind, t.slug, t.name) for t in item.terms],
-            (thumbnail.attachment_url, thumbnail.excerpt, thumbnail.meta) if thumbnail else None,
-            str(self.options.media_dir or ""),
-            sorted((k, v) for k, v in item.meta.items() if k.startswith("_masthead_")),
-        ]  # fmt: skip
-        if "footnotes" in item.meta:
-            # Only posts with notes: the fingerprints of all others stay as they were.
-            source.append(item.meta["footnotes"])
-        return hashlib.sha256(json.dumps(source, default=str).encode()).hexdigest()
-
-    def _plan_posts(self, items: list[WxrItem]) -> list[tuple]:
-        """(item, its earlier import or None, (prepared HTML, fingerprint) or None if kept)."""
-        plan = []
-        earlier = {
-            (record.wordpress_id, record.guid): record
-            for record in ImportedPost.objects.select_related("post").filter(
-                wordpress_id__in=[item.id for item in items]
-            )
-        }
-        for item in items:
-            if item.status in SKIPPED_POST_STATUSES:
-                self.summary.count("posts", "skipped", SKIPPED_POST_STATUSES[item.status])
-                self._skip_comments(item, "on a post that is not imported")
-                continue
-            record = earlier.get((item.id, item.guid))
-            fingerprint = self._fingerprint(item)
-            if record is not None and record.fingerprint == fingerprint:
-                self.summary.count("posts", "unchanged", "unchanged since the last import")
-                plan.append((item, record, None))
-            elif record is not None and record.post.revision != record.revision:
-                self.summary.count(
-                    "posts", "skipped", "edited in Masthead since the last import; left as it is"
-                )
-                plan.append((item, record, None))
-            else:
-                prepared = wordpress_html.prepare(
-                    item.content,
-                    self._gallery_images(item),
-                    self._image_url,
-                    footnotes_meta=item.meta.get("footnotes", ""),
-                )
-                for what, times in prepared.counts.items():
-                    self.summary.note("posts", what, times)
-                plan.append((item, record, (prepared, fingerprint)))
-        return plan
-
     def _write_posts(self, plan: list[tuple], markdown: Iterator[str]) -> None:
         new_comments: list[Comment] = []
         links: list[ImportedComment] = []
@@ -590,13 +353,6 @@ class WordPressImport:
         for link in links:
             link.comment_id = link.comment.pk
         ImportedComment.objects.bulk_create(links)
-
-    def _summary_text(self, item: WxrItem, prepared) -> str:
-        if item.excerpt.strip():
-            return wordpress_html.plain_text(item.excerpt, 600)
-        if prepared.teaser_html is not None:
-            return wordpress_html.plain_text(prepared.teaser_html, 600)
-        return ""
 
     def _write_post(self, item, record, prepared, body, fingerprint) -> ImportedPost | None:
         status, publish_at, hidden_because = self._status(item)
@@ -681,40 +437,10 @@ class WordPressImport:
             self.summary.count("posts", "updated", "changed in WordPress since the last import")
         return record
 
-    def _set_featured_image(self, post: Post, item: WxrItem) -> None:
-        thumbnail_id = item.meta.get("_thumbnail_id", "")
-        if not thumbnail_id.isdigit():
-            return
-        attachment = self.attachments.get(int(thumbnail_id))
-        if attachment is None:
-            self.summary.warn(
-                f"post {item.id}'s featured image ({thumbnail_id}) is not in the export"
-            )
-            return
-        if not self.options.media_dir:
-            self.summary.note("posts", "featured image kept as its address only (no --media-dir)")
-            return
-        stored = self._store_attachment(attachment)
-        if not stored:
-            return
-        caption = wordpress_html.plain_text(attachment.excerpt)
-        alt = attachment.meta.get("_wp_attachment_image_alt", "").strip()
-        if not alt:
-            self.summary.note("posts", "featured image without alt text: its caption or title used")
-        post.featured_image.name = stored
-        post.image_alt = _fit(alt or caption or attachment.title or post.title, 300)
-        post.image_caption = _fit(caption, 300)
-        post.image_credit = _fit(item.meta.get("_masthead_image_credit", ""), 200)
-        self.summary.note("posts", "featured image copied from --media-dir")
-
     # --- comments --------------------------------------------------------------------
     def _skip_comments(self, item: WxrItem, reason: str) -> None:
         for comment in item.comments:
             self.summary.count("comments", "skipped", self._pingback(comment) or reason)
-
-    @staticmethod
-    def _pingback(comment: WxrComment) -> str:
-        return comment.type if comment.type in ("pingback", "trackback") else ""
 
     def _plan_comments(self, item, record, is_new, new_comments, links) -> None:
         """The post's comments not yet here, as unsaved comments and records, in id order."""
@@ -746,48 +472,3 @@ class WordPressImport:
                     )
                 )
                 known[wxr_comment.id] = comment
-
-    def _new_comment(self, source: WxrComment, record, known, item) -> Comment | None:
-        status = COMMENT_STATUS.get(source.approved)
-        if status is None:
-            self.summary.warn(
-                f"comment {source.id} on post {item.id} has the unknown status "
-                f"“{source.approved}”: it awaits moderation."
-            )
-            status = Comment.Status.PENDING
-        text = clean_text(wordpress_html.plain_text_with_breaks(source.content))
-        if not text:
-            self.summary.count("comments", "skipped", "empty")
-            return None
-        parent = None
-        if source.parent_id:
-            parent = known.get(source.parent_id)
-            if parent is None:
-                self.summary.warn(
-                    f"comment {source.id} on post {item.id} replies to comment "
-                    f"{source.parent_id}, which is not in the export: shown as a new thread."
-                )
-            elif parent.parent_id is not None or parent.pk is None:
-                # Replies are one level deep here: a reply to a reply joins its thread.
-                # (A parent from this batch is not stored yet: its parent is the object.)
-                parent = parent.parent or parent
-        email = source.email.strip().lower()
-        try:
-            validate_email(email)
-        except ValidationError:
-            email = ""
-        comment = Comment(
-            post_id=record.post_id,
-            status=status,
-            parent=parent,
-            author_name=_fit(clean_line(source.author), 80) or "Anonymous",
-            email=email,
-            ip_hash=hash_ip(source.ip) if source.ip else "",
-            created_at=parse_wordpress_date(source.date, source.date_gmt) or timezone.now(),
-            flags=["Imported from WordPress, where it was held for moderation"]
-            if status == Comment.Status.PENDING
-            else [],
-        )
-        comment.set_text(text)
-        self.summary.count("comments", "created", f"as {comment.get_status_display().lower()}")
-        return comment

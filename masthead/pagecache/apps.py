@@ -10,9 +10,10 @@ class PageCacheConfig(AppConfig):
     verbose_name = "Page cache"
 
     def ready(self):
+        from masthead import changes
         from masthead.pagecache import receivers
 
-        receivers.connect()
+        changes.register("page version", receivers.changes_committed)
         setting_changed.connect(start_afresh, dispatch_uid="masthead.pagecache.settings")
 
 

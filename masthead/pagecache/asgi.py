@@ -18,7 +18,7 @@ from masthead.pagecache.store import (
     page_store,
     without_tracking,
 )
-from masthead.pagecache.version import content_version
+from masthead.pagecache.version import page_version
 
 
 @functools.lru_cache(maxsize=4)
@@ -82,7 +82,7 @@ async def answer_from_store(scope, send) -> bool:
     page = page_store.get(key, header_value)
     if page is None:
         return False
-    version = await content_version.current_async()
+    version = await page_version.current_async()
     if not page.is_current(version, now()):
         return False
     if (if_none_match is not None or if_modified_since is not None) and not_modified(

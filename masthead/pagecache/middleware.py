@@ -28,7 +28,7 @@ from masthead.pagecache.store import (
     page_store,
     without_tracking,
 )
-from masthead.pagecache.version import content_version
+from masthead.pagecache.version import page_version
 
 logger = logging.getLogger(__name__)
 
@@ -154,7 +154,7 @@ class PageCacheMiddleware:
             return self.get_response(request)
         # The version and the time before the page is made: a page made from data older
         # than a change, or just before a scheduled moment, is kept under what held then.
-        version = content_version.current()
+        version = page_version.current()
         page = page_store.get(key, header_reader(request))
         if page is not None and page.is_current(version, now()):
             return as_response(page, request)

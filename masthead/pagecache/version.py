@@ -1,4 +1,4 @@
-"""The content version: one value, shared by every process and server, that any change moves on.
+"""The page version: one value, shared by every process and server, that any change moves on.
 
 Stored pages carry the version they were rendered under and are served only
 while it is current. Each process re-reads the shared value at most every
@@ -95,13 +95,13 @@ def shared_store():
     return CacheVersionStore()
 
 
-class ContentVersion:
-    """This process's view of the content version: ``(shared token, local generation)``.
+class PageVersion:
+    """This process's view of the page version: ``(shared token, local generation)``.
 
-    The local generation moves the moment this process changes something, even
-    inside a transaction that has not committed yet (and under the test client,
-    whose transactions never do); the shared token moves after the commit, for
-    every other process.
+    Both move when this process publishes a change (after the commit, see
+    ``masthead.changes``): the shared token for every other process, the local
+    generation so that this one never serves a page it stored before its own
+    change, even if another process happened to draw the same token.
     """
 
     def __init__(self, store=None):
@@ -145,10 +145,6 @@ class ContentVersion:
             self._checked_at = time.monotonic()
             self._set(shared, self._local)
 
-    def note_local_change(self) -> None:
-        with self._lock:
-            self._set(self._shared, next(self._generations))
-
     def publish_change(self) -> None:
         """Move the shared version on, for every process; this one sees it at once."""
         token = self.store.bump()
@@ -167,4 +163,4 @@ class ContentVersion:
         self.value = (shared, local)
 
 
-content_version = ContentVersion()
+page_version = PageVersion()

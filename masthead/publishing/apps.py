@@ -6,6 +6,9 @@ class PublishingConfig(AppConfig):
     verbose_name = "Publishing"
 
     def ready(self):
-        from masthead.publishing import content_version
+        from masthead import changes
+        from masthead.publishing import fragment_version
 
-        content_version.connect_signals()
+        # The lowest app with public models listens for all of them (see masthead.changes).
+        changes.connect()
+        changes.register("fragment version", fragment_version.changes_committed)

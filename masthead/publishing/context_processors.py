@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.cache import cache
 
-from masthead.publishing.content_version import content_version
+from masthead.publishing.fragment_version import fragment_version
 from masthead.publishing.models import Blog, Institution
 
 # Kept under the content version, which any edit replaces; the time only bounds
@@ -15,7 +15,7 @@ def site(request):
     Read from the cache under the content version: the same for every page
     until an editor changes something.
     """
-    key = f"publishing:chrome:{content_version(request)}"
+    key = f"publishing:chrome:{fragment_version(request)}"
     chrome = cache.get(key)
     if chrome is None:
         chrome = {

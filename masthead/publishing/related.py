@@ -17,7 +17,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
-from masthead.publishing.content_version import content_version
+from masthead.publishing.fragment_version import fragment_version
 from masthead.publishing.models import Post, PostAuthor
 
 RELATED_COUNT = 3
@@ -91,7 +91,7 @@ def related_posts(post: Post, request=None, lifetime=None) -> list[dict]:
     ``lifetime``: the caller's own count of seconds until the next scheduled post
     (a callable), when it has one, so the page asks the database that only once.
     """
-    key = f"publishing:related:{content_version(request)}:{post.pk}"
+    key = f"publishing:related:{fragment_version(request)}:{post.pk}"
     related = cache.get(key)
     if related is None:
         related = score_related(post)

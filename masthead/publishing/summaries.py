@@ -3,7 +3,7 @@
 The archive's months and the sitemap's sections group every public post: on a
 10,000-post archive that is a pass over 10,000 rows for each render. They are
 kept in the cache under the content version (any edit a reader could see moves
-it, see ``content_version``) and only until the next scheduled post goes public,
+it, see ``fragment_version``) and only until the next scheduled post goes public,
 since the clock changes what is public without any save.
 """
 
@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
-from masthead.publishing.content_version import content_version
+from masthead.publishing.fragment_version import fragment_version
 from masthead.publishing.models import Post
 
 
@@ -21,7 +21,7 @@ def summary(name: str, compute, request=None):
     # version newer than what it was computed from; the time zone decides which
     # month a post is in.
     zone = timezone.get_current_timezone_name()
-    key = f"publishing:summary:{name}:{zone}:{content_version(request)}"
+    key = f"publishing:summary:{name}:{zone}:{fragment_version(request)}"
     now = timezone.now()
     stored = cache.get(key)
     if stored is not None:

@@ -20,7 +20,7 @@ from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 
 from masthead.publishing import sitemaps
-from masthead.publishing.content_version import content_version
+from masthead.publishing.fragment_version import fragment_version
 from masthead.publishing.models import Author, Blog, Post, PreviewLink, Topic
 from masthead.publishing.related import related_posts
 from masthead.publishing.summaries import summary
@@ -106,7 +106,7 @@ class Listing:
 
     def __init__(self, request, kind: str):
         self.kind = kind
-        self.version = content_version(request)
+        self.version = fragment_version(request)
         self.lifetime = ScheduledLifetime()
 
     def subject(self, model, slug: str):
@@ -211,7 +211,7 @@ def public_post(version: int, blog_slug: str, post_slug: str) -> Post:
 def post_detail(request, blog_slug, post_slug):
     # The version is read before the post, so a fragment is never stored under a
     # version newer than the content it was built from.
-    version = content_version(request)
+    version = fragment_version(request)
     lifetime = ScheduledLifetime()
     post = public_post(version, blog_slug, post_slug)
     return render(

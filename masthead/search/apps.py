@@ -7,9 +7,10 @@ class SearchConfig(AppConfig):
     verbose_name = "Search"
 
     def ready(self):
+        from masthead import changes
         from masthead.search import indexing, signals
 
-        signals.connect()
+        changes.register("search", signals.changes_committed)
         post_migrate.connect(
             indexing.fill_if_empty, sender=self, dispatch_uid="masthead.search.fill_if_empty"
         )

@@ -10,6 +10,7 @@ class StaticSiteConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from masthead import changes
         from masthead.static_site import signals
 
-        signals.connect()
+        changes.register("static output", signals.changes_committed)

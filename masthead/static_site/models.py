@@ -4,9 +4,9 @@ from django.db import models
 class StaticChange(models.Model):
     """One content change a running ``publish_static`` has to carry into its folder.
 
-    Written by signal handlers in the transaction that made the change, so a
-    watcher in another process sees it exactly when the change itself is
-    committed. ``subject`` names what changed ("post:12", "comments:12",
+    Written once the change has committed (``masthead.changes``); a record
+    lost to a failure then is made good by the watcher's periodic full pass.
+    ``subject`` names what changed ("post:12", "comments:12",
     "blog:3", "author:5", "topic:7", "site"); the watcher works out which
     pages that touches. Rows are pruned by the watcher after a day.
     """

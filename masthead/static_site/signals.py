@@ -1,90 +1,55 @@
-"""Content changes, recorded for a running ``publish_static`` in the same transaction.
+"""Content changes, recorded for a running ``publish_static``: the consumer ``masthead.changes``
+tells of committed changes.
 
-Each handler names the subject of the change only; which files that touches is
+Each record names the subject of the change only; which files that touches is
 worked out by the watcher (``masthead.static_site.pages``) when it reads the
 record, against the database as it is then. Changes made without signals
 (``QuerySet.update()``, raw SQL) are not seen here: the watcher's periodic full
-pass catches them.
+pass catches them, as it would a record lost to a failure after the commit.
 """
 
 from django.conf import settings
-from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from masthead.citations.models import (
-    FormattedCitation,
-    PostDoi,
-    PrintedPost,
-    SentenceCaseTitle,
-    VersionCitation,
-)
-from masthead.discussion.models import Comment, Thread
-from masthead.publishing.models import (
-    Author,
-    Blog,
-    Institution,
-    Post,
-    PostAuthor,
-    PostVersion,
-    Topic,
-)
+from masthead import changes
+
+# What a change of each public model re-renders: "post" re-renders the post and every
+# listing it is on; "cite" and "comments" only the post's own pages.
+SUBJECTS = {
+    "publishing.Post": "post",
+    "publishing.PostAuthor": "post",
+    "publishing.PostVersion": "cite",
+    "discussion.Comment": "comments",  # only a comment readers see (see masthead.changes)
+    "discussion.Thread": "comments",
+    "citations.FormattedCitation": "cite",
+    "citations.PrintedPost": "cite",
+    "citations.PostDoi": "cite",
+    "citations.SentenceCaseTitle": "cite",
+    "citations.VersionCitation": "cite",
+}
+# Changes whose own pages are listings: the blog's, the author's, the topic's.
+OWN_PAGES = {"publishing.Blog": "blog", "publishing.Author": "author", "publishing.Topic": "topic"}
 
 
-def record(subject: str | None) -> None:
-    if subject is None or not settings.MASTHEAD_STATIC_PUBLISHING:
+def subjects_of(change: changes.Change) -> set[str]:
+    if change.label is None:
+        return set()  # a bulk write: the watcher's full pass
+    if change.of("publishing.Institution"):
+        return {"site"}
+    if change.of("publishing.Post_topics"):
+        # topic.posts.clear(): the topic's page, which no post lists any more.
+        if getattr(change.instance, "_masthead_posts_losing_topic", None) is not None:
+            return {f"topic:{change.instance.pk}"}
+        return {f"post:{post_id}" for post_id in change.post_ids}
+    if change.label in OWN_PAGES:
+        return {f"{OWN_PAGES[change.label]}:{change.pk}"}
+    kind = SUBJECTS.get(change.label)
+    return {f"{kind}:{post_id}" for post_id in change.post_ids or ()} if kind else set()
+
+
+def changes_committed(committed: list[changes.Change]) -> None:
+    if not settings.MASTHEAD_STATIC_PUBLISHING:
         return
     from masthead.static_site.models import StaticChange
 
-    StaticChange.objects.create(subject=subject)
-
-
-def comment_is_shown(comment) -> bool:
-    return comment.status == Comment.Status.APPROVED
-
-
-# (model, the subject its change records, None when nothing public changed). "post"
-# re-renders the post and every listing it is on; "cite" and "comments" only the
-# post's own pages.
-SUBJECTS = (
-    (Post, lambda post: f"post:{post.pk}"),
-    (PostAuthor, lambda link: f"post:{link.post_id}"),
-    (PostVersion, lambda version: f"cite:{version.post_id}"),
-    (Blog, lambda blog: f"blog:{blog.pk}"),
-    (Author, lambda author: f"author:{author.pk}"),
-    (Topic, lambda topic: f"topic:{topic.pk}"),
-    (Institution, lambda _institution: "site"),
-    # Only a comment readers see changes a page. A new comment awaits moderation and
-    # changes none; a decision that shows or hides one recounts its thread (below).
-    (Comment, lambda c: f"comments:{c.post_id}" if comment_is_shown(c) else None),
-    (Thread, lambda thread: f"comments:{thread.post_id}"),
-    (FormattedCitation, lambda row: f"cite:{row.post_id}"),
-    (PrintedPost, lambda row: f"cite:{row.post_id}"),
-    (PostDoi, lambda row: f"cite:{row.post_id}"),
-    (SentenceCaseTitle, lambda row: f"cite:{row.post_id}"),
-    (VersionCitation, lambda row: f"cite:{row.version.post_id}"),
-)
-
-
-def connect() -> None:
-    for model, subject_of in SUBJECTS:
-
-        def on_change(sender, instance, subject_of=subject_of, **kwargs):
-            record(subject_of(instance))
-
-        uid = f"static_site:{model._meta.label}"
-        post_save.connect(on_change, sender=model, weak=False, dispatch_uid=uid + ":save")
-        post_delete.connect(on_change, sender=model, weak=False, dispatch_uid=uid + ":delete")
-    m2m_changed.connect(
-        on_topics_changed, sender=Post.topics.through, dispatch_uid="static_site:topics"
-    )
-
-
-def on_topics_changed(sender, instance, action, reverse, pk_set, **kwargs):
-    if not action.startswith("post_"):
-        return
-    if not reverse:
-        record(f"post:{instance.pk}")
-    elif action == "post_clear":
-        record(f"topic:{instance.pk}")
-    else:
-        for post_id in pk_set or ():
-            record(f"post:{post_id}")
+    subjects = set().union(*(subjects_of(change) for change in committed))
+    StaticChange.objects.bulk_create([StaticChange(subject=name) for name in sorted(subjects)])

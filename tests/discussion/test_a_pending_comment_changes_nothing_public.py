@@ -8,8 +8,8 @@ re-render the post) for a comment nobody can see yet.
 import pytest
 
 from masthead.discussion.models import Comment, Thread
-from masthead.pagecache.version import content_version as page_cache_version
-from masthead.publishing.content_version import content_version as fragment_version
+from masthead.pagecache.version import page_version as page_cache_version
+from masthead.publishing.fragment_version import fragment_version
 from masthead.static_site.models import StaticChange
 
 from .conftest import submit

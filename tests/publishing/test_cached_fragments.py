@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from masthead.citations.models import FormattedCitation, PostDoi
-from masthead.publishing.content_version import content_version
+from masthead.publishing.fragment_version import fragment_version
 from masthead.publishing.models import Author, ContentVersion, PostAuthor, Topic
 from tests.conftest import make_post
 
@@ -156,18 +156,18 @@ def test_an_unpublished_post_in_preview_leaves_nothing_for_the_public_page(
     assert "Draft Text Nobody Reads" not in html
 
 
-def test_every_edit_gives_the_database_a_new_content_version(published_post, ada):
+def test_every_edit_gives_the_database_a_new_fragment_version(published_post, ada):
     """The version lives in a database row, so every server process sees the same one."""
-    seen = {content_version()}
+    seen = {fragment_version()}
     ada.role = "Director"
     ada.save()
-    seen.add(content_version())
+    seen.add(fragment_version())
     Author.objects.create(display_name="New Writer", slug="new-writer")
-    seen.add(content_version())
+    seen.add(fragment_version())
     published_post.topics.clear()
-    seen.add(content_version())
+    seen.add(fragment_version())
     assert len(seen) == 4
-    assert ContentVersion.objects.get().token == content_version()
+    assert ContentVersion.objects.get().token == fragment_version()
 
 
 LISTINGS = ("/", "/energy/", "/authors/ada-okafor/", "/topics/grid-storage/")

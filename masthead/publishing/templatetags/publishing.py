@@ -103,3 +103,14 @@ def cached_fragment(parser, token):
     nodelist = parser.parse(("endcached_fragment",))
     parser.delete_first_token()
     return CachedFragmentNode(bits[1][1:-1], nodelist)
+
+
+@register.simple_tag(takes_context=True)
+def sections(context, place):
+    """What the installed apps contribute at ``place`` (``publishing.sections``), in order."""
+    from masthead.publishing.sections import templates_at
+
+    engine = context.template.engine
+    return mark_safe(  # noqa: S308 - each part is a template rendered with autoescaping
+        "".join(engine.get_template(name).render(context) for name in templates_at(place))
+    )

@@ -1,23 +1,20 @@
+"""The posts and what they are written in: the institution, blogs, authors, topics,
+posts with their bylines and published versions, and the fragment version row."""
+
 import datetime
-import re
-import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core import signing
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models, transaction
-from django.db.models.signals import post_delete
-from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from masthead.publishing.identifiers import OrcidField, RorField
-from masthead.publishing.images import BODY_IMAGE_SIZES, prepare_body_image
+from masthead.publishing.models.desk import PostStatus, PostWorkflow
 from masthead.publishing.rendering import IMAGE_REFERENCE_IN_TEXT, BodyImageView, render_markdown
 
 # Top-level URL names a blog slug may not take (DESIGN.md §3).
@@ -201,13 +198,8 @@ def byline_prefetch() -> models.Prefetch:
     )
 
 
-class Post(models.Model):
-    class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        IN_REVIEW = "in_review", "In review"
-        APPROVED = "approved", "Approved"
-        SCHEDULED = "scheduled", "Scheduled"
-        PUBLISHED = "published", "Published"
+class Post(PostWorkflow, models.Model):
+    Status = PostStatus
 
     # The statuses a reader can ever see; ``publish_at`` decides when.
     GOING_PUBLIC = (Status.SCHEDULED, Status.PUBLISHED)
@@ -383,77 +375,6 @@ class Post(models.Model):
         own = set(self.body_images.values_list("pk", flat=True)) if self.pk else set()
         return sorted(named - own)
 
-    # --- editorial workflow: draft → in review → approved → scheduled / published ---------
-    def is_written_by(self, user) -> bool:
-        return bool(self.pk) and self.bylines.filter(author__user=user).exists()
-
-    def can_preview(self, user) -> bool:
-        """Who may read this post before it is public: its editors and its own writers."""
-        from masthead.publishing.permissions import may_read_post
-
-        return may_read_post(user, self)
-
-    def submit(self, by) -> "PostTransition":
-        """The writer hands the draft to the editors."""
-        if not (
-            by.has_perm("publishing.review_post")
-            or (by.has_perm("publishing.submit_post") and self.is_written_by(by))
-        ):
-            raise PermissionDenied("Only the post's writers or an editor can submit it for review.")
-        return self._move({self.Status.DRAFT}, self.Status.IN_REVIEW, by)
-
-    def approve(self, by, note: str = "") -> "PostTransition":
-        self._require(by, "publishing.review_post", "Only editors can approve a post.")
-        return self._move({self.Status.IN_REVIEW}, self.Status.APPROVED, by, note=note)
-
-    def return_to_writer(self, by, note: str = "") -> "PostTransition":
-        """Back to draft with the editor's reasons; also takes back an approval."""
-        self._require(by, "publishing.review_post", "Only editors can return a post.")
-        return self._move(
-            {self.Status.IN_REVIEW, self.Status.APPROVED}, self.Status.DRAFT, by, note=note
-        )
-
-    def publish(self, when=None, *, by=None) -> "PostTransition":
-        """Publish now, or schedule for ``when`` if that is in the future.
-
-        With ``by`` (a person at the desk) the post must have been approved and the
-        person needs the publishing permission; without it the caller is the system
-        itself (an import, the sample loader), which has its own checks.
-        """
-        when = when or timezone.now()
-        target = self.Status.SCHEDULED if when > timezone.now() else self.Status.PUBLISHED
-        allowed = set(self.Status.values)
-        if by is not None:
-            self._require(by, "publishing.publish_post", "Only editors can publish a post.")
-            allowed = {self.Status.APPROVED, self.Status.SCHEDULED}
-        return self._move(allowed, target, by, publish_at=when)
-
-    def withdraw(self, by, note: str = "") -> "PostTransition":
-        """Take a scheduled or published post off the site; it goes back to draft."""
-        self._require(by, "publishing.publish_post", "Only editors can withdraw a post.")
-        return self._move(set(self.GOING_PUBLIC), self.Status.DRAFT, by, note=note)
-
-    @staticmethod
-    def _require(user, permission: str, message: str) -> None:
-        if user is None or not user.is_active or not user.has_perm(permission):
-            raise PermissionDenied(message)
-
-    def _move(self, allowed, target, by, *, note="", publish_at=None) -> "PostTransition":
-        with transaction.atomic():
-            current = Post.objects.select_for_update().only("status").get(pk=self.pk)
-            if current.status not in allowed:
-                raise ValidationError(
-                    f"A post that is {current.get_status_display().lower()} cannot become "
-                    f"{self.Status(target).label.lower()} from here."
-                )
-            if publish_at is not None:
-                self.publish_at = publish_at
-            self.status = target
-            self.save()
-            return PostTransition.objects.create(
-                post=self, from_status=current.status, to_status=target, by=by, note=note
-            )
-
     @property
     def is_public(self) -> bool:
         return (
@@ -478,106 +399,6 @@ class Post(models.Model):
 
     def get_absolute_url(self):
         return reverse("publishing:post", args=[self.blog.slug, self.slug])
-
-
-def body_image_folder() -> str:
-    # A random folder: nobody can guess the address of a picture in a post not yet public.
-    return f"posts/body/{timezone.now():%Y}/{secrets.token_hex(12)}"
-
-
-class BodyImage(models.Model):
-    """A picture inside a post's body, uploaded in the editor and shown with ``srcset``.
-
-    The body's Markdown names it as ``![alt text](image:ID)``; the stored files are
-    a cleaned full-size copy (``image``) and narrower ones (``renditions``).
-    """
-
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="body_images")
-    image = models.ImageField(width_field="width", height_field="height", editable=False)
-    width = models.PositiveIntegerField(editable=False, default=0)
-    height = models.PositiveIntegerField(editable=False, default=0)
-    # [[width, stored name], ...], narrowest first, not including the full copy.
-    renditions = models.JSONField(default=list, editable=False)
-    alt = models.CharField(
-        "alt text",
-        max_length=300,
-        help_text="What the image shows, for readers who cannot see it.",
-        error_messages={"blank": "Describe the image for readers who cannot see it."},
-    )
-    caption = models.CharField(max_length=300, blank=True)
-    credit = models.CharField(max_length=200, blank=True, help_text="e.g. “Photo: J. Ruiz”.")
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["pk"]
-        verbose_name = "image in the body"
-        verbose_name_plural = "images in the body"
-
-    def __str__(self):
-        return f"image:{self.pk} ({self.alt[:40]})"
-
-    def clean(self):
-        if self.alt and not self.alt.strip():  # spaces only; empty is the field's own error
-            raise ValidationError({"alt": "Describe the image for readers who cannot see it."})
-
-    @property
-    def markdown(self) -> str:
-        alt = re.sub(r"[\[\]\\\n]+", " ", self.alt).strip()
-        return f"![{alt}](image:{self.pk})"
-
-    @classmethod
-    def store(cls, post: Post, upload, *, alt: str, caption: str = "", credit: str = "", by=None):
-        """Check, clean and resize ``upload`` and keep it for ``post``; refuse with a reason.
-
-        Nothing is stored unless every check passes and every copy is written.
-        """
-        picture = cls(
-            post=post, alt=(alt or "").strip(), caption=(caption or "").strip(),
-            credit=(credit or "").strip(), uploaded_by=by,
-        )  # fmt: skip
-        picture.full_clean(exclude=["image", "post", "uploaded_by"])
-        prepared = prepare_body_image(upload)
-        storage = cls._meta.get_field("image").storage
-        folder = body_image_folder()
-        written = []
-        try:
-            with transaction.atomic():
-                extension = prepared.extension
-                full = storage.save(f"{folder}/full.{extension}", ContentFile(prepared.full))
-                written.append(full)
-                for width, data in prepared.renditions:
-                    name = storage.save(f"{folder}/{width}w.{extension}", ContentFile(data))
-                    written.append(name)
-                    picture.renditions.append([width, name])
-                picture.image.name = full
-                picture.width, picture.height = prepared.width, prepared.height
-                picture.save()
-        except BaseException:
-            for name in written:
-                storage.delete(name)
-            raise
-        return picture
-
-    def stored_names(self) -> list[str]:
-        return [self.image.name, *(name for _width, name in self.renditions)]
-
-    def as_view(self) -> BodyImageView:
-        storage = self.image.storage
-        sources = [(storage.url(name), width) for width, name in self.renditions]
-        sources.append((self.image.url, self.width))
-        return BodyImageView(
-            src=self.image.url,
-            srcset=", ".join(f"{url} {width}w" for url, width in sources),
-            sizes=BODY_IMAGE_SIZES,
-            width=self.width,
-            height=self.height,
-            alt=self.alt,
-            caption=self.caption,
-            credit=self.credit,
-        )
 
 
 @dataclass(frozen=True)
@@ -641,122 +462,6 @@ class PostAuthor(models.Model):
 
     def __str__(self):
         return f"{self.author} on {self.post}"
-
-
-class PostTransition(models.Model):
-    """One step of a post through the desk, kept for good: who moved it, when, and why."""
-
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="transitions")
-    from_status = models.CharField(max_length=10, choices=Post.Status.choices)
-    to_status = models.CharField(max_length=10, choices=Post.Status.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        help_text="Empty when the system moved it (an import, the sample loader).",
-    )  # fmt: skip
-    at = models.DateTimeField(default=timezone.now, db_index=True)
-    note = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["-at", "-pk"]
-        get_latest_by = "at"
-
-    def __str__(self):
-        who = self.by or "the system"
-        return f"{self.get_from_status_display()} → {self.get_to_status_display()} by {who}"
-
-
-class PreviewLink(models.Model):
-    """A signed address that lets a reviewer without an account read one unpublished post.
-
-    The address carries only this row's id, signed; the row decides whether it
-    still works (not revoked, not expired), so revoking takes effect at once.
-    """
-
-    SALT = "masthead.publishing.preview-link"
-
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="preview_links")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField()
-    revoked = models.BooleanField(default=False, help_text="A revoked link answers 404 at once.")
-
-    class Meta:
-        ordering = ["-created_at"]
-
-    def __str__(self):
-        return f"Preview link for {self.post} until {self.expires_at:%Y-%m-%d %H:%M}"
-
-    @classmethod
-    def issue(cls, post: Post, by, days: int | None = None) -> "PreviewLink":
-        from masthead.publishing.permissions import may_share_preview
-
-        if not may_share_preview(by, post):
-            raise PermissionDenied("Only editors can make a reviewer preview link.")
-        days = days or settings.MASTHEAD_PREVIEW_LINK_DAYS
-        return cls.objects.create(
-            post=post, created_by=by, expires_at=timezone.now() + datetime.timedelta(days=days)
-        )
-
-    @property
-    def token(self) -> str:
-        # No timestamp in the signature: the row keeps the expiry, and the address stays the same.
-        return signing.Signer(salt=self.SALT).sign(str(self.pk))
-
-    def get_absolute_url(self):
-        return reverse("preview_link", args=[self.token])
-
-    def revoke(self) -> None:
-        self.revoked = True
-        self.save(update_fields=["revoked"])
-
-    @property
-    def is_usable(self) -> bool:
-        return not self.revoked and self.expires_at > timezone.now()
-
-    @classmethod
-    def find_usable(cls, token: str) -> "PreviewLink | None":
-        """The link that ``token`` names, if the signature holds and the link still works."""
-        try:
-            pk = int(signing.Signer(salt=cls.SALT).unsign(token))
-        except (signing.BadSignature, ValueError):
-            return None
-        link = cls.objects.select_related("post").filter(pk=pk).first()
-        return link if link is not None and link.is_usable else None
-
-
-class PostAutosave(models.Model):
-    """What one person has typed into a post's form and not yet saved, kept every few seconds.
-
-    Apart from the post on purpose: an autosave is no version (no history entry, no
-    revision), and it is gone once that person saves the post for real.
-    """
-
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="autosaves")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    title = models.CharField(max_length=240, blank=True)
-    summary = models.TextField(blank=True)
-    body = models.TextField(blank=True)
-    base_revision = models.PositiveIntegerField(default=0)
-    saved_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["post", "user"], name="one_autosave_per_person"),
-        ]
-
-    def __str__(self):
-        return f"Unsaved text of {self.user} on {self.post}"
-
-
-@receiver(post_delete, sender=BodyImage)
-def delete_body_image_files(sender, instance: BodyImage, **kwargs):
-    """A picture's files go with it (also when its post is deleted): no orphans in media."""
-    storage = instance.image.storage
-    for name in instance.stored_names():
-        if name:
-            storage.delete(name)
 
 
 class ContentVersion(models.Model):
