@@ -215,6 +215,8 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Who may read or change one post (publishing/permissions.py): asked with an object.
+    "masthead.publishing.permissions.PostPermissionBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("MASTHEAD_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("MASTHEAD_LOGIN_LOCKOUT_MINUTES", 15))

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from masthead.importers.word import WordDocumentError, import_word_document
 from masthead.publishing.models import Author, Blog, Post
+from masthead.publishing.permissions import is_editor, posts_readable_by
 
 
 class WordImportForm(forms.Form):
@@ -32,9 +33,10 @@ class WordImportForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         drafts = Post.objects.filter(status=Post.Status.DRAFT).select_related("blog")
-        if not user.has_perm("publishing.review_post"):
+        # A draft's body is replaced only where its text is this person's to change.
+        drafts = posts_readable_by(user, drafts)
+        if not is_editor(user):
             # Writers bring documents into their own posts, under their own name.
-            drafts = drafts.written_by(user)
             self.fields["author"].queryset = Author.objects.filter(user=user)
         self.fields["draft"].queryset = drafts
 

@@ -1,17 +1,15 @@
-import datetime
-import re
 import types
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponseRedirect, JsonResponse
-from django.shortcuts import render
+from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
+from masthead.publishing import post_admin_views
 from masthead.publishing.models import (
     Author,
     Blog,
@@ -24,14 +22,15 @@ from masthead.publishing.models import (
     PreviewLink,
     Topic,
 )
+from masthead.publishing.permissions import (
+    is_editor,
+    may_change_post,
+    may_edit_byline,
+    may_read_post,
+    may_share_preview,
+    posts_readable_by,
+)
 from masthead.publishing.versions import COMPARED_FIELDS, compare
-
-# Someone whose form has sent nothing for this long has left the post.
-EDITING_NOW_SECONDS = 90
-WORDS_PER_MINUTE = 230
-WORD = re.compile(r"\w+(?:['’-]\w+)*")
-# A picture's reference is no words a reader reads.
-IMAGE_MARKDOWN = re.compile(r"!\[[^\]]*\]\(\s*<?image:\d+>?\s*\)")
 
 
 @admin.register(Institution)
@@ -85,6 +84,16 @@ class BylineInline(admin.TabularInline):
     ordering = ["position"]
     verbose_name = "author"
     verbose_name_plural = "Byline (in order: lowest position first)"
+
+    # Who is in the byline decides who may edit the post: editors set it.
+    def has_add_permission(self, request, obj=None):
+        return may_edit_byline(request.user) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return may_edit_byline(request.user) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return may_edit_byline(request.user) and super().has_delete_permission(request, obj)
 
 
 class BodyImageInline(admin.TabularInline):
@@ -281,34 +290,61 @@ class PostAdmin(SimpleHistoryAdmin):
 
     @staticmethod
     def is_editor(request) -> bool:
-        return request.user.has_perm("publishing.review_post")
+        return is_editor(request.user)
 
     def get_inlines(self, request, obj):
+        inlines = list(self.inlines)
         # Pictures belong to a saved post: a new one gets them once it is first saved.
-        if obj is not None:
-            return self.inlines
-        return [inline for inline in self.inlines if inline is not BodyImageInline]
+        if obj is None:
+            inlines = [inline for inline in inlines if inline is not BodyImageInline]
+        # A writer's new post carries their own name (save_related); the byline is the
+        # editors' to extend or reorder, shown read-only to the writer afterwards.
+        if obj is None and not may_edit_byline(request.user):
+            inlines = [inline for inline in inlines if inline is not BylineInline]
+        return inlines
 
     def get_queryset(self, request):
         posts = super().get_queryset(request).prefetch_related("bylines__author")
         # Writers see their own posts only; editors and administrators see all.
-        return posts if self.is_editor(request) else posts.written_by(request.user)
+        return posts_readable_by(request.user, posts)
+
+    # Every question about one post goes to the one rule (publishing/permissions.py).
+    def has_view_permission(self, request, obj=None):
+        if obj is None:
+            return super().has_view_permission(request)
+        return may_read_post(request.user, obj)
 
     def has_change_permission(self, request, obj=None):
-        if not super().has_change_permission(request, obj):
+        if obj is None:
+            return super().has_change_permission(request)
+        return may_change_post(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if not super().has_delete_permission(request):
             return False
-        # A writer's post is theirs to change while it is a draft; then it is the desk's.
-        return obj is None or self.is_editor(request) or obj.status == Post.Status.DRAFT
+        return obj is None or is_editor(request.user)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not is_editor(request.user):
+            actions.pop("make_preview_links", None)
+        return actions
 
     def get_readonly_fields(self, request, obj=None):
         fields = [*super().get_readonly_fields(request, obj), *self.desk_fieldset[1]["fields"]]
-        # The status moves by the desk's buttons, each checked and recorded; only
-        # administrators may still set it by hand (that too is recorded).
-        if not request.user.is_superuser:
-            fields.append("status")
+        # The status moves only by the desk's buttons, each checked and recorded.
+        fields.append("status")
         if not request.user.has_perm("publishing.publish_post"):
             fields += ["publish_at", "updated_at", "correction_note"]
+        elif obj is not None and self._saved_status(obj) in Post.GOING_PUBLIC:
+            # Moving a scheduled or published post's time would publish or hide it without
+            # a transition: withdraw it, then publish it at the new time.
+            fields.append("publish_at")
         return fields
+
+    @staticmethod
+    def _saved_status(post):
+        return Post.objects.filter(pk=post.pk).values_list("status", flat=True).first()
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = list(super().get_fieldsets(request, obj))
@@ -331,13 +367,7 @@ class PostAdmin(SimpleHistoryAdmin):
         if form.cleaned_data.get("substantive_update"):
             # Marks the version readers see as "Updated" among the saved versions.
             obj._change_reason = f"Substantive update: {obj.correction_note}"[:100]
-        before = Post.objects.filter(pk=obj.pk).values_list("status", flat=True).first()
         super().save_model(request, obj, form, change)
-        if before is not None and before != obj.status:
-            PostTransition.objects.create(
-                post=obj, from_status=before, to_status=obj.status, by=request.user,
-                note="Set by hand in the post form.",
-            )  # fmt: skip
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -345,7 +375,7 @@ class PostAdmin(SimpleHistoryAdmin):
         if any(f.model is BodyImage and f.has_changed() for f in formsets):
             # A caption, credit or alt text changed after the body was rendered with the old one.
             Post.objects.filter(pk=post.pk).update(body_html=post.render_body(post.body))
-        if self.is_editor(request) or post.is_written_by(request.user):
+        if may_edit_byline(request.user) or post.is_written_by(request.user):
             return
         # A writer's new post carries their name, or it would vanish from their list.
         own = Author.objects.filter(user=request.user).first()
@@ -369,7 +399,8 @@ class PostAdmin(SimpleHistoryAdmin):
                 if obj.status in starts and request.user.has_perm(permission)
             ]
         context["desk_buttons"] = buttons
-        context["can_share_preview"] = obj is not None and obj.can_preview(request.user)
+        context["can_preview"] = obj is not None and may_read_post(request.user, obj)
+        context["can_share_preview"] = obj is not None and may_share_preview(request.user, obj)
         context["unsaved_text"] = None
         if obj is not None:
             context["autosave_url"] = reverse("admin:publishing_post_autosave", args=[obj.pk])
@@ -393,7 +424,7 @@ class PostAdmin(SimpleHistoryAdmin):
                 )
             elif name.startswith("revoke:"):
                 link = obj.preview_links.filter(pk=name.removeprefix("revoke:")).first()
-                if link is None or not obj.can_preview(request.user):
+                if link is None or not may_share_preview(request.user, obj):
                     raise PermissionDenied("There is no such preview link on this post.")
                 link.revoke()
                 self.message_user(request, "The preview link is revoked: it now answers 404.")
@@ -423,105 +454,37 @@ class PostAdmin(SimpleHistoryAdmin):
         js = ["publishing/post_editor.js"]
 
     def get_urls(self):
-        compare_view = self.admin_site.admin_view(self.compare_versions)
-        autosave_view = self.admin_site.admin_view(self.autosave)
-        image_view = self.admin_site.admin_view(self.upload_body_image)
+        def own_view(view):
+            return self.admin_site.admin_view(
+                lambda request, *args, **kwargs: view(self, request, *args, **kwargs)
+            )
+
         own = [
-            path("<path:object_id>/images/", image_view, name="publishing_post_body_image"),
-            path("<path:object_id>/compare/", compare_view, name="publishing_post_compare"),
-            path("<path:object_id>/autosave/", autosave_view, name="publishing_post_autosave"),
+            path(
+                "<path:object_id>/images/",
+                own_view(post_admin_views.upload_body_image),
+                name="publishing_post_body_image",
+            ),
+            path(
+                "<path:object_id>/compare/",
+                own_view(post_admin_views.compare_versions),
+                name="publishing_post_compare",
+            ),
+            path(
+                "<path:object_id>/autosave/",
+                own_view(post_admin_views.autosave),
+                name="publishing_post_autosave",
+            ),
         ]
         return own + super().get_urls()
 
-    def compare_versions(self, request, object_id):
-        """Any two saved versions of a post, as a readable diff; the newest two by default."""
-        post = self.get_object(request, object_id)
-        if post is None or not self.has_view_or_change_permission(request, post):
-            raise Http404("There is no such post, or it is not yours to read.")
-        versions = list(post.history.select_related("history_user").order_by("-history_date"))
-        by_id = {str(version.history_id): version for version in versions}
-        newer = by_id.get(request.GET.get("to", ""), versions[0] if versions else None)
-        older = by_id.get(request.GET.get("from", ""), versions[1] if len(versions) > 1 else None)
-        if older and newer and older.history_date > newer.history_date:
-            older, newer = newer, older
-        context = {
-            **self.admin_site.each_context(request),
-            "title": f"Compare versions of “{post}”",
-            "opts": self.opts,
-            "post": post,
-            "versions": versions,
-            "older": older,
-            "newer": newer,
-            "changes": compare(older, newer) if older and newer else [],
-        }
-        return render(request, "admin/publishing/post/compare_versions.html", context)
+    # simple-history's own two pages read the historical row directly and save it on POST;
+    # ours find the live post through the admin's queryset and ask the one permission.
+    def history_view(self, request, object_id, extra_context=None):
+        return post_admin_views.history(self, request, object_id)
 
-    def upload_body_image(self, request, object_id):
-        """The editor's “Insert image”: store one picture for this post and answer with the
-        Markdown that shows it, or with the reason it was refused (nothing is then stored)."""
-        if request.method != "POST":
-            return JsonResponse({"error": "Send the image with POST."}, status=405)
-        post = self.get_object(request, object_id)
-        if post is None or not self.has_change_permission(request, post):
-            return JsonResponse({"error": "This post is not yours to change."}, status=403)
-        upload = request.FILES.get("image")
-        if upload is None:
-            return JsonResponse({"error": "Choose an image file to upload."}, status=400)
-        try:
-            picture = BodyImage.store(
-                post,
-                upload,
-                alt=request.POST.get("alt", ""),
-                caption=request.POST.get("caption", ""),
-                credit=request.POST.get("credit", ""),
-                by=request.user,
-            )
-        except ValidationError as refusal:
-            return JsonResponse({"error": " ".join(refusal.messages)}, status=400)
-        return JsonResponse({"id": picture.pk, "markdown": picture.markdown}, status=201)
-
-    def autosave(self, request, object_id):
-        """Keep what this person has typed (no version, no revision) and answer with the
-        preview, the counts, who else is editing and whether the post was saved meanwhile."""
-        if request.method != "POST":
-            return JsonResponse({"error": "Send the form's text with POST."}, status=405)
-        post = self.get_object(request, object_id)
-        if post is None or not self.has_change_permission(request, post):
-            return JsonResponse({"error": "This post is not yours to change."}, status=403)
-        body = request.POST.get("body", "")
-        try:
-            base = int(request.POST.get("base_revision", post.revision))
-        except ValueError:
-            base = post.revision
-        now = timezone.now()
-        PostAutosave.objects.update_or_create(
-            post=post,
-            user=request.user,
-            defaults={
-                "title": request.POST.get("title", "")[:240],
-                "summary": request.POST.get("summary", ""),
-                "body": body,
-                "base_revision": base,
-                "saved_at": now,
-            },
-        )
-        recent = now - datetime.timedelta(seconds=EDITING_NOW_SECONDS)
-        others = (
-            post.autosaves.filter(saved_at__gte=recent)
-            .exclude(user=request.user)
-            .select_related("user")
-        )
-        words = len(WORD.findall(IMAGE_MARKDOWN.sub(" ", body)))
-        return JsonResponse(
-            {
-                "saved_at": timezone.localtime(now).strftime("%H:%M:%S"),
-                "preview_html": post.render_body(body),
-                "words": words,
-                "minutes": max(1, -(-words // WORDS_PER_MINUTE)) if words else 0,
-                "others": sorted(str(autosave.user) for autosave in others),
-                "saved_meanwhile": post.revision != base,
-            }
-        )
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        return post_admin_views.version(self, request, object_id, version_id)
 
     @admin.display(description="Saved versions")
     def versions(self, post):

@@ -187,6 +187,18 @@ def test_unpublishing_a_post_moves_the_lists_last_modified_on(client, archive):
     assert response["Last-Modified"] != before
 
 
+def test_saving_a_draft_leaves_the_public_lists_last_modified_alone(client, archive):
+    before = client.get("/api/v1/posts")
+    draft = next(p for p in archive["hidden"] if p.status == Post.Status.DRAFT)
+    Post.objects.filter(pk=draft.pk).update(
+        body="A new paragraph.", modified_at=timezone.now() + datetime.timedelta(seconds=2)
+    )
+    content_changed()
+    assert client.get("/api/v1/posts")["Last-Modified"] == before["Last-Modified"]
+    after = client.get("/api/v1/posts", HTTP_IF_MODIFIED_SINCE=before["Last-Modified"])
+    assert after.status_code == 304
+
+
 def test_a_scheduled_post_coming_due_counts_as_a_change_to_the_list(client, archive):
     """Its time comes without anyone saving it; a client that last asked before then
     gets the list again, with the post in it."""

@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from masthead.publishing.models import Post
+from tests.publishing.test_desk import change_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -50,11 +51,14 @@ def submit_post(client, blog, authors, **overrides):
     return client.post("/admin/publishing/post/add/", data)
 
 
-def test_scheduling_without_a_time_is_refused_with_a_clear_message(editor_client, blog, ada):
-    response = submit_post(editor_client, blog, [(0, ada)])
-    assert response.status_code == 200
-    assert "A scheduled post needs a publish time." in response.content.decode()
-    assert not Post.objects.exists()
+def test_a_status_sent_with_the_post_form_is_ignored_even_from_an_administrator(
+    editor_client, blog, ada
+):
+    response = submit_post(editor_client, blog, [(0, ada)], status="published")
+    assert response.status_code == 302
+    post = Post.objects.get(slug="carbon-prices")
+    assert post.status == Post.Status.DRAFT and not post.is_public
+    assert not post.transitions.exists()
 
 
 def test_an_editor_schedules_a_co_authored_post_in_byline_order(editor_client, blog, ada, ben):
@@ -65,8 +69,16 @@ def test_an_editor_schedules_a_co_authored_post_in_byline_order(editor_client, b
     )  # fmt: skip
     assert response.status_code == 302
     post = Post.objects.with_byline().get(slug="carbon-prices")
-    assert post.status == Post.Status.SCHEDULED and not post.is_public
     assert [a.display_name for a in post.byline] == ["Ben van der Berg", "Ada Okafor"]
+    url = f"/admin/publishing/post/{post.pk}/change/"
+    for button in ["submit", "approve", "publish"]:
+        data = change_form_data(editor_client, url)
+        assert editor_client.post(url, {**data, "_desk": button}).status_code == 302
+    post.refresh_from_db()
+    assert post.status == Post.Status.SCHEDULED and not post.is_public
+    assert abs((post.publish_at - when).total_seconds()) < 1
+    steps = list(post.transitions.order_by("at", "pk").values_list("to_status", flat=True))
+    assert steps == ["in_review", "approved", "scheduled"]
 
 
 def test_a_substantive_update_stamps_the_updated_time(editor_client, published_post):

@@ -33,11 +33,9 @@ class PostWorkflow:
 
     def can_preview(self, user) -> bool:
         """Who may read this post before it is public: its editors and its own writers."""
-        if not user.is_authenticated or not user.is_active:
-            return False
-        if user.has_perm("publishing.review_post") or user.has_perm("publishing.publish_post"):
-            return True
-        return user.has_perm("publishing.change_post") and self.is_written_by(user)
+        from masthead.publishing.permissions import may_read_post
+
+        return may_read_post(user, self)
 
     def submit(self, by) -> "PostTransition":
         """The writer hands the draft to the editors."""
@@ -152,8 +150,10 @@ class PreviewLink(models.Model):
 
     @classmethod
     def issue(cls, post: "Post", by, days: int | None = None) -> "PreviewLink":
-        if not post.can_preview(by):
-            raise PermissionDenied("Only people who may preview the post can share it.")
+        from masthead.publishing.permissions import may_share_preview
+
+        if not may_share_preview(by, post):
+            raise PermissionDenied("Only editors can make a reviewer preview link.")
         days = days or settings.MASTHEAD_PREVIEW_LINK_DAYS
         return cls.objects.create(
             post=post, created_by=by, expires_at=timezone.now() + datetime.timedelta(days=days)
