@@ -7,15 +7,15 @@ that keep something derived from them register a consumer in their
 listens to the models' signals (by label, importing no app), and the apps
 register with it; no app connects to another app's model signals for this.
 
-The consumers today, in the order they run:
+The consumers today, in the order they run (that of ``INSTALLED_APPS``):
 
 - ``fragment version`` (``publishing.fragment_version``): the database row that
   cached fragments of public pages are keyed on;
-- ``page version`` (``pagecache.version``): the file or Redis key that whole
-  stored pages for anonymous readers are keyed on;
-- ``search`` (``search.indexing``): the posts' search documents;
-- ``references`` (``citations.signals``): formatted references and DOIs;
-- ``static output`` (``static_site.signals``): the files ``publish_static`` keeps.
+- ``references`` (``citations.consumer``): formatted references and DOIs;
+- ``search`` (``search.consumer``): the posts' search documents;
+- ``static output`` (``static_site.consumer``): the files ``publish_static`` keeps;
+- ``page version`` (``pagecache.consumer``): the file or Redis key that whole
+  stored pages for anonymous readers are keyed on.
 
 A change is delivered after the transaction that made it commits
 (``transaction.on_commit``), all of one transaction's changes at once, so an

@@ -7,9 +7,9 @@ class CitationsConfig(AppConfig):
 
     def ready(self):
         from masthead import changes
-        from masthead.citations import signals
+        from masthead.citations import consumer
 
-        changes.register("references", signals.changes_committed)
+        changes.register("references", consumer.changes_committed)
 
         from masthead.publishing import sections
 

@@ -2,7 +2,7 @@
 
 - ``store``: the in-process store of ready answers, and the rules for using it;
 - ``version``: the page version every process shares, moved on by any public change;
-- ``receivers``: the consumer ``masthead.changes`` tells of each committed change;
+- ``consumer``: the consumer ``masthead.changes`` tells of each committed change;
 - ``schedule``: the next moment pages change by the clock (a scheduled post);
 - ``asgi``: answering a hit from the ASGI scope, before Django builds a request;
 - ``middleware``: the same under WSGI and the test client, and where pages are stored.

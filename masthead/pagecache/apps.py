@@ -11,9 +11,9 @@ class PageCacheConfig(AppConfig):
 
     def ready(self):
         from masthead import changes
-        from masthead.pagecache import receivers
+        from masthead.pagecache import consumer
 
-        changes.register("page version", receivers.changes_committed)
+        changes.register("page version", consumer.changes_committed)
         setting_changed.connect(start_afresh, dispatch_uid="masthead.pagecache.settings")
 
 

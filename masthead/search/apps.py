@@ -8,9 +8,9 @@ class SearchConfig(AppConfig):
 
     def ready(self):
         from masthead import changes
-        from masthead.search import indexing, signals
+        from masthead.search import consumer, indexing
 
-        changes.register("search", signals.changes_committed)
+        changes.register("search", consumer.changes_committed)
         post_migrate.connect(
             indexing.fill_if_empty, sender=self, dispatch_uid="masthead.search.fill_if_empty"
         )

@@ -11,6 +11,6 @@ class StaticSiteConfig(AppConfig):
 
     def ready(self):
         from masthead import changes
-        from masthead.static_site import signals
+        from masthead.static_site import consumer
 
-        changes.register("static output", signals.changes_committed)
+        changes.register("static output", consumer.changes_committed)
