@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: install install-test demo test lint format lock audit clean bench bench-smoke
+.PHONY: install install-test demo test lint format lock audit clean clean-data-DELETE-var bench bench-smoke
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,5 +59,11 @@ lock: $(BIN)/python
 audit: install-test
 	$(BIN)/python scripts/dependency_lock.py audit
 
+# The virtualenv and caches only. var/ holds the site's database and media (the demo's,
+# or an operator's): it goes only with the target below, whose name says so.
 clean:
-	rm -rf $(VENV) var .pytest_cache
+	rm -rf $(VENV) .pytest_cache
+
+clean-data-DELETE-var:
+	@echo "Deleting var/: the SQLite database, uploaded media and collected static files." >&2
+	rm -rf var

@@ -16,7 +16,7 @@ def main() -> None:
     import django
 
     django.setup()
-    from tests.citations.fidelity import measure
+    from harness.fidelity import measure
 
     data = ROOT / "tests" / "citations" / "data"
     items, reference = data / "fidelity_items.json", data / "citeproc_js_reference.json"

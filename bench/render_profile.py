@@ -52,8 +52,8 @@ def build_site() -> dict[str, str]:
     from django.utils import timezone
 
     from masthead.discussion.models import Comment, Thread
-    from masthead.discussion.sample import load_sample_comments
     from masthead.publishing.models import Author, Blog, Post, Topic
+    from masthead.server.sample.comments import load_sample_comments
     from masthead.server.sample.loader import load_sample_content
 
     call_command("migrate", interactive=False, verbosity=0)

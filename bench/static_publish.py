@@ -47,8 +47,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.server.conftest import get  # noqa: E402
-from tests.server.nginx import NGINX, start_nginx, stop  # noqa: E402
+from harness.http import get  # noqa: E402
+from harness.nginx import NGINX, start_nginx, stop  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "bench"))
 from processes import tree_cpu_seconds  # noqa: E402 - the sibling module

@@ -34,6 +34,9 @@ logger = logging.getLogger(__name__)
 
 # What a view says with Cache-Control when its answer is for one reader or must not be kept.
 UNCACHEABLE_DIRECTIVES = frozenset({"private", "no-store", "no-cache"})
+# Set in the WSGI environ by the static site's writer (masthead/static_site/writer.py),
+# which must render every page afresh. No client can set it: headers arrive as HTTP_*.
+FRESH_RENDER_KEY = "masthead.render_fresh"
 
 
 def request_key(request) -> tuple | None:
@@ -147,7 +150,7 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not settings.MASTHEAD_PAGE_CACHE:
+        if not settings.MASTHEAD_PAGE_CACHE or request.META.get(FRESH_RENDER_KEY):
             return self.get_response(request)
         key = request_key(request)
         if key is None:

@@ -15,20 +15,24 @@ leaves the files it does not touch alone (their mtime too). Text files get a
 """
 
 import gzip
+import io
 import json
 import os
 import re
 import shutil
+import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote_to_bytes, urlsplit
 
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
+from django.core.handlers.base import BaseHandler
+from django.core.handlers.wsgi import WSGIRequest
 from django.core.management import call_command
-from django.test import Client, override_settings
+from django.http import HttpResponseBase
 
 from masthead.static_site import pages
 
@@ -62,6 +66,55 @@ MANIFEST = ".masthead-static.json"
 FORM_TIMESTAMP = re.compile(rb'(name="started" value=")[^"]*(")')
 
 
+# The page cache middleware lets a request with this WSGI environ key through unstored
+# and unanswered (masthead/pagecache/middleware.py reads the same key). Only code that
+# builds the environ itself can set it: a client's headers all arrive as HTTP_*.
+FRESH_RENDER_KEY = "masthead.render_fresh"
+
+
+class InProcessHandler(BaseHandler):
+    """Django's own request handling (every middleware, the URL resolver, the views),
+    given requests built here rather than read from a socket.
+
+    A view's exception becomes the 500 page, as under a server; the request_started
+    and request_finished signals are not sent, because their receivers close the
+    database connection, which the command (or a test) is still using.
+    """
+
+    def __init__(self, *, host: str, secure: bool):
+        super().__init__()
+        self.load_middleware()
+        self.host = host
+        self.secure = secure
+
+    def get(self, url: str) -> HttpResponseBase:
+        path, _, query = url.partition("?")
+        default_port = "443" if self.secure else "80"
+        server_name, _, port = self.host.partition(":")
+        environ = {
+            "REQUEST_METHOD": "GET",
+            "SCRIPT_NAME": "",
+            # A WSGI server hands Django the path decoded, as Latin-1 text of its bytes.
+            "PATH_INFO": unquote_to_bytes(path).decode("iso-8859-1"),
+            "QUERY_STRING": query,
+            "SERVER_NAME": server_name,
+            "SERVER_PORT": port or default_port,
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "REMOTE_ADDR": "127.0.0.1",
+            "HTTP_HOST": self.host,
+            "CONTENT_LENGTH": "0",
+            "wsgi.version": (1, 0),
+            "wsgi.url_scheme": "https" if self.secure else "http",
+            "wsgi.input": io.BytesIO(b""),
+            "wsgi.errors": sys.stderr,
+            "wsgi.multithread": False,
+            "wsgi.multiprocess": False,
+            "wsgi.run_once": False,
+            FRESH_RENDER_KEY: True,
+        }
+        return self.get_response(WSGIRequest(environ))
+
+
 def base_type(content_type: str) -> str:
     return content_type.split(";")[0].strip().lower()
 
@@ -90,8 +143,7 @@ class StaticSite:
         self.log = log or (lambda message: None)
         self.manifest = self._load_manifest()
         site = urlsplit(settings.MASTHEAD_SITE_URL)
-        self.secure = site.scheme == "https"
-        self.client = Client(raise_request_exception=False, HTTP_HOST=site.netloc)
+        self.handler = InProcessHandler(host=site.netloc, secure=site.scheme == "https")
         self.written = 0
 
     # --- the manifest: per owner, the files it wrote; per post, what it is part of ----
@@ -153,10 +205,10 @@ class StaticSite:
             self.manifest["relations"].pop(owner, None)
 
     def publish_url(self, url: str) -> str | None:
-        # Rendered afresh, never from this process's page cache: a copy it stored could
-        # predate the change being written (its view of the version may lag 0.3 s).
-        with override_settings(MASTHEAD_PAGE_CACHE=False):
-            response = self.client.get(url, secure=self.secure)
+        # Rendered afresh, never from this process's page cache (FRESH_RENDER_KEY): a copy
+        # it stored could predate the change being written (its view of the version may
+        # lag 0.3 s).
+        response = self.handler.get(url)
         if response.status_code != 200:
             if response.status_code >= 500:
                 self.log(f"{url} answered {response.status_code}; left to the app")

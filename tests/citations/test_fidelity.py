@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.citations.fidelity import measure
+from harness.fidelity import measure
 
 DATA = Path(__file__).parent / "data"
 ITEMS = DATA / "fidelity_items.json"

@@ -142,7 +142,7 @@ def test_migrating_creates_the_moderators_group_with_the_queue_permission(db):
 
 
 def test_the_demo_moderator_login_opens_the_queue(client, published_post):
-    from masthead.discussion.sample import ensure_moderator_login, load_sample_comments
+    from masthead.server.sample.comments import ensure_moderator_login, load_sample_comments
 
     username, password = ensure_moderator_login()
     summary = load_sample_comments()

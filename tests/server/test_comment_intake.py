@@ -20,7 +20,9 @@ from urllib.parse import urlencode
 
 import pytest
 
-from .conftest import MASTHEAD, free_port, get, status_of
+from harness.http import free_port, get, status_of
+
+from .conftest import MASTHEAD
 
 # Every client here is 127.0.0.1, and the site rightly trusts no X-Forwarded-For.
 MANY_COMMENTS_ALLOWED = {

@@ -9,8 +9,8 @@ import time
 
 import pytest
 
+from harness.http import exchange, get, status_of
 from tests.caches import redis_server
-from tests.server.conftest import exchange, get, status_of
 
 RENAME = """
 from masthead.publishing.models import Post

@@ -12,11 +12,12 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
+from harness.http import exchange, get, status_of
+from harness.nginx import start_nginx, stop
 from masthead.discussion.models import Comment
 from masthead.static_site.writer import StaticSite
 from tests.conftest import make_post
-from tests.server.conftest import MASTHEAD, exchange, get, status_of
-from tests.server.nginx import start_nginx, stop
+from tests.server.conftest import MASTHEAD
 from tests.server.test_worker import wait_for
 
 SITE_URL = "https://news.example.org"

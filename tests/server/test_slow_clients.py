@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from .conftest import exchange, get, status_of
+from harness.http import exchange, get, status_of
 
 BODY_SECONDS = 8
 

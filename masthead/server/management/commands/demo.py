@@ -2,8 +2,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from masthead.discussion.sample import ensure_moderator_login, load_sample_comments
 from masthead.server.management.commands.serve import serve
+from masthead.server.sample.comments import ensure_moderator_login, load_sample_comments
 from masthead.server.sample.loader import DEMO_LOGINS, load_sample_content
 from masthead.server.worker import start_task_worker
 

@@ -1,4 +1,4 @@
-"""Demo data for the discussion: a moderator login and a few comments in every state.
+"""The demo's discussion: a moderator login and a few comments in every state.
 
 The demo command calls ``ensure_moderator_login()`` and ``load_sample_comments()``;
 both can run again and again without adding anything twice.
