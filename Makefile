@@ -23,6 +23,7 @@ install-test: $(BIN)/python
 	$(BIN)/python scripts/system_packages.py
 	@command -v npm >/dev/null || { echo "npm is missing: the browser tests load axe-core from the npm registry. Install it as root: apt-get install npm" >&2; exit 1; }
 	npm ci --prefix tests/e2e --no-audit --no-fund --loglevel=error
+	npm ci --prefix tests/citations/citeproc_js --no-audit --no-fund --loglevel=error
 
 demo: install
 	$(BIN)/masthead demo --port $(PORT)
