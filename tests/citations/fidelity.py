@@ -62,6 +62,8 @@ def comparable_html(fragment: str) -> str:
     URLs and wraps quoted titles in a bare <span>.
     """
     fragment = re.sub(r"</?(span|a)\b[^>]*>", "", fragment)
+    # Numbered styles put the number in a div of its own; pandoc ends it with a space.
+    fragment = re.sub(r"\s+</div>", "</div>", fragment)
     for old, new in (("i", "em"), ("b", "strong")):
         fragment = fragment.replace(f"<{old}>", f"<{new}>").replace(f"</{old}>", f"</{new}>")
     return html.unescape(fragment).strip()

@@ -88,3 +88,34 @@ def post_items(draw, number: int = 0) -> dict:
 @st.composite
 def batches_of_items(draw, size: int = 24) -> list[dict]:
     return [draw(post_items(number)) for number in range(size)]
+
+
+def hard_cases() -> list[dict]:
+    """One batch that holds every hard case at least once, whatever hypothesis draws."""
+    people_ = [_person(g, f) for g, f in zip(GIVEN_NAMES, FAMILY_NAMES, strict=True)]
+    single = [
+        csl_name(Author(given_name="", family_name=n, display_name=n)) for n in SINGLE_FIELD_NAMES
+    ]
+    bodies = [csl_name(Author(is_institutional=True, display_name=n)) for n in INSTITUTIONS]
+    everyone = people_ + single + bodies
+    items = []
+    for number in range(24):
+        count = [1, 2, 3, 4, 5, 8][number % 6]
+        authors = [everyone[(number * 5 + k * 7) % len(everyone)] for k in range(count)]
+        ending = ["?", "!", ".", "", "…", "?"][number % 6]
+        title = TITLE_STARTS[number % len(TITLE_STARTS)] + ending
+        date = [2010 + number % 15, 1 + number % 12] + ([1 + number % 28] if number % 2 else [])
+        item = {
+            "id": f"hard-{number}",
+            "type": "post-weblog",
+            "title": title,
+            "container-title": BLOGS[number % len(BLOGS)],
+            "publisher": "Harbour Institute",
+            "URL": f"https://harbour.example.org/energy/hard-{number}/",
+            "author": _distinct(authors),
+            "issued": {"date-parts": [date]},
+        }
+        if number % 3 == 0:
+            item["DOI"] = f"10.5555/k3v92xq{number:02d}"
+        items.append(item)
+    return items

@@ -9,22 +9,24 @@ dates with and without a day, with and without a DOI. Figures per style:
 """
 
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 
 from tests.citations.fidelity import TEN_STYLES, citeproc_js, compare
-from tests.citations.generated_items import batches_of_items
+from tests.citations.generated_items import batches_of_items, hard_cases
 
 
 # Each example is one pandoc run per style and one Node run: seconds on a quiet machine.
+# The explicit example holds every hard case at once; hypothesis adds batches of its own.
 # No shrinking: every step of it would run them all again, and the failure already
 # lists every difference with both engines' entries.
 @settings(
-    max_examples=3,
+    max_examples=2,
     deadline=None,
     phases=[Phase.explicit, Phase.reuse, Phase.generate],
     suppress_health_check=[HealthCheck.too_slow],
 )
 @given(batches_of_items(16))
+@example(hard_cases())
 def test_every_generated_reference_matches_citeproc_js_in_all_ten_styles(items):
     """In plain text, and in text with its italics and bold."""
     found = compare(items, TEN_STYLES)
