@@ -3,6 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# Crossref's deposit schema (crossref5.5.0.xsd and its imports) for the DOI tests comes
+# from this MIT-licensed wheel. It is installed without its dependencies: the tests only
+# read its XSD files, and its own pins (nh3<0.3, weasyprint<70) would downgrade ours.
+COMMONMETA_VERSION := 0.312
 
 .PHONY: install install-test demo test lint format lock audit clean clean-data-DELETE-var bench bench-smoke
 
@@ -15,9 +19,11 @@ install: $(BIN)/python
 
 install-test: $(BIN)/python
 	$(BIN)/pip install --quiet -c requirements.lock -e '.[test]'
+	$(BIN)/pip install --quiet --no-deps 'commonmeta-py==$(COMMONMETA_VERSION)'
 	$(BIN)/python scripts/system_packages.py
 	@command -v npm >/dev/null || { echo "npm is missing: the browser tests load axe-core from the npm registry. Install it as root: apt-get install npm" >&2; exit 1; }
 	npm ci --prefix tests/e2e --no-audit --no-fund --loglevel=error
+	npm ci --prefix harness/citeproc_js --no-audit --no-fund --loglevel=error
 
 demo: install
 	$(BIN)/masthead demo --port $(PORT)

@@ -22,11 +22,15 @@ from masthead.citations.models import PostDoi
 from masthead.publishing.identifiers import ROR_ALPHABET, ror_check_digits
 from masthead.publishing.models import Institution, Post
 
-CROSSREF = "http://www.crossref.org/schema/5.3.1"
+# Crossref's schema 5.5.0, the newest: since 5.4.0 posted content may say it is a blog post.
+CROSSREF_SCHEMA_VERSION = "5.5.0"
+CROSSREF = f"http://www.crossref.org/schema/{CROSSREF_SCHEMA_VERSION}"
 JATS = "http://www.ncbi.nlm.nih.gov/JATS1"
 ACCESS = "http://www.crossref.org/AccessIndicators.xsd"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
-SCHEMA_LOCATION = f"{CROSSREF} https://www.crossref.org/schemas/crossref5.3.1.xsd"
+SCHEMA_LOCATION = (
+    f"{CROSSREF} https://www.crossref.org/schemas/crossref{CROSSREF_SCHEMA_VERSION}.xsd"
+)
 DEPOSIT_TIMEOUT_SECONDS = 60
 # Crockford's base 32 (no i, l, o, u): short, case-insensitive, hard to misread.
 SUFFIX_LENGTH = 7
@@ -50,10 +54,13 @@ def suffix_is_intact(suffix: str) -> bool:
 
 
 def deposits_enabled() -> bool:
+    """A prefix, a login and an address for Crossref's answer: the schema requires the
+    depositor's e-mail address, so a batch without one would only be refused."""
     return bool(
         settings.MASTHEAD_DOI_PREFIX
         and settings.MASTHEAD_CROSSREF_USERNAME
         and settings.MASTHEAD_CROSSREF_PASSWORD
+        and settings.MASTHEAD_CROSSREF_DEPOSITOR_EMAIL
     )
 
 
@@ -85,13 +92,18 @@ def deposit_xml(post: Post, record: PostDoi, *, institution: Institution | None 
     ET.register_namespace("xsi", XSI)
     c = f"{{{CROSSREF}}}"
     batch = ET.Element(
-        f"{c}doi_batch", {"version": "5.3.1", f"{{{XSI}}}schemaLocation": SCHEMA_LOCATION}
+        f"{c}doi_batch",
+        {"version": CROSSREF_SCHEMA_VERSION, f"{{{XSI}}}schemaLocation": SCHEMA_LOCATION},
     )
     head = ET.SubElement(batch, f"{c}head")
     _text(head, f"{c}doi_batch_id", uuid.uuid4().hex)
     _text(head, f"{c}timestamp", timezone.now().strftime("%Y%m%d%H%M%S%f")[:17])
     depositor = ET.SubElement(head, f"{c}depositor")
-    _text(depositor, f"{c}depositor_name", settings.MASTHEAD_CROSSREF_DEPOSITOR_NAME)
+    _text(
+        depositor,
+        f"{c}depositor_name",
+        settings.MASTHEAD_CROSSREF_DEPOSITOR_NAME or institution.name,
+    )
     _text(depositor, f"{c}email_address", settings.MASTHEAD_CROSSREF_DEPOSITOR_EMAIL)
     _text(head, f"{c}registrant", institution.short_name)
 
@@ -103,8 +115,7 @@ def deposit_xml(post: Post, record: PostDoi, *, institution: Institution | None 
 def posted_content(post: Post, record: PostDoi, institution: Institution) -> ET.Element:
     """The deposit's description of the post, without the batch's id and time."""
     c = f"{{{CROSSREF}}}"
-    # Crossref's posted content has no type of its own for blog posts in 5.3.1; "other" it is.
-    content = ET.Element(f"{c}posted_content", {"type": "other", "language": "en"})
+    content = ET.Element(f"{c}posted_content", {"type": "blog", "language": "en"})
     _text(content, f"{c}group_title", post.blog.name)
     contributors = ET.SubElement(content, f"{c}contributors")
     for position, author in enumerate(post.byline):

@@ -169,6 +169,6 @@ def format_bibliography(items: list[dict], style: Style) -> list[Entry]:
     found = split_entries(done.stdout)
     entries = []
     for index, item in enumerate(items):
-        body = conformance.finish(item, found.get(f"item-{index}", ""))
+        body = conformance.finish(item, found.get(f"item-{index}", ""), style.path)
         entries.append(Entry(html=body, text=html_to_text(body)))
     return entries

@@ -104,6 +104,8 @@ def bibtex(item: dict) -> str:
         ("url", url_field(item["URL"])),
         ("keywords", latex_escape(item.get("keyword", ""))),
         ("doi", url_field(item.get("DOI", ""))),  # read verbatim, like a URL
+        # Zotero's BibTeX import keeps ``abstract`` as the item's abstract.
+        ("abstract", latex_escape(item.get("abstract", ""))),
     ]
     return f"@online{{{citation_key(item)},\n{_fields(fields)}\n}}\n"
 
@@ -121,6 +123,8 @@ def biblatex(item: dict) -> str:
         ("entrysubtype", "blog"),
         ("keywords", latex_escape(item.get("keyword", ""))),
         ("doi", url_field(item.get("DOI", ""))),  # read verbatim, like a URL
+        # Zotero's BibTeX import keeps ``abstract`` as the item's abstract.
+        ("abstract", latex_escape(item.get("abstract", ""))),
     ]
     return f"@online{{{citation_key(item)},\n{_fields(fields)}\n}}\n"
 

@@ -1,4 +1,10 @@
-"""A post as PDF: the print layout (print.css) rendered by WeasyPrint, kept per revision."""
+"""A post as PDF: the print layout (print.css) rendered by WeasyPrint, kept per revision.
+
+The PDF says what it is: its document information and XMP metadata carry the
+title, the byline, the dates, the blog (as subject), the topics (as keywords)
+and the language, and it is tagged PDF/UA-1, so a screen reader follows its
+structure and a reference manager that reads a PDF's metadata finds the post.
+"""
 
 import hashlib
 import mimetypes
@@ -7,13 +13,19 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from masthead.citations import csl
 from masthead.citations.models import PrintedPost
-from masthead.publishing.models import Post
+from masthead.publishing.models import Post, PostVersion
 
+# WeasyPrint's PDF/UA-1 variant: a tagged PDF (structure tree, marked content,
+# /MarkInfo) with the document's language and title shown in the reader's title bar.
+PDF_VARIANT = "pdf/ua-1"
+PDF_LANGUAGE = "en"  # the pages' own language (<html lang="en">, citation_language)
+VERSION_PDF_SECONDS = 7 * 24 * 3600
 PDF_STYLESHEET = Path(__file__).resolve().parent / "static" / "citations" / "pdf.css"
 
 
@@ -85,6 +97,45 @@ def render_post_html(post: Post, request) -> str:
     )
 
 
+def render_version_html(version: PostVersion, request) -> str:
+    post = version.post
+    return render_to_string(
+        "publishing/post_version.html",
+        {"post": post, "blog": post.blog, "version": version, "corrections": post.corrections()},
+        request=request,
+    )
+
+
+def _pdf_date(moment) -> str | None:
+    return timezone.localtime(moment).isoformat(timespec="seconds") if moment else None
+
+
+def _write_pdf(page_html: str, post: Post, *, title: str, created, modified) -> bytes:
+    """Lay the page out and write it as a tagged PDF that carries the post's metadata.
+
+    The metadata is set on the laid-out document rather than read from the
+    page's <meta> tags: the page's description is the summary and its
+    keywords may be absent, while the PDF's subject is the blog.
+    """
+    # Imported only to lay a page out: the import alone takes seconds of CPU, and a
+    # server process that only hands out stored PDFs never needs it.
+    from weasyprint import CSS, HTML
+
+    document = HTML(
+        string=page_html, base_url=csl.post_url(post), url_fetcher=_local_files_fetcher()
+    ).render(stylesheets=[CSS(filename=str(PDF_STYLESHEET))])
+    metadata = document.metadata
+    metadata.title = title
+    metadata.authors = [author.display_name for author in post.byline]
+    metadata.description = post.blog.name
+    metadata.keywords = [topic.name for topic in post.topics.all()]
+    metadata.created = _pdf_date(created)
+    metadata.modified = _pdf_date(modified)
+    metadata.lang = PDF_LANGUAGE
+    metadata.generator = "Masthead (WeasyPrint)"
+    return document.write_pdf(pdf_variant=PDF_VARIANT)
+
+
 def post_pdf(post: Post, request) -> bytes:
     """The PDF of the post's current revision, rendered on first request and then kept.
 
@@ -95,15 +146,13 @@ def post_pdf(post: Post, request) -> bytes:
     stored = PrintedPost.objects.filter(post=post).first()
     if stored and stored.source_hash == source_hash:
         return bytes(stored.pdf)
-    # Imported only to lay a page out: the import alone takes seconds of CPU, and a
-    # server process that only hands out stored PDFs never needs it.
-    from weasyprint import CSS, HTML
-
-    page_html = render_post_html(post, request)
-    document = HTML(
-        string=page_html, base_url=csl.post_url(post), url_fetcher=_local_files_fetcher()
+    pdf = _write_pdf(
+        render_post_html(post, request),
+        post,
+        title=post.title,
+        created=post.publish_at,
+        modified=post.updated_at or post.publish_at,
     )
-    pdf = document.write_pdf(stylesheets=[CSS(filename=str(PDF_STYLESHEET))])
     PrintedPost.objects.update_or_create(
         post=post,
         defaults={
@@ -113,4 +162,31 @@ def post_pdf(post: Post, request) -> bytes:
             "rendered_at": timezone.now(),
         },
     )
+    return pdf
+
+
+def version_pdf_title(version: PostVersion) -> str:
+    return f"{version.title} (version {version.number})"
+
+
+def version_pdf(version: PostVersion, request) -> bytes:
+    """An earlier version as PDF, named as that version in its title and on its pages.
+
+    A version never changes once kept, so its PDF is kept in the cache; what
+    could change around it (the byline, the site's address) is in the key.
+    """
+    post = version.post
+    key_parts = [str(version.pk), version_pdf_title(version), csl.post_url(post)]
+    key_parts += [author.display_name for author in post.byline]
+    key = "version-pdf:" + hashlib.sha256("\n".join(key_parts).encode()).hexdigest()
+    pdf = cache.get(key)
+    if pdf is None:
+        pdf = _write_pdf(
+            render_version_html(version, request),
+            post,
+            title=version_pdf_title(version),
+            created=version.published_at,
+            modified=version.published_at,
+        )
+        cache.set(key, pdf, VERSION_PDF_SECONDS)
     return pdf

@@ -12,4 +12,9 @@ urlpatterns = [
     path("<slug:blog_slug>/<slug:post_slug>/cite.bib", views.cite_bib, name="cite_bib"),
     path("<slug:blog_slug>/<slug:post_slug>/cite.ris", views.cite_ris, name="cite_ris"),
     path("<slug:blog_slug>/<slug:post_slug>.pdf", views.post_pdf, name="pdf"),
+    path(
+        "<slug:blog_slug>/<slug:post_slug>/versions/<int:number>.pdf",
+        views.version_pdf,
+        name="version_pdf",
+    ),
 ]

@@ -1,5 +1,5 @@
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from masthead.citations import csl, exports, formatting, printing, style_requests, styles
@@ -108,6 +108,18 @@ def post_pdf(request, blog_slug, post_slug):
     pdf = printing.post_pdf(post, request)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{post.slug}.pdf"'
+    return _private_if_preview(response, post)
+
+
+@require_safe
+def version_pdf(request, blog_slug, post_slug, number):
+    """An earlier published version as PDF; like its page, not for search engines."""
+    post = find_post(request, blog_slug, post_slug)
+    version = get_object_or_404(post.versions, number=number)
+    pdf = printing.version_pdf(version, request)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{post.slug}-version-{version.number}.pdf"'
+    response["X-Robots-Tag"] = "noindex"
     return _private_if_preview(response, post)
 
 

@@ -1,7 +1,9 @@
 """DOIs: assigned once at first publication, used everywhere, deposited with Crossref.
 
 A local HTTP server (pytest-httpserver) stands in for Crossref's deposit
-servlet: real HTTP, the real multipart form, never the real service.
+servlet: real HTTP, the real multipart form, never the real service. Every
+deposit it receives, and every deposit the demo's posts would make, is
+validated against Crossref's own schema (tests/citations/crossref_schema.py).
 """
 
 import json
@@ -19,7 +21,9 @@ from masthead.citations import dois
 from masthead.citations.formatting import core_styles, format_posts, stored_citations
 from masthead.citations.models import PostDoi
 from masthead.citations.tasks import deposit_changed_dois, deposit_post_doi
-from masthead.publishing.models import Post
+from masthead.publishing.models import Institution, Post
+from masthead.server.sample.loader import load_sample_content
+from tests.citations.crossref_schema import assert_valid_deposit, schema_errors
 from tests.conftest import make_post
 
 CR = {"cr": dois.CROSSREF, "jats": dois.JATS}
@@ -56,6 +60,11 @@ class Deposits:
             {**request.form.to_dict(), "filename": upload.filename, "xml": upload.read()}
         )
         return Response("<html><body>SUCCESS: your batch was received</body></html>", 200)
+
+    def assert_all_valid(self):
+        assert self.forms, "no deposit was received"
+        for form in self.forms:
+            assert_valid_deposit(form["xml"])
 
 
 def test_a_post_gets_a_doi_with_an_opaque_checked_suffix_when_first_published(
@@ -129,13 +138,18 @@ def test_a_deposit_is_crossref_posted_content_sent_as_its_multipart_form(
     assert (form["login_id"], form["login_passwd"]) == ("harbour", "s3cret")
     record = PostDoi.objects.get(post=published_post)
     assert form["filename"] == record.doi.replace("/", "_") + ".xml"
+    deposits.assert_all_valid()
     root = ET.fromstring(form["xml"])  # noqa: S314 (our own output)
-    assert root.get("version") == "5.3.1"
+    assert root.tag == "{http://www.crossref.org/schema/5.5.0}doi_batch"
+    assert root.get("version") == "5.5.0"
+    assert root.get(f"{{{dois.XSI}}}schemaLocation") == (
+        "http://www.crossref.org/schema/5.5.0 https://www.crossref.org/schemas/crossref5.5.0.xsd"
+    )
     assert root.findtext("cr:head/cr:depositor/cr:email_address", namespaces=CR) == (
         "web@harbour.example.org"
     )
     content = root.find("cr:body/cr:posted_content", CR)
-    assert content.get("type") == "other"
+    assert content.get("type") == "blog"
     assert content.findtext("cr:group_title", namespaces=CR) == "Energy Desk"
     contributors = list(content.find("cr:contributors", CR))
     assert [(c.tag.split("}")[1], c.get("sequence")) for c in contributors] == [
@@ -200,6 +214,7 @@ def test_a_correction_or_a_new_url_deposits_again_and_nothing_else_does(crossref
     ]
     assert resources[-1].endswith("/energy/batteries-on-their-own/")
     assert len(deposits.forms) == 3
+    deposits.assert_all_valid()  # the first deposit, the correction and the new URL
 
 
 def test_register_dois_dry_run_says_what_it_would_do_and_changes_nothing(
@@ -226,6 +241,7 @@ def test_register_dois_gives_earlier_posts_their_doi_and_deposits_it(
     assert "1 DOIs assigned, 1 deposited, 0 failed" in out.getvalue()
     assert PostDoi.objects.get(post=published_post).status == PostDoi.Status.DEPOSITED
     assert len(deposits.forms) == 1
+    deposits.assert_all_valid()
 
 
 def test_an_authors_new_orcid_id_is_deposited_again_for_their_posts(
@@ -244,3 +260,54 @@ def test_an_authors_new_orcid_id_is_deposited_again_for_their_posts(
     assert deposit_post_doi.call(published_post.pk) == "deposited"
     content = ET.fromstring(deposits.forms[-1]["xml"])  # noqa: S314 (our own output)
     assert f"https://orcid.org/{ORCID}" in ET.tostring(content).decode()
+    deposits.assert_all_valid()
+
+
+def test_crossrefs_schema_refuses_a_deposit_without_its_titles(
+    doi_prefix, published_post, settings
+):
+    """The schema check can fail: the same deposit, less one required element."""
+    settings.MASTHEAD_CROSSREF_DEPOSITOR_EMAIL = "web@harbour.example.org"
+    published_post.save()
+    record = PostDoi.objects.get(post=published_post)
+    xml = dois.deposit_xml(published_post, record)
+    assert schema_errors(xml) == []
+    root = ET.fromstring(xml)  # noqa: S314 (our own output)
+    content = root.find("cr:body/cr:posted_content", CR)
+    content.remove(content.find("cr:titles", CR))
+    errors = schema_errors(ET.tostring(root, encoding="utf-8", xml_declaration=True))
+    assert errors and "titles" in "\n".join(errors)
+
+
+def test_every_demo_post_makes_a_deposit_crossrefs_schema_accepts(db, doi_prefix, settings):
+    """One author, several, an institution, particles, ORCID iDs, no summary; with and
+    without the institution's ROR id and a content licence."""
+    settings.MASTHEAD_CROSSREF_DEPOSITOR_EMAIL = "web@harbour.example.org"
+    load_sample_content()
+    # Every demo post has a summary; a post without one is added beside them.
+    first = Post.objects.public().first()
+    make_post(first.blog, list(first.byline), title="Without a Summary", slug="no-summary",
+              summary="")  # fmt: skip
+    posts = list(Post.objects.public().with_byline())
+    assert len(posts) >= 20
+    kinds = {
+        "one author": any(len(p.byline) == 1 for p in posts),
+        "several": any(len(p.byline) > 1 for p in posts),
+        "institutional": any(a.is_institutional for p in posts for a in p.byline),
+        "particle": any(" " in a.family_name for p in posts for a in p.byline),
+        "ORCID": any(a.orcid for p in posts for a in p.byline),
+        "no summary": any(not p.summary for p in posts),
+    }
+    institution = Institution.current()
+    for ror_id, licence in (
+        ("", ""),
+        ("03yrm5c26", "https://creativecommons.org/licenses/by/4.0/"),
+    ):
+        institution.ror_id = ror_id
+        institution.save()
+        settings.MASTHEAD_CONTENT_LICENSE_URL = licence
+        for post in posts:
+            xml = dois.deposit_xml(post, dois.assign(post), institution=institution)
+            errors = schema_errors(xml)
+            assert not errors, f"{post.slug}: " + "\n".join(errors)
+    assert all(kinds.values()), kinds

@@ -5,6 +5,7 @@ and downloads; these tests hold our page and files to them.
 """
 
 import json
+import re
 
 import pytest
 from django.utils import timezone
@@ -171,3 +172,29 @@ def test_the_ris_download_carries_the_topics_as_keywords(client, published_post)
     lines = client.get("/energy/batteries-alone/cite.ris").content.decode().split("\r\n")
     assert "KW  - Grid Storage" in lines
     assert "AB  - Storage helps, but transmission matters more." in lines
+
+
+def test_the_page_offers_each_download_as_an_alternate_that_carries_doi_abstract_and_topics(
+    client, published_post, settings
+):
+    """Embedded Metadata reads tags only in some paths; the alternates hand a reference
+    manager the whole record, DOI, abstract and topics included."""
+    settings.MASTHEAD_DOI_PREFIX = "10.5555"
+    published_post.save()  # public with a prefix: the DOI is assigned
+    doi = published_post.doi_record.doi
+    page = client.get("/energy/batteries-alone/").content.decode()
+    alternates = dict(re.findall(r'<link rel="alternate" type="([^"]+)" href="([^"]+)"', page))
+    ris = client.get(alternates["application/x-research-info-systems"]).content.decode()
+    assert f"DO  - {doi}" in ris.split("\r\n")
+    assert "KW  - Grid Storage" in ris.split("\r\n")
+    assert "AB  - Storage helps, but transmission matters more." in ris.split("\r\n")
+    bib = client.get(alternates["application/x-bibtex"]).content.decode()
+    named = dict(zotero_rules.bibtex_fields(bib)[1])
+    assert (named["doi"], named["keywords"]) == (doi, "Grid Storage")
+    assert named["abstract"] == "Storage helps, but transmission matters more."
+    [item] = json.loads(client.get(alternates["application/vnd.citationstyles.csl+json"]).content)
+    assert (item["DOI"], item["keyword"]) == (doi, "Grid Storage")
+    assert item["abstract"] == "Storage helps, but transmission matters more."
+    meta = zotero_rules.read_meta(page)
+    assert meta.named("citation_doi") == [doi]
+    assert meta.named("citation_abstract") == ["Storage helps, but transmission matters more."]

@@ -142,6 +142,13 @@ def citation_metadata(context, post):
         "doi": csl.assigned_doi(post),
         "url": request.build_absolute_uri(post.get_absolute_url()),
         "pdf_url": request.build_absolute_uri(pdf_path),
+        # The downloads, for reference managers that follow a page's alternates.
+        **{
+            f"{kind}_url": request.build_absolute_uri(
+                reverse(f"citations:cite_{kind}", args=[post.blog.slug, post.slug])
+            )
+            for kind in ("ris", "bib", "json")
+        },
         "date_slashes": date.strftime("%Y/%m/%d") if date else "",
         "date_iso": date.date().isoformat() if date else "",
         "image_url": request.build_absolute_uri(image_path) if image_path else "",
