@@ -21,6 +21,8 @@ from django.db.utils import InterfaceError, OperationalError
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV, run_with_reloader
 from django_tasks.backends.database.management.commands import db_worker as tasks_db_worker
 
+from masthead.server.lifeline import exit_with_parent
+
 logger = logging.getLogger("masthead.server.worker")
 
 FIRST_PAUSE_SECONDS = 1.0
@@ -75,6 +77,8 @@ class Command(tasks_db_worker.Command):
     def handle(self, *, verbosity, queue_name, interval, batch, backend_name, startup_delay,
                reload, max_tasks, worker_id, **options):  # fmt: skip
         self.configure_logging(verbosity)
+        # Started by `masthead serve`: end with it, even when it is killed outright.
+        exit_with_parent()
         worker = LockTolerantWorker(
             queue_names=queue_name.split(","),
             interval=interval,
