@@ -207,6 +207,16 @@ def public_post(version: int, blog_slug: str, post_slug: str) -> Post:
     return post
 
 
+def addressed_to_site(request) -> bool:
+    """Is the request addressed to the configured site (``MASTHEAD_SITE_URL``)?
+
+    Only then is what it renders shared through the cache. Keyed on the address a
+    request names, any ``Host: site:20001`` ... ``:20100`` reaching a server directly
+    (not through nginx, which names the site itself) made a new set of keys.
+    """
+    return request.build_absolute_uri("/").rstrip("/") == settings.MASTHEAD_SITE_URL
+
+
 @require_safe
 def post_detail(request, blog_slug, post_slug):
     # The version is read before the post, so a fragment is never stored under a
@@ -225,9 +235,10 @@ def post_detail(request, blog_slug, post_slug):
             "related_posts": SimpleLazyObject(lambda: related_posts(post, request, lifetime)),
             "corrections": SimpleLazyObject(post.corrections),
             # The article, the related posts, the metadata and the references are the
-            # same for every reader of this post at this address until the content
-            # changes, or a scheduled post goes public (it may be a related post).
-            "fragment_key": f"{version}:{post.pk}:{request.scheme}:{request.get_host()}",
+            # same for every reader of this post until the content changes, or a
+            # scheduled post goes public (it may be a related post). They carry absolute
+            # links, so they are kept only when asked for at the site's own address.
+            "fragment_key": f"{version}:{post.pk}" if addressed_to_site(request) else None,
             "fragment_seconds": lifetime,
         },
     )
