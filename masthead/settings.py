@@ -116,6 +116,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Tells the post history who saved a version (it reads the user only when one is saved).
     "simple_history.middleware.HistoryRequestMiddleware",
+    # A view that meets the database restarting answers 503, "try again in a moment".
+    "masthead.errors.DatabaseUnavailableMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]

@@ -87,3 +87,34 @@ def test_a_comment_whose_insert_fails_is_not_reported_received(client, published
     response = submit(client, published_post)
     assert response.status_code == 500
     assert Comment.objects.count() == 0
+
+
+# --- the site's own error pages ----------------------------------------------------------
+def test_a_comment_sent_while_the_database_is_away_gets_a_503_that_says_what_to_do(
+    client, published_post, monkeypatch
+):
+    from django.db import OperationalError
+
+    from masthead.discussion import views
+
+    def database_away(submission):
+        raise OperationalError("the database system is shutting down")
+
+    monkeypatch.setattr(views, "submit_comment", database_away)
+    client.raise_request_exception = False
+    response = submit(client, published_post)
+    assert response.status_code == 503
+    assert response["Retry-After"] == "10"
+    page = response.content.decode()
+    assert "If you were sending a comment, it may not have reached us." in page
+    assert "this browser kept your text" in page
+
+
+def test_the_generic_500_page_tells_a_commenter_to_send_again(client, published_post, monkeypatch):
+    from masthead.discussion import views
+
+    monkeypatch.setattr(views, "submit_comment", fail)
+    client.raise_request_exception = False
+    response = submit(client, published_post)
+    assert response.status_code == 500
+    assert "If you were sending a comment, it may not have reached us." in response.content.decode()
