@@ -7,6 +7,11 @@ import sys
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "masthead.settings")
     args = sys.argv[1:] if argv is None else argv
+    if args and args[0] == "db_worker":
+        from masthead.server.lifeline import exit_with_parent
+
+        # The task worker `masthead serve` starts ends with it, even while Django loads.
+        exit_with_parent()
     if args and args[0] in {"demo", "serve"}:
         # These serve with a real server from collected, hashed static files.
         os.environ.setdefault("MASTHEAD_COLLECTED_STATIC", "true")

@@ -2,20 +2,20 @@
 
 Anonymous readers can make the site work: a comment to check, a citation
 style to format in the background. These helpers name the client behind a
-request and count what it asked for in the Django cache, so that every app
-bounds that work the same way. They sit beside the apps, not inside one, so
-that a lower app (citations) and a higher one (discussion) can both use them.
+request, so that every app bounds that work per client the same way. What a
+client used is counted in the database by the app that grants it (comments
+from the comments table, citation styles in ``citations.StyleRequest``), never
+in the cache, which an eviction or a restart empties. They sit beside the
+apps, not inside one, so that a lower app (citations) and a higher one
+(discussion) can both use them.
 """
 
 import functools
 import hashlib
 import hmac
 import ipaddress
-import time
-from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
 
 
 def client_ip(request) -> str:
@@ -83,36 +83,3 @@ def client_key(request) -> str:
             return hash_ip(str(address.ipv4_mapped))
         return hash_ip(str(ipaddress.ip_network(f"{address}/64", strict=False)))
     return hash_ip(str(address))
-
-
-@dataclass(frozen=True)
-class Budget:
-    """At most ``limit`` uses per client in each fixed window of ``window`` seconds.
-
-    Counters live in the cache under a key naming the window, so they expire
-    by themselves. Only an allowed use creates a counter: a client that is
-    refused adds no keys, so refusals cannot push other clients' counters
-    out of a bounded cache.
-    """
-
-    name: str
-    limit: int
-    window: int
-
-    def spend(self, who: str) -> int | None:
-        """Count one use by ``who``: None when allowed, else seconds until it may ask again."""
-        now = time.time()
-        window = max(1, self.window)
-        key = f"budget:{self.name}:{who}:{int(now // window)}"
-        seconds_left = window - int(now % window)
-        used = cache.get(key, 0)
-        if used >= self.limit:
-            return seconds_left
-        if cache.add(key, 1, timeout=seconds_left + 1):
-            return None
-        try:
-            used = cache.incr(key)
-        except ValueError:  # expired between get and incr: this use opens a new count
-            cache.add(key, 1, timeout=seconds_left + 1)
-            return None
-        return seconds_left if used > self.limit else None

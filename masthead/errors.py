@@ -7,9 +7,13 @@ This middleware gives any empty 4xx answer the site's own error page, saying
 what went wrong and, for a 405, what the address does accept.
 """
 
+import logging
 from http import HTTPStatus
 
+from django.http import HttpResponse
 from django.template.loader import render_to_string
+
+logger = logging.getLogger("masthead.errors")
 
 EXPLANATIONS = {
     400: "We could not read that request. Please go back and try again.",
@@ -50,4 +54,32 @@ class ExplainEmptyRefusalsMiddleware:
                 request=request,
             )
             response["Content-Type"] = "text/html; charset=utf-8"
+        return response
+
+
+class DatabaseUnavailableMiddleware:
+    """A database that is restarting or out of reach answers 503 with a page that says so.
+
+    Not the generic 500: the reader learns that it is passing, when to try again
+    (``Retry-After``), and, if they were sending a comment, that it may not have
+    arrived and that their text is kept (masthead/templates/503.html).
+    """
+
+    RETRY_AFTER_SECONDS = 10
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.db import InterfaceError, OperationalError
+
+        if not isinstance(exception, (OperationalError, InterfaceError)):
+            return None
+        logger.error("The database could not be reached: %s", exception, exc_info=exception)
+        response = HttpResponse(render_to_string("503.html"), status=503)
+        response["Retry-After"] = str(self.RETRY_AFTER_SECONDS)
+        response["Cache-Control"] = "no-store"
         return response

@@ -116,6 +116,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Tells the post history who saved a version (it reads the user only when one is saved).
     "simple_history.middleware.HistoryRequestMiddleware",
+    # A view that meets the database restarting answers 503, "try again in a moment".
+    "masthead.errors.DatabaseUnavailableMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -181,12 +183,22 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ------------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")
+MASTHEAD_CACHE_TIMEOUT_SECONDS = env_int("MASTHEAD_CACHE_TIMEOUT_MS", 500) / 1000
+if MASTHEAD_CACHE_TIMEOUT_SECONDS <= 0:
+    raise ImproperlyConfigured("MASTHEAD_CACHE_TIMEOUT_MS must be at least 1.")
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "masthead",
+            # A Redis that is down or unreachable must cost a request a moment, not
+            # the operating system's connect timeout: every call then counts as a miss
+            # (masthead/caching.py) and pages are made from the database.
+            "OPTIONS": {
+                "socket_connect_timeout": MASTHEAD_CACHE_TIMEOUT_SECONDS,
+                "socket_timeout": MASTHEAD_CACHE_TIMEOUT_SECONDS,
+            },
         }
     }
 else:

@@ -7,6 +7,7 @@ With ``--bench``: the packages of `make bench` instead (wrk and nginx).
 """
 
 import ctypes.util
+import glob
 import os
 import shutil
 import subprocess
@@ -23,6 +24,8 @@ NEEDED = {
     "redis-server": "redis-server",
     # Static publishing is checked against the real nginx with deploy/nginx.conf.
     "nginx": "nginx",
+    # The task worker is checked across a restart of a PostgreSQL server of its own.
+    "initdb": "postgresql",
 }
 
 
@@ -41,8 +44,13 @@ NEEDED_FOR_BENCH = {"wrk": "wrk", "nginx": "nginx"}
 
 
 def command_exists(command: str) -> bool:
-    # nginx lives in /usr/sbin, which is not on every user's PATH.
-    return shutil.which(command) is not None or Path("/usr/sbin", command).exists()
+    # nginx lives in /usr/sbin, which is not on every user's PATH; PostgreSQL's programs
+    # in a folder per version.
+    return (
+        shutil.which(command) is not None
+        or Path("/usr/sbin", command).exists()
+        or bool(glob.glob(f"/usr/lib/postgresql/*/bin/{command}"))
+    )
 
 
 def main() -> int:
@@ -53,7 +61,7 @@ def main() -> int:
         who = "The tests need"
         libraries = NEEDED_LIBRARIES.items()
         missing = sorted(
-            {pkg for cmd, pkg in NEEDED.items() if shutil.which(cmd) is None}
+            {pkg for cmd, pkg in NEEDED.items() if not command_exists(cmd)}
             | {pkg for lib, pkg in libraries if ctypes.util.find_library(lib) is None}
         )
     if not missing:

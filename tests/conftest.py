@@ -92,6 +92,13 @@ def changes_delivered_at_the_commits_a_site_would_make(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def site_at_the_test_clients_address(settings):
+    """The site is where the test client asks (http://testserver), as a deployment's
+    MASTHEAD_SITE_URL names where readers reach it; tests about another address set it."""
+    settings.MASTHEAD_SITE_URL = "http://testserver"
+
+
+@pytest.fixture(autouse=True)
 def empty_caches():
     """Every test meets the caches empty, as a newly started server does.
 

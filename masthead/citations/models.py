@@ -148,3 +148,22 @@ class VersionCitation(models.Model):
 
     def __str__(self):
         return f"{self.version} in {self.style_id}"
+
+
+class StyleRequest(models.Model):
+    """One new citation style a reader asked for: the per-reader budget counts these rows.
+
+    Counted in the database, as the comment rate limits are, not in the cache: an
+    evicted or restarted cache would otherwise hand every reader a fresh budget.
+    Only a granted request is stored, and rows older than the window are deleted as
+    new ones arrive, so the table holds at most one window's grants.
+    """
+
+    client = models.CharField(max_length=64, help_text="client_limits.client_key of the reader.")
+    requested_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["client", "requested_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.client[:8]}… at {self.requested_at:%Y-%m-%d %H:%M:%S}"

@@ -1,6 +1,7 @@
 """Readers asking for a citation style that is not formatted yet: the request is
 queued for the background worker, within limits per reader and overall."""
 
+import math
 from datetime import timedelta
 
 from django.conf import settings
@@ -8,10 +9,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from masthead.citations import csl, formatting
-from masthead.citations.models import FormattedCitation
+from masthead.citations.models import FormattedCitation, StyleRequest
 from masthead.citations.styles import Style
 from masthead.citations.tasks import format_post_citations
-from masthead.client_limits import Budget
 from masthead.publishing.models import Post
 
 
@@ -30,6 +30,24 @@ WAITING_EXPIRES = timedelta(minutes=10)
 BUSY_RETRY_SECONDS = 30
 
 
+def spend_style_request(requester: str, limit: int, window: int) -> int | None:
+    """Count one new style for ``requester``: None when granted, else seconds to wait.
+
+    At most ``limit`` within any ``window`` seconds, counted from ``StyleRequest`` rows
+    (see there why not in the cache). A refusal stores nothing.
+    """
+    now = timezone.now()
+    since = now - timedelta(seconds=max(1, window))
+    StyleRequest.objects.filter(requested_at__lt=since).delete()
+    recent = StyleRequest.objects.filter(client=requester, requested_at__gte=since)
+    times = list(recent.order_by("-requested_at").values_list("requested_at", flat=True)[:limit])
+    if len(times) >= limit:
+        # Free again once the oldest of the last ``limit`` grants leaves the window.
+        return max(1, math.ceil((times[-1] - since).total_seconds()))
+    StyleRequest.objects.create(client=requester, requested_at=now)
+    return None
+
+
 def _refuse_if_over_budget(requester: str) -> None:
     """Check the overall queue, then charge ``requester`` for one new style."""
     waiting = FormattedCitation.objects.waiting(since=timezone.now() - WAITING_EXPIRES).count()
@@ -41,7 +59,7 @@ def _refuse_if_over_budget(requester: str) -> None:
         )
     window = settings.MASTHEAD_STYLE_REQUEST_WINDOW_SECONDS
     limit = settings.MASTHEAD_STYLE_REQUESTS_PER_CLIENT
-    retry_after = Budget("citation-styles", limit, window).spend(requester)
+    retry_after = spend_style_request(requester, limit, window)
     if retry_after is not None:
         minutes = max(1, round(retry_after / 60))
         raise StyleRequestRefused(

@@ -14,10 +14,10 @@ import math
 import secrets
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connections, models, router, transaction
 from django.utils import timezone
 
+from masthead import caching
 from masthead.discussion import flags as comment_flags
 from masthead.discussion.signals import comment_approved
 from masthead.discussion.text import clean_text, render_comment_html
@@ -122,8 +122,8 @@ class Thread(models.Model):
         # The new version already hides the old pages; dropping them keeps a rejected
         # comment's text out of the cache altogether. Again after commit, in case a
         # reader re-filled an old page in between.
-        cache.delete_many(stale_keys)
-        transaction.on_commit(lambda: cache.delete_many(stale_keys))
+        caching.delete_many(stale_keys)
+        transaction.on_commit(lambda: caching.delete_many(stale_keys))
 
     def _count(self) -> None:
         shown = Comment.objects.filter(post_id=self.post_id, status=Comment.Status.APPROVED)
@@ -527,16 +527,16 @@ class ModerationRules(models.Model):
     @classmethod
     def cached_rules(cls) -> comment_flags.Rules:
         """The rules as every submission reads them: from the cache, refreshed on save."""
-        rules = cache.get(cls.CACHE_KEY)
+        rules = caching.get(cls.CACHE_KEY)
         if rules is None:
             rules = cls.current().as_rules()
-            cache.set(cls.CACHE_KEY, rules, timeout=60)
+            caching.set(cls.CACHE_KEY, rules, timeout=60)
         return rules
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        cache.delete(self.CACHE_KEY)
-        transaction.on_commit(lambda: cache.delete(self.CACHE_KEY))
+        caching.delete(self.CACHE_KEY)
+        transaction.on_commit(lambda: caching.delete(self.CACHE_KEY))
 
     @property
     def word_list(self) -> list[str]:

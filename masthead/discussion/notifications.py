@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
+from masthead import caching
 from masthead.discussion.models import Comment, SentMail
 from masthead.discussion.roles import MODERATORS_GROUP
 
@@ -88,10 +89,10 @@ def schedule_moderator_digest() -> None:
     minutes = settings.MASTHEAD_MODERATION_DIGEST_MINUTES
     if minutes <= 0:
         return
-    from django.core.cache import cache
-
     # One scheduled digest per interval is enough; the digest itself finds all new comments.
-    if not cache.add("discussion:digest-scheduled", True, timeout=minutes * 60):
+    # With the cache down none is scheduled: the next comment after it is back schedules
+    # one, which counts every comment since the last digest (the queue shows them anyway).
+    if not caching.add("discussion:digest-scheduled", True, timeout=minutes * 60):
         return
     digest = send_moderator_digest
     if digest.get_backend().supports_defer:

@@ -6,7 +6,9 @@ reach outside the database (mail) wait for the commit with ``transaction.on_comm
 
 from django.dispatch import Signal
 
-# A reader's comment was stored and awaits moderation. Sent with ``comment``.
+# A reader's comment was stored and awaits moderation. Sent with ``comment``, after the
+# commit, each receiver on its own; a receiver that fails is run again later by the
+# worker (masthead/discussion/aftermath.py), so receivers must be safe to run twice.
 comment_submitted = Signal()
 # A moderator approved a comment. Sent with ``comment``.
 comment_approved = Signal()

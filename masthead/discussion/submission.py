@@ -12,6 +12,7 @@ import datetime
 import enum
 import functools
 import hashlib
+import logging
 from contextlib import nullcontext
 from dataclasses import dataclass
 
@@ -20,11 +21,12 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from masthead.client_limits import hash_ip
-from masthead.discussion import abuse
+from masthead.discussion import abuse, aftermath
 from masthead.discussion.models import Comment
 from masthead.discussion.policy import comments_are_open
-from masthead.discussion.signals import comment_submitted
 from masthead.publishing.models import Post
+
+logger = logging.getLogger(__name__)
 
 
 class Outcome(enum.Enum):
@@ -237,12 +239,24 @@ def submit_comment(submission: Submission) -> SubmissionResult:
     # side (bench/comment_intake.py). Called inside someone's transaction, a savepoint
     # keeps a twin's IntegrityError from spoiling it.
     written_alone = transaction.atomic() if connection.in_atomic_block else nullcontext()
+    saved_announced = True
     try:
         with written_alone:
             comment.save()
-            comment_submitted.send(sender=Comment, comment=comment)
     except IntegrityError:
         # A twin of this submission (a double click) committed first.
         return SubmissionResult(Outcome.ALREADY_RECEIVED, _whole(found))
+    except Exception:
+        # The answer depends only on whether the row is stored: in autocommit the INSERT
+        # has committed before the model's own receivers run, and one of them failed.
+        if not aftermath.is_stored(comment):
+            raise
+        logger.exception("Comment %s is stored, but a receiver of its save failed", comment.pk)
+        saved_announced = False
+    # Everything that follows the stored row waits for the commit and cannot change the
+    # answer: failures are logged and tried again by the worker (see ``aftermath``).
+    transaction.on_commit(
+        lambda: aftermath.announce_submitted(comment, saved_too=not saved_announced), robust=True
+    )
     # The post as loaded for deciding: its other fields load when first read.
     return SubmissionResult(Outcome.ACCEPTED, found, comment, comment.parent)

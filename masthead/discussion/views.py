@@ -28,11 +28,12 @@ def private(response):
     return response
 
 
-def refusal(request, status: int, title: str, message: str, post=None):
+def refusal(request, status: int, title: str, message: str, post=None, *, received=False):
+    """``received``: the comment is stored after all (the browser may forget its draft)."""
     response = render(
         request,
         "discussion/refusal.html",
-        {"title": title, "message": message, "post": post},
+        {"title": title, "message": message, "post": post, "received": received},
         status=status,
     )
     return private(response)
@@ -121,6 +122,7 @@ def submit(request, post_id):
             "sending it again adds nothing. Its private link, for changing or withdrawing "
             "it, was shown when you first sent it.",
             post,
+            received=True,
         )
     parent = Comment.objects.reply_target(post, data["parent"])
     if result.outcome is Outcome.RATE_LIMITED:

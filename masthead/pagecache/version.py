@@ -28,7 +28,8 @@ import time
 from pathlib import Path
 
 from django.conf import settings
-from django.core.cache import caches
+
+from masthead import caching
 
 logger = logging.getLogger(__name__)
 
@@ -65,26 +66,41 @@ class FileVersionStore:
         return token
 
 
+class SharedVersionUnknown(Exception):
+    """The shared cache could not be asked (it is down): no stored page may be trusted."""
+
+
 class CacheVersionStore:
-    """The shared version as a key in the shared Django cache (Redis)."""
+    """The shared version as a key in the shared Django cache (Redis).
+
+    Read and written through ``masthead.caching``, which logs an outage once. A
+    change made while the cache is down cannot be told to the other processes; it
+    is remembered and told as soon as the cache answers again, so no process keeps
+    serving pages the change made stale once the outage is over.
+    """
 
     # A network round trip: the event loop asks for it from a thread.
     blocking = True
 
-    def __init__(self, alias: str = "default"):
-        self.alias = alias
+    def __init__(self):
+        self._untold_change = False
 
     def read(self) -> str:
-        cache = caches[self.alias]
-        token = cache.get(CACHE_KEY)
+        if self._untold_change:
+            self.bump()
+        token = caching.get(CACHE_KEY)
         if token is None:
-            cache.add(CACHE_KEY, new_token(), timeout=None)
-            token = cache.get(CACHE_KEY)
+            caching.add(CACHE_KEY, new_token(), timeout=None)
+            token = caching.get(CACHE_KEY)
+        if token is None or caching.health.is_down:
+            raise SharedVersionUnknown
         return token
 
     def bump(self) -> str:
         token = new_token()
-        caches[self.alias].set(CACHE_KEY, token, timeout=None)
+        caching.set(CACHE_KEY, token, timeout=None)
+        # Only a write the cache answered is known to have landed.
+        self._untold_change = caching.health.is_down
         return token
 
 
@@ -138,6 +154,10 @@ class PageVersion:
                 return  # another thread just did
             try:
                 shared = self.store.read()
+            except SharedVersionUnknown:
+                # Said once in the log by masthead.caching. A token nothing was stored
+                # under: pages are made afresh from the database while the cache is away.
+                shared = new_token()
             except Exception:
                 # Unknown: a token nothing was stored under, so nothing stored is served.
                 logger.exception("The shared page-cache version could not be read")

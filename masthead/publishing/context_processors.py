@@ -1,6 +1,6 @@
 from django.conf import settings
-from django.core.cache import cache
 
+from masthead import caching
 from masthead.publishing.fragment_version import fragment_version
 from masthead.publishing.models import Blog, Institution
 
@@ -16,7 +16,7 @@ def site(request):
     until an editor changes something.
     """
     key = f"publishing:chrome:{fragment_version(request)}"
-    chrome = cache.get(key)
+    chrome = caching.get(key)
     if chrome is None:
         chrome = {
             "institution": Institution.current(),
@@ -25,7 +25,7 @@ def site(request):
                 for blog in Blog.objects.only("name", "slug")
             ],
         }
-        cache.set(key, chrome, CHROME_SECONDS)
+        caching.set(key, chrome, CHROME_SECONDS)
     return {
         **chrome,
         # The public address, the same whatever Host header a request came with.

@@ -11,12 +11,12 @@ scoring again.
 import datetime
 import math
 
-from django.core.cache import cache
 from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
+from masthead import caching
 from masthead.publishing.fragment_version import fragment_version
 from masthead.publishing.models import Post, PostAuthor
 
@@ -92,12 +92,12 @@ def related_posts(post: Post, request=None, lifetime=None) -> list[dict]:
     (a callable), when it has one, so the page asks the database that only once.
     """
     key = f"publishing:related:{fragment_version(request)}:{post.pk}"
-    related = cache.get(key)
+    related = caching.get(key)
     if related is None:
         related = score_related(post)
         seconds = min(CACHE_SECONDS, lifetime()) if lifetime else cache_seconds()
         if seconds:
-            cache.set(key, related, seconds)
+            caching.set(key, related, seconds)
     return related
 
 

@@ -8,9 +8,9 @@ since the clock changes what is public without any save.
 """
 
 from django.conf import settings
-from django.core.cache import cache
 from django.utils import timezone
 
+from masthead import caching
 from masthead.publishing.fragment_version import fragment_version
 from masthead.publishing.models import Post
 
@@ -23,12 +23,12 @@ def summary(name: str, compute, request=None):
     zone = timezone.get_current_timezone_name()
     key = f"publishing:summary:{name}:{zone}:{fragment_version(request)}"
     now = timezone.now()
-    stored = cache.get(key)
+    stored = caching.get(key)
     if stored is not None:
         until, value = stored
         if until is None or now < until:
             return value
     value = compute()
     until = Post.objects.next_going_public(now)
-    cache.set(key, (until, value), settings.MASTHEAD_FRAGMENT_CACHE_SECONDS)
+    caching.set(key, (until, value), settings.MASTHEAD_FRAGMENT_CACHE_SECONDS)
     return value

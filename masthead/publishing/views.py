@@ -5,7 +5,6 @@ import math
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.sitemaps import views as sitemap_views
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Count, OuterRef, Subquery
@@ -19,6 +18,7 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 
+from masthead import caching
 from masthead.publishing import sitemaps
 from masthead.publishing.fragment_version import fragment_version
 from masthead.publishing.models import Author, Blog, Post, PreviewLink, Topic
@@ -85,12 +85,12 @@ class ScheduledLifetime:
 def kept(key: str, build, seconds):
     """``build()``, kept in the cache under ``key`` for ``seconds`` (a number, or a callable
     asked only when something is built; 0: not kept)."""
-    value = cache.get(key)
+    value = caching.get(key)
     if value is None:
         value = build()
         lifetime = seconds() if callable(seconds) else seconds
         if lifetime:
-            cache.set(key, value, lifetime)
+            caching.set(key, value, lifetime)
     return value
 
 
@@ -196,15 +196,25 @@ def public_post(version: int, blog_slug: str, post_slug: str) -> Post:
     key = None
     if len(blog_slug) + len(post_slug) <= LONGEST_SLUGS:
         key = f"publishing:post:{version}:{blog_slug}:{post_slug}"
-        post = cache.get(key)
+        post = caching.get(key)
         if post is not None:
             return post
     post = get_object_or_404(
         Post.objects.public().select_related("blog"), blog__slug=blog_slug, slug=post_slug
     )
     if key is not None:
-        cache.set(key, post, settings.MASTHEAD_FRAGMENT_CACHE_SECONDS)
+        caching.set(key, post, settings.MASTHEAD_FRAGMENT_CACHE_SECONDS)
     return post
+
+
+def addressed_to_site(request) -> bool:
+    """Is the request addressed to the configured site (``MASTHEAD_SITE_URL``)?
+
+    Only then is what it renders shared through the cache. Keyed on the address a
+    request names, any ``Host: site:20001`` ... ``:20100`` reaching a server directly
+    (not through nginx, which names the site itself) made a new set of keys.
+    """
+    return request.build_absolute_uri("/").rstrip("/") == settings.MASTHEAD_SITE_URL
 
 
 @require_safe
@@ -225,9 +235,10 @@ def post_detail(request, blog_slug, post_slug):
             "related_posts": SimpleLazyObject(lambda: related_posts(post, request, lifetime)),
             "corrections": SimpleLazyObject(post.corrections),
             # The article, the related posts, the metadata and the references are the
-            # same for every reader of this post at this address until the content
-            # changes, or a scheduled post goes public (it may be a related post).
-            "fragment_key": f"{version}:{post.pk}:{request.scheme}:{request.get_host()}",
+            # same for every reader of this post until the content changes, or a
+            # scheduled post goes public (it may be a related post). They carry absolute
+            # links, so they are kept only when asked for at the site's own address.
+            "fragment_key": f"{version}:{post.pk}" if addressed_to_site(request) else None,
             "fragment_seconds": lifetime,
         },
     )

@@ -89,6 +89,17 @@ def test_one_reader_asking_for_too_many_new_styles_is_told_to_wait_while_another
     assert queued_jobs() == 4  # three for the first reader, one for the other, none refused
 
 
+def test_emptying_the_cache_does_not_give_a_reader_a_fresh_style_budget(
+    client, settings, formatted_post
+):
+    """An evicted or restarted cache must not reset the count (it lives in the database)."""
+    settings.MASTHEAD_STYLE_REQUESTS_PER_CLIENT = 2
+    assert [ask(client, style).status_code for style in NEW_STYLES[:2]] == [202, 202]
+    cache.clear()  # as an eviction under maxmemory, or a Redis restart, would
+    assert ask(client, NEW_STYLES[2]).status_code == 429
+    assert ask(client, NEW_STYLES[2], ip=OTHER_READER).status_code == 202
+
+
 def test_addresses_in_one_ipv6_network_count_as_one_reader(
     client, settings, formatted_post, django_capture_on_commit_callbacks
 ):

@@ -3,8 +3,8 @@
 import pytest
 from django.core.cache import cache
 
+from harness.caches import every_stored_value, redis_server
 from masthead.discussion.models import Comment
-from tests.caches import every_stored_value, redis_server
 
 from .conftest import submit
 

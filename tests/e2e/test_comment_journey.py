@@ -87,3 +87,45 @@ def test_a_commenter_changes_then_withdraws_a_pending_comment_through_the_privat
     assert reader.locator("h1").inner_text() == "Your comment is withdrawn"
     reader.goto(POST_PATH)
     assert "Dunes did the job" not in reader.inner_text("main")
+
+
+def test_a_comment_whose_answer_was_lost_comes_back_on_reload_and_is_not_filed_twice(reader):
+    """The comment reached the site but its answer was lost (a proxy timed out): the
+    browser kept the text, and sending it again is recognised as the same comment."""
+    text = "Managed retreat is cheaper than the third sea wall; the ledger says so."
+    reader.goto(POST_PATH)
+    reader.get_by_role("textbox", name="Name", exact=True).fill("Oona Brandt")
+    reader.get_by_role("textbox", name="Email", exact=True).fill("oona@example.org")
+    reader.get_by_role("textbox", name="Comment", exact=True).fill(text)
+
+    def answer_lost_on_the_way(route):
+        route.fetch()  # the site receives and stores the comment
+        route.fulfill(status=502, content_type="text/html", body="<h1>502 Bad Gateway</h1>")
+
+    reader.route("**/comments/*/", answer_lost_on_the_way)
+    reader.get_by_role("button", name="Submit comment").click()
+    assert reader.locator("h1").inner_text() == "502 Bad Gateway"
+    reader.unroute("**/comments/*/")
+
+    reader.goto(POST_PATH)
+    assert reader.locator("#id_body").input_value() == text
+    assert reader.locator("#id_author_name").input_value() == "Oona Brandt"
+    reader.get_by_role("button", name="Submit comment").click()
+    assert reader.locator("h1").inner_text() == "We already have this comment"
+
+    # Confirmed: the browser forgets the draft.
+    reader.goto(POST_PATH)
+    assert reader.locator("#id_body").input_value() == ""
+
+
+def test_a_draft_is_forgotten_once_the_site_confirms_the_comment(reader):
+    reader.goto(POST_PATH)
+    reader.get_by_role("textbox", name="Name", exact=True).fill("Pia Lund")
+    reader.get_by_role("textbox", name="Email", exact=True).fill("pia@example.org")
+    reader.get_by_role("textbox", name="Comment", exact=True).fill("Dunes need fences too.")
+    reader.reload()
+    assert reader.locator("#id_body").input_value() == "Dunes need fences too."
+    reader.get_by_role("button", name="Submit comment").click()
+    assert reader.locator("h1").inner_text() == "Your comment awaits moderation"
+    reader.goto(POST_PATH)
+    assert reader.locator("#id_body").input_value() == ""

@@ -9,8 +9,8 @@ import time
 
 import pytest
 
+from harness.caches import redis_server
 from harness.http import exchange, get, status_of
-from tests.caches import redis_server
 
 RENAME = """
 from masthead.publishing.models import Post

@@ -31,8 +31,8 @@ import pytest
 import requests
 from requests.adapters import HTTPAdapter
 
+from harness.caches import redis_server
 from harness.nginx import start_nginx, stop
-from tests.caches import redis_server
 
 from .conftest import Site, make_site
 

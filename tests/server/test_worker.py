@@ -11,6 +11,8 @@ import sqlite3
 import time
 from pathlib import Path
 
+import psycopg
+
 QUEUE_A_STYLE = """
 from masthead.citations.tasks import format_post_citations
 format_post_citations.enqueue({post_id}, ["harvard-cite-them-right"])
@@ -112,3 +114,46 @@ def test_serve_stops_its_worker_when_it_stops(new_site):
     server.wait(timeout=30)
     assert wait_for(lambda: not Path(f"/proc/{worker}").exists(), 15), "the worker was left running"
     assert "starting it again" not in site.log("serve")
+
+
+def test_a_style_queued_after_postgresql_restarted_under_the_worker_is_still_formatted(new_site):
+    """A separate ``masthead db_worker`` rides out a restart of its PostgreSQL server."""
+    from harness.databases import ThrowawayPostgres
+
+    postgres = ThrowawayPostgres().start()
+    try:
+        site = new_site(DATABASE_URL=postgres.create_database(), PYTHONUNBUFFERED="1")
+        worker = site.start("worker", "db_worker", "--interval", "0.2", "--no-reload",
+                            "--no-startup-delay")  # fmt: skip
+        # Started (on a busy machine Django alone can take ten seconds), and polling.
+        assert wait_for(lambda: "Starting worker" in site.log("worker"), 120), site.log("worker")
+        time.sleep(1)
+        assert worker.poll() is None, site.log("worker")
+
+        postgres.stop()
+        time.sleep(4)  # the worker looks for tasks every 0.2 s: it meets the database gone
+        assert worker.poll() is None, f"the worker exited:\n{site.log('worker')[-3000:]}"
+        assert "database is unreachable" in site.log("worker")
+        postgres.start()
+
+        site.shell(QUEUE_A_STYLE.format(post_id=site.post_id))
+
+        def formatted() -> bool:
+            with psycopg.connect(postgres.url) as connection:
+                return (
+                    connection.execute(
+                        "SELECT COUNT(*) FROM citations_formattedcitation "
+                        "WHERE post_id = %s AND style_id = %s",
+                        (site.post_id, "harvard-cite-them-right"),
+                    ).fetchone()[0]
+                    > 0
+                )
+
+        assert wait_for(formatted, 90), site.log("worker")[-3000:]
+        assert worker.poll() is None
+    finally:
+        for process in site.processes if "site" in locals() else []:
+            if process.poll() is None:
+                process.terminate()
+                process.wait(timeout=20)
+        postgres.remove()

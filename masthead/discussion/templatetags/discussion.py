@@ -9,10 +9,10 @@ import hashlib
 
 from django import template
 from django.conf import settings
-from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.template.loader import render_to_string
 
+from masthead import caching
 from masthead.discussion.abuse import new_form_token
 from masthead.discussion.forms import CommentForm
 from masthead.discussion.models import Comment, Thread
@@ -77,13 +77,13 @@ def discussion(context, post):
     comments_html = ""
     if thread.approved_root_count:
         key = thread.cache_key(number)
-        comments_html = cache.get(key)
+        comments_html = caching.get(key)
         if comments_html is None:
             page = comment_page(post, thread, number)
             comments_html = render_to_string(
                 "discussion/_comment_list.html", {"page": page, "post": post}
             )
-            cache.set(key, comments_html, timeout=settings.MASTHEAD_COMMENT_CACHE_SECONDS)
+            caching.set(key, comments_html, timeout=settings.MASTHEAD_COMMENT_CACHE_SECONDS)
     is_open = comments_are_open(post)
     institution = context.get("institution")
     return {
@@ -103,7 +103,7 @@ def empty_form_html(post, institution) -> str:
     guidelines = institution.comment_guidelines if institution else ""
     version = hashlib.sha256(guidelines.encode()).hexdigest()[:12]
     key = f"discussion:form:{post.pk}:{version}"
-    html = cache.get(key)
+    html = caching.get(key)
     if html is None:
         html = render_to_string(
             "discussion/_comment_form.html",
@@ -113,5 +113,5 @@ def empty_form_html(post, institution) -> str:
                 "institution": institution,
             },
         )
-        cache.set(key, html, timeout=settings.MASTHEAD_COMMENT_CACHE_SECONDS)
+        caching.set(key, html, timeout=settings.MASTHEAD_COMMENT_CACHE_SECONDS)
     return html.replace(_TIMESTAMP_SLOT, new_form_token())

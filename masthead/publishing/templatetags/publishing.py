@@ -2,10 +2,11 @@ import functools
 
 from django import template
 from django.conf import settings
-from django.core.cache import cache
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+
+from masthead import caching
 
 register = template.Library()
 
@@ -77,7 +78,7 @@ class CachedFragmentNode(template.Node):
         if not key:  # a preview, a PDF, a page whose view keys no fragments: always fresh
             return self.nodelist.render(context)
         full_key = f"publishing:fragment:{self.name}:{key}"
-        html = cache.get(full_key)
+        html = caching.get(full_key)
         if html is None:
             html = self.nodelist.render(context)
             # A view whose fragment changes by the clock too (a list a scheduled post
@@ -85,7 +86,7 @@ class CachedFragmentNode(template.Node):
             lifetime = context.get("fragment_seconds")
             seconds = lifetime() if callable(lifetime) else settings.MASTHEAD_FRAGMENT_CACHE_SECONDS
             if seconds:
-                cache.set(full_key, html, seconds)
+                caching.set(full_key, html, seconds)
         return html
 
 

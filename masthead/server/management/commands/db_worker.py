@@ -1,12 +1,15 @@
-"""``masthead db_worker``: django-tasks' database worker, made to outlast a locked database.
+"""``masthead db_worker``: django-tasks' database worker, made to outlast its database.
 
-django-tasks' worker takes SQLite's write lock each time it looks for a task.
-When another process holds the lock for longer than the busy timeout (a
-backup, a long import), that attempt fails with "database is locked" and the
-worker exits, leaving mails and requested citation styles unsent for good.
-Here such a failure is logged and the loop starts again after a pause that
-grows while the database stays locked. Every other error still ends the
-worker; ``masthead serve`` restarts it (see ``masthead.server.worker``).
+django-tasks' worker exits on the first database error it meets while looking
+for a task: SQLite's "database is locked" when another process holds the write
+lock past the busy timeout (a backup, a long import), PostgreSQL's "the database
+system is shutting down" or a refused connection across a restart. A worker run
+as its own service (``serve --no-worker`` on several machines) then stayed down,
+and mails and requested citation styles with it. Here any such failure (Django's
+``OperationalError`` or ``InterfaceError``: the database is locked, gone or
+restarting) is logged, the connection is dropped, and the loop starts again after
+a pause that doubles while the database stays away. Every other error still ends
+the worker; ``masthead serve`` restarts it (see ``masthead.server.worker``).
 """
 
 import logging
@@ -14,9 +17,11 @@ import os
 import time
 
 from django.db import connections
-from django.db.utils import OperationalError
+from django.db.utils import InterfaceError, OperationalError
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV, run_with_reloader
 from django_tasks.backends.database.management.commands import db_worker as tasks_db_worker
+
+from masthead.server.lifeline import exit_with_parent
 
 logger = logging.getLogger("masthead.server.worker")
 
@@ -24,8 +29,17 @@ FIRST_PAUSE_SECONDS = 1.0
 LONGEST_PAUSE_SECONDS = 30.0
 
 
-def database_is_locked(error: OperationalError) -> bool:
+def database_is_locked(error: Exception) -> bool:
     return "locked" in str(error) or "busy" in str(error)
+
+
+def drop_connections() -> None:
+    """Close every connection; one to a database that went away may fail to close."""
+    for connection in connections.all(initialized_only=True):
+        try:
+            connection.close()
+        except (OperationalError, InterfaceError):
+            connection.connection = None  # Django opens a fresh one on next use
 
 
 class LockTolerantWorker(tasks_db_worker.Worker):
@@ -36,19 +50,20 @@ class LockTolerantWorker(tasks_db_worker.Worker):
             try:
                 super().run()
                 return  # a batch or --max-tasks run that finished its work
-            except OperationalError as error:
-                if not database_is_locked(error):
-                    raise
+            except (OperationalError, InterfaceError) as error:
                 if time.monotonic() - last_failure > 2 * LONGEST_PAUSE_SECONDS:
-                    pause = FIRST_PAUSE_SECONDS  # locked again after a healthy spell
+                    pause = FIRST_PAUSE_SECONDS  # failing again after a healthy spell
                 last_failure = time.monotonic()
+                what = "locked" if database_is_locked(error) else "unreachable"
                 logger.warning(
-                    "Background-task worker: the database is locked (%s); trying again in %.0f s.",
-                    error,
+                    "Background-task worker: the database is %s (%s); trying again in %.0f s.",
+                    what,
+                    str(error).strip(),
                     pause,
                 )
-                # A connection left inside a failed transaction is of no further use.
-                connections.close_all()
+                # A connection left inside a failed transaction, or to a server that
+                # restarted, is of no further use.
+                drop_connections()
                 time.sleep(pause)
                 pause = min(pause * 2, LONGEST_PAUSE_SECONDS)
 
@@ -62,6 +77,8 @@ class Command(tasks_db_worker.Command):
     def handle(self, *, verbosity, queue_name, interval, batch, backend_name, startup_delay,
                reload, max_tasks, worker_id, **options):  # fmt: skip
         self.configure_logging(verbosity)
+        # Started by `masthead serve`: end with it, even when it is killed outright.
+        exit_with_parent()
         worker = LockTolerantWorker(
             queue_names=queue_name.split(","),
             interval=interval,

@@ -2,7 +2,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from masthead.server.management.commands.serve import serve
+from masthead.server.lifeline import mark_as_parent
+from masthead.server.management.commands.serve import refuse_if_served, serve
 from masthead.server.sample.comments import ensure_moderator_login, load_sample_comments
 from masthead.server.sample.loader import DEMO_LOGINS, load_sample_content
 from masthead.server.worker import start_task_worker
@@ -40,6 +41,8 @@ class Command(BaseCommand):
         )
         self.stdout.write("Stop with Ctrl+C.")
         self.stdout.flush()
+        refuse_if_served("127.0.0.1", port)
+        mark_as_parent()  # the worker and Granian's worker end with this process
         start_task_worker()  # sends the notification emails (printed to the console here)
         # One process: the demo's local-memory cache (rate limits) is then shared.
         serve(host="127.0.0.1", port=port, workers=1, threads=settings.MASTHEAD_SERVER_THREADS)

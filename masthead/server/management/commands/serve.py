@@ -1,8 +1,28 @@
 import os
+import socket
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+
+
+def refuse_if_served(host: str, port: int) -> None:
+    """Refuse to start beside a server already answering on the port.
+
+    Granian listens with SO_REUSEPORT, so a second server could bind the same port and
+    share its connections with the first: old and new code answering at once.
+    """
+    # A server listening on every interface answers on loopback too.
+    address = {"0.0.0.0": "127.0.0.1", "": "127.0.0.1", "::": "::1"}.get(host, host)  # noqa: S104
+    try:
+        with socket.create_connection((address, port), timeout=1):
+            pass
+    except OSError:
+        return
+    raise CommandError(
+        f"Port {port} on {host} is already served by another process (an earlier "
+        "`masthead serve`?); stop it first or choose another --port."
+    )
 
 
 class Command(BaseCommand):
@@ -36,6 +56,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, host, port, workers, threads, interface, no_collectstatic, no_worker,
                **options):  # fmt: skip
+        refuse_if_served(host, port)
+        from masthead.server.lifeline import mark_as_parent
+
+        # Before any child starts: each one ends with this process (masthead/server/lifeline.py).
+        mark_as_parent()
         if not no_collectstatic:
             call_command("collectstatic", interactive=False, verbosity=0)
         if not no_worker:

@@ -60,3 +60,48 @@ def every_stored_value(alias: str = "default") -> list[bytes]:
         client = cache._cache.get_client()
         return [client.get(key) or b"" for key in client.scan_iter("*")]
     raise NotImplementedError(f"No way to list the values of a {backend}")
+
+
+class RestartableRedis:
+    """A throwaway Redis on a fixed loopback port that can be stopped and started again.
+
+    Nothing is kept on disk, so a restart is a Redis that lost everything, as one
+    restarted without persistence (or evicting everything) is.
+    """
+
+    def __init__(self, port: int | None = None):
+        self.binary = shutil.which("redis-server")
+        if self.binary is None:
+            raise RuntimeError("redis-server is missing: apt-get install redis-server")
+        self.port = port or free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> "RestartableRedis":
+        self.process = subprocess.Popen(
+            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                redis.Redis.from_url(self.url).ping()
+                return self
+            except redis.ConnectionError:
+                if time.monotonic() > deadline or self.process.poll() is not None:
+                    raise RuntimeError("redis-server did not start") from None
+                time.sleep(0.05)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+        self.process = None
+
+    def __enter__(self) -> "RestartableRedis":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
