@@ -247,6 +247,9 @@ MASTHEAD_SERVE_MEDIA = env_bool("MASTHEAD_SERVE_MEDIA", not PRODUCTION)
 # decoded (a "decompression bomb" declares a huge canvas in a small file).
 MASTHEAD_BODY_IMAGE_MAX_BYTES = env_int("MASTHEAD_BODY_IMAGE_MAX_BYTES", 10_000_000)
 MASTHEAD_BODY_IMAGE_MAX_PIXELS = env_int("MASTHEAD_BODY_IMAGE_MAX_PIXELS", 40_000_000)
+# Every pandoc run (Word and WordPress imports, citations) is killed past these bounds.
+MASTHEAD_PANDOC_SECONDS = env_int("MASTHEAD_PANDOC_SECONDS", 120)
+MASTHEAD_PANDOC_MEMORY_MB = env_int("MASTHEAD_PANDOC_MEMORY_MB", 1024)
 
 # Hashed, compressed file names once `collectstatic` has run (the demo and
 # `masthead serve` run it); straight from the apps' folders otherwise (tests).

@@ -68,6 +68,7 @@ from masthead.publishing.models import (
     PostAuthor,
     Topic,
 )
+from masthead.subprocesses import PandocError
 
 # Bump when the importer's output for the same input changes, so re-imports update.
 IMPORTER_VERSION = "1"
@@ -244,7 +245,14 @@ class WordPressImport:
         return PlannedBatch(len(items), plan, markdown)
 
     def _write_batch(self, batch: "PlannedBatch") -> int:
-        self._write_posts(batch.plan, iter(batch.markdown.result()))
+        try:
+            markdown = batch.markdown.result()
+        except PandocError as error:
+            raise WxrError(
+                f"{self.path.name}: pandoc could not convert these posts to Markdown "
+                f"({error}); nothing was imported."
+            ) from None
+        self._write_posts(batch.plan, iter(markdown))
         # Search documents, related-post caches and the citation formatting of this batch's
         # posts: once for the batch rather than several times per post (see publishing.batches).
         batches.flush()
