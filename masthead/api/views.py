@@ -10,7 +10,7 @@ import datetime
 import re
 from typing import Annotated
 
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.http import HttpResponse
 from django.middleware.http import ConditionalGetMiddleware
 from django.shortcuts import get_object_or_404
@@ -168,14 +168,19 @@ def start_of_day(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_current_timezone())
 
 
-def latest_change_to_any_list():
-    """When a list of posts last changed: any post's save (unpublishing too), or a scheduled
-    post's time coming, whichever is later. A deleted post goes unseen here; the ETag sees it."""
-    moments = Post.objects.aggregate(
-        saved=Max("modified_at"),
-        went_public=Max("publish_at", filter=Q(pk__in=Post.objects.public().values("pk"))),
+def latest_change_to(posts):
+    """When the list of ``posts`` last changed, from what it shows: the latest save or
+    publication among them, or the latest save of a post that was public and is no longer
+    (withdrawn: its publish time has passed but it is not public), whichever is later.
+    A draft's save moves nothing here. A deleted post goes unseen; the ETag sees it."""
+    shown = posts.order_by().aggregate(saved=Max("modified_at"), went_public=Max("publish_at"))
+    left = (
+        Post.objects.filter(publish_at__lte=timezone.now())
+        .exclude(pk__in=Post.objects.public().values("pk"))
+        .aggregate(saved=Max("modified_at"))
     )
-    return max((m for m in moments.values() if m is not None), default=None)
+    moments = [*shown.values(), left["saved"]]
+    return max((m for m in moments if m is not None), default=None)
 
 
 def stamp_last_modified(response: HttpResponse, moment) -> None:
@@ -230,7 +235,7 @@ def list_posts(
         posts = posts.filter(publish_at__lt=start_of_day(published_to + datetime.timedelta(1)))
     if q:
         posts = search_posts(posts, q)
-    stamp_last_modified(response, latest_change_to_any_list())
+    stamp_last_modified(response, latest_change_to(posts))
     items, next_page = page_by_date(request, posts, cursor, limit)
     institution = Institution.current()
     return {"items": [post_data(request, p, institution) for p in items], "next": next_page}
