@@ -7,6 +7,7 @@ import subprocess
 import zlib
 
 import pytest
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -40,7 +41,9 @@ def upload(client, post, data: bytes, name="harbour.jpg", **fields):
 
 
 def stored_files(media):
-    return sorted(p.name for p in media.rglob("*") if p.is_file()) if media.exists() else []
+    """Every stored file's name, in the public root and in the private one beside it."""
+    roots = [media, media.with_name(media.name + "-private")]
+    return sorted(p.name for root in roots if root.exists() for p in root.rglob("*") if p.is_file())
 
 
 def test_an_uploaded_image_is_kept_in_several_widths_and_answered_with_its_markdown(
@@ -53,7 +56,7 @@ def test_an_uploaded_image_is_kept_in_several_widths_and_answered_with_its_markd
     assert [width for width, _name in picture.renditions] == [480, 800, 1200]
     assert (picture.width, picture.height) == (1400, 700)
     assert stored_files(media) == ["1200w.jpg", "480w.jpg", "800w.jpg", "full.jpg"]
-    with Image.open(media / picture.renditions[0][1]) as smallest:
+    with Image.open(default_storage.path(picture.renditions[0][1])) as smallest:
         assert smallest.size == (480, 240)
 
 
@@ -178,7 +181,7 @@ def test_the_stored_copies_carry_no_camera_metadata(editor_client, draft_post, m
     upload(editor_client, draft_post, picture_bytes(size=(900, 600), exif=exif.tobytes()))
     picture = BodyImage.objects.get()
     for name in picture.stored_names():
-        with Image.open(media / name) as stored:
+        with Image.open(default_storage.path(name)) as stored:
             assert "Harbour Camera Co" not in str(dict(stored.getexif()))
 
 
