@@ -58,7 +58,8 @@ from masthead.importers.wxr import (
     read_channel,
     read_items,
 )
-from masthead.publishing import batches
+from masthead.publishing import batches, media
+from masthead.publishing.images import prepare_body_image
 from masthead.publishing.models import (
     RESERVED_BLOG_SLUGS,
     RESERVED_POST_SLUGS,
@@ -709,11 +710,33 @@ class WordPressImport:
         alt = attachment.meta.get("_wp_attachment_image_alt", "").strip()
         if not alt:
             self.summary.note("posts", "featured image without alt text: its caption or title used")
-        post.featured_image.name = stored
+        if not self._clean_featured_image(post, stored, item):
+            return
         post.image_alt = _fit(alt or caption or attachment.title or post.title, 300)
         post.image_caption = _fit(caption, 300)
         post.image_credit = _fit(item.meta.get("_masthead_image_credit", ""), 200)
         self.summary.note("posts", "featured image copied from --media-dir")
+
+    def _clean_featured_image(self, post: Post, stored: str, item: WxrItem) -> bool:
+        """The featured image through the pictures' pipeline (re-encoded, no camera metadata,
+        a random folder, narrower copies), kept privately until the post is public."""
+        if self.options.dry_run:
+            post.featured_image.name = stored
+            return True
+        if post.pk and media.PIPELINE_NAME.match(post.featured_image.name or ""):
+            return True  # cleaned by an earlier import of this post
+        try:
+            with default_storage.open(stored) as handle:
+                prepared = prepare_body_image(handle)
+        except ValidationError as refusal:
+            self.summary.warn(
+                f"post {item.id}'s featured image was not kept: {' '.join(refusal.messages)}"
+            )
+            return False
+        names = media.store_picture(prepared, media.random_folder("posts"), media.private_storage())
+        self._new_files.extend(names)
+        post.featured_image = names[0]
+        return True
 
     # --- comments --------------------------------------------------------------------
     def _skip_comments(self, item: WxrItem, reason: str) -> None:
