@@ -16,6 +16,7 @@ limit (``masthead.subprocesses``).
 import dataclasses
 import datetime
 import re
+import secrets
 import struct
 import tempfile
 import zipfile
@@ -27,11 +28,9 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.utils import timezone
 from django.utils.text import slugify
-from PIL import Image, UnidentifiedImageError
 
-from masthead.publishing.models import Author, Blog, Post, PostAuthor
+from masthead.publishing.models import Author, Blog, BodyImage, Post, PostAuthor
 from masthead.subprocesses import PandocError, run_pandoc
 
 MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
@@ -218,34 +217,51 @@ def import_word_document(
     with tempfile.TemporaryDirectory(prefix="masthead-docx-") as scratch:
         media_dir = Path(scratch) / "media"
         markdown = convert(path, media_dir)
-        folder = f"posts/word/{timezone.now():%Y/%m}"
+        # Pictures become the post's body images (cleaned and resized like an editor's
+        # upload, private until the post is public) once the post exists to own them.
+        pictures: list[tuple[str, Path, str]] = []
 
-        def store(match: re.Match) -> str:
+        def collect(match: re.Match) -> str:
             source = Path(match["src"]).resolve()
             if not source.is_relative_to(media_dir.resolve()) or not source.is_file():
                 notes.append(f"left out an image that was not inside the document: {match['src']}")
                 return ""
-            try:
-                with Image.open(source) as image:
-                    image.verify()
-            except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-                notes.append(f"left out {source.name}: not a picture a browser can show")
-                return ""
-            with source.open("rb") as handle:
-                name = default_storage.save(f"{folder}/{source.name}", File(handle))
-            stored.append(name)
-            return f"![{match['alt']}]({default_storage.url(name)})"
+            marker = f"MastheadWordPicture{secrets.token_hex(6)}"
+            pictures.append((marker, source, match["alt"].strip()))
+            return marker
 
+        markdown = IMAGE_LINK.sub(collect, markdown)
         try:
-            markdown = IMAGE_LINK.sub(store, markdown)
             with transaction.atomic():
                 result = _save(markdown, document_title, path, blog, author, post, notes)
+                if pictures:
+                    _store_pictures(result.post, pictures, notes, stored)
         except Exception:
             for name in stored:
                 default_storage.delete(name)
             raise
     result.images = stored
     return result
+
+
+def _store_pictures(post: Post, pictures, notes: list[str], stored: list[str]) -> None:
+    body = post.body
+    for number, (marker, source, alt) in enumerate(pictures, start=1):
+        if not alt:
+            alt = f"Picture {number} from {source.name}"
+            notes.append(f"picture {number} has no description: write its alt text")
+        try:
+            with source.open("rb") as handle:
+                picture = BodyImage.store(post, File(handle, name=source.name), alt=alt[:300])
+        except ValidationError as refusal:
+            notes.append(f"left out {source.name}: {' '.join(refusal.messages)}")
+            body = body.replace(marker, "")
+            continue
+        stored.extend(picture.stored_names())
+        body = body.replace(marker, picture.markdown)
+    post.body = body
+    post.full_clean()
+    post.save()
 
 
 def _save(markdown, document_title, path, blog, author, post, notes) -> WordImport:

@@ -102,10 +102,14 @@ def test_the_converted_post_keeps_headings_emphasis_lists_links_tables_footnotes
     assert '<a href="https://example.org/consultation"' in html
     assert re.search(r"<td>B</td>\s*<td>1.2</td>", html)
     assert 'id="fn-1"' in html and "Figures from the council" in html
-    image = re.search(r'<img src="(/media/posts/word/[^"]+)" alt="([^"]*)"', html)
-    assert image and image[2] == "A bar chart of council income by source"
-    stored = media_root / image[1].removeprefix("/media/")
-    assert Image.open(stored).size == (120, 60)
+    # The picture is one of the post's body images: cleaned and kept like an editor's upload.
+    picture = post.body_images.get()
+    assert picture.alt == "A bar chart of council income by source"
+    image = re.search(r'<figure class="body-image">\s*<img [^>]*>', html)[0]
+    assert f'src="{picture.image.url}"' in image
+    assert 'alt="A bar chart of council income by source"' in image
+    assert client.get(picture.image.url).status_code == 200
+    assert Image.open(media_root / picture.image.name).size == (120, 60)
 
 
 def test_a_file_that_is_not_a_zip_is_refused_and_creates_nothing(tmp_path, blog, media_root):
@@ -333,3 +337,15 @@ def test_pandoc_past_its_time_limit_is_stopped_and_the_import_says_so(
     with pytest.raises(CommandError, match="took longer than 0.001 seconds"):
         run_import(article_docx, "--blog", "energy")
     assert not Post.objects.exists()
+
+
+def test_a_word_drafts_pictures_are_cleaned_and_private_until_it_is_published(
+    article_docx, blog, media_root, client
+):
+    run_import(article_docx, "--blog", "energy")
+    post = Post.objects.get()
+    picture = post.body_images.get()
+    assert re.fullmatch(r"posts/body/\d{4}/[0-9a-f]{24}/full\.(png|jpg)", picture.image.name)
+    assert client.get(picture.image.url).status_code == 404
+    post.publish()
+    assert client.get(picture.image.url).status_code == 200
