@@ -9,7 +9,7 @@ and otherwise reaches ``serve_media``, which answers only those who may read the
 (its editors and writers, or a reviewer holding a valid preview link) and 404 to
 everyone else.
 
-A post goes public in two ways: ``publish()`` (its save moves the files at once) and,
+A post goes public in two ways: ``publish()`` (its save moves the files once committed) and,
 for a scheduled post, the clock, which runs no code. So the first request for a
 picture of a post whose time has come moves that post's pictures to the public root
 and answers it; from then on nginx (``try_files``) or this view serves it as a plain
@@ -27,6 +27,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import FileSystemStorage
+from django.db import transaction
 from django.http import Http404
 from django.utils._os import safe_join
 from django.views.static import serve
@@ -140,9 +141,14 @@ def hide_post_media(post) -> None:
 
 
 def sync_post_media(post) -> None:
-    """Put the post's pictures where its state says: public root if public, else private."""
+    """Put the post's pictures where its state says: public root if public, else private.
+
+    Hiding happens at once; going public waits for the commit, so a transaction that is
+    rolled back never leaves a draft's pictures public. (If a hide is rolled back, the
+    post is public again and ``serve_media`` moves its pictures back on first request.)
+    """
     if post.is_public:
-        publish_post_media(post)
+        transaction.on_commit(lambda: publish_post_media(post))
     else:
         hide_post_media(post)
 

@@ -142,25 +142,26 @@ def picture(path):
 
 
 def test_with_a_media_folder_the_featured_image_is_copied_with_alt_text_and_caption(
-    import_wxr, tmp_path, settings, client
+    import_wxr, tmp_path, settings, client, django_capture_on_commit_callbacks
 ):
     settings.MEDIA_ROOT = tmp_path / "media"
     uploads = tmp_path / "uploads"
     picture(uploads / "2021" / "03" / "pylon.jpg")
-    import_wxr(
-        export(
-            attachment(
-                9,
-                "https://old.example.org/wp-content/uploads/2021/03/pylon.jpg",
-                alt="A pylon",
-                caption="Pylon, 2021",
-                file="2021/03/pylon.jpg",
-            ),
-            post(1, meta={"_thumbnail_id": "9"}),
-        ),  # fmt: skip
-        "--media-dir",
-        str(uploads),
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # as when committed
+        import_wxr(
+            export(
+                attachment(
+                    9,
+                    "https://old.example.org/wp-content/uploads/2021/03/pylon.jpg",
+                    alt="A pylon",
+                    caption="Pylon, 2021",
+                    file="2021/03/pylon.jpg",
+                ),
+                post(1, meta={"_thumbnail_id": "9"}),
+            ),  # fmt: skip
+            "--media-dir",
+            str(uploads),
+        )
     post_here = imported_post()
     # Cleaned like any upload: re-encoded into a random folder, not the WordPress file itself.
     assert re.fullmatch(
@@ -232,6 +233,7 @@ def test_importing_again_with_the_media_folder_copies_no_file_twice_and_a_dry_ru
     first_name = imported_post().featured_image.name
     changed = archive.replace("Transmission is the bottleneck.", "Lines first.")
     import_wxr(changed, "--media-dir", str(uploads))
-    copies = sorted(p.name for p in (tmp_path / "media").rglob("*.jpg"))
+    roots = [tmp_path / "media", tmp_path / "media-private"]
+    copies = sorted(p.name for root in roots for p in root.rglob("*.jpg"))
     assert copies == [first_name.rsplit("/", 1)[1], "pylon.jpg"]
     assert imported_post().featured_image.name == first_name

@@ -21,10 +21,12 @@ def media_root(settings, tmp_path):
 
 
 @pytest.fixture
-def sample_site(db, media_root, settings):
+def sample_site(db, media_root, settings, django_capture_on_commit_callbacks):
     # The admin's password is hashed once per load; the default hasher is slow on purpose.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    load_sample_content()
+    # As when committed: public posts' pictures then move to the public media root.
+    with django_capture_on_commit_callbacks(execute=True):
+        load_sample_content()
 
 
 def snapshot(media_root):
