@@ -255,18 +255,24 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MASTHEAD_MEDIA_ROOT", str(DATA_DIR / "media"))).resolve()
 # Uploaded media is served by the app itself unless a front server does it.
 MASTHEAD_SERVE_MEDIA = env_bool("MASTHEAD_SERVE_MEDIA", not PRODUCTION)
+# Pictures of posts that are not public yet: never served by the front server, only by the
+# app to who may read the post (default: MEDIA_ROOT's sibling "<name>-private").
+MASTHEAD_PRIVATE_MEDIA_ROOT = env_str("MASTHEAD_PRIVATE_MEDIA_ROOT", "")
 
 # --- Pictures in post bodies (the editor's "Insert image") -------------------------
 # An upload larger than this, or with more pixels than this, is refused before it is
 # decoded (a "decompression bomb" declares a huge canvas in a small file).
 MASTHEAD_BODY_IMAGE_MAX_BYTES = env_int("MASTHEAD_BODY_IMAGE_MAX_BYTES", 10_000_000)
 MASTHEAD_BODY_IMAGE_MAX_PIXELS = env_int("MASTHEAD_BODY_IMAGE_MAX_PIXELS", 40_000_000)
+# Every pandoc run (Word and WordPress imports, citations) is killed past these bounds.
+MASTHEAD_PANDOC_SECONDS = env_int("MASTHEAD_PANDOC_SECONDS", 120)
+MASTHEAD_PANDOC_MEMORY_MB = env_int("MASTHEAD_PANDOC_MEMORY_MB", 1024)
 
 # Hashed, compressed file names once `collectstatic` has run (the demo and
 # `masthead serve` run it); straight from the apps' folders otherwise (tests).
 MASTHEAD_COLLECTED_STATIC = env_bool("MASTHEAD_COLLECTED_STATIC", PRODUCTION)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "masthead.publishing.media.MediaStorage"},
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

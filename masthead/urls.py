@@ -1,10 +1,10 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.static import serve
 
 from masthead.importers.admin_views import import_word
 from masthead.publishing import views as publishing_views
+from masthead.publishing.media import serve_media
 
 urlpatterns = [
     path(
@@ -21,15 +21,10 @@ urlpatterns = [
     path("preview/link/<str:token>/", publishing_views.preview_link, name="preview_link"),
 ]
 
-
-def serve_media(request, path):
-    # MEDIA_ROOT read at each request (not bound at import), so a test's own folder is served.
-    return serve(request, path, document_root=settings.MEDIA_ROOT)
-
-
-if settings.MASTHEAD_SERVE_MEDIA:
-    prefix = settings.MEDIA_URL.lstrip("/")
-    urlpatterns.append(re_path(rf"^{prefix}(?P<path>.*)$", serve_media))
+# Always routed, also behind nginx: pictures of posts not yet public are only ever served
+# here, to who may read the post (MASTHEAD_SERVE_MEDIA decides only about public files).
+prefix = settings.MEDIA_URL.lstrip("/")
+urlpatterns.append(re_path(rf"^{prefix}(?P<path>.*)$", serve_media))
 
 urlpatterns.append(path("api/v1/", include("masthead.api.urls", namespace="api")))
 urlpatterns.append(path("", include("masthead.citations.urls")))

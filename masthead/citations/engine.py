@@ -20,7 +20,6 @@ style once per group instead of once per item is what makes a batch fast.
 import html
 import json
 import re
-import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +28,7 @@ import pypandoc
 
 from masthead.citations import conformance
 from masthead.citations.styles import Style
+from masthead.subprocesses import PandocError, run_pandoc
 
 ENTRY_START = re.compile(r'<div id="ref-(?P<key>item-\d+)" class="csl-entry"[^>]*>')
 TAG = re.compile(r"<[^>]+>")
@@ -144,8 +144,7 @@ def format_bibliography(items: list[dict], style: Style) -> list[Entry]:
             "masthead-groups": str(len(groups)),
             "masthead-csl": str(style.path),
         }
-        command = [
-            pandoc_path(),
+        arguments = [
             "--from=markdown",
             "--to=html",
             "--wrap=none",
@@ -153,20 +152,10 @@ def format_bibliography(items: list[dict], style: Style) -> list[Entry]:
             *(f"--metadata={key}:{value}" for key, value in metadata.items()),
         ]
         try:
-            done = subprocess.run(
-                command,
-                input="",
-                capture_output=True,
-                text=True,
-                encoding="utf-8",
-                timeout=PANDOC_TIMEOUT_SECONDS,
-                check=False,
-            )
-        except (OSError, subprocess.TimeoutExpired) as error:
-            raise FormattingError(f"pandoc could not run: {error}") from error
-    if done.returncode != 0:
-        raise FormattingError(f"pandoc failed for style {style.id}: {done.stderr.strip()[:500]}")
-    found = split_entries(done.stdout)
+            output = run_pandoc(arguments, timeout=PANDOC_TIMEOUT_SECONDS)
+        except PandocError as error:
+            raise FormattingError(f"pandoc failed for style {style.id}: {error}") from error
+    found = split_entries(output)
     entries = []
     for index, item in enumerate(items):
         body = conformance.finish(item, found.get(f"item-{index}", ""), style.path)

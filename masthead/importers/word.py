@@ -1,33 +1,37 @@
 """Word documents (.docx) in: checked before pandoc reads them, then saved as a Markdown draft.
 
 A .docx is a zip of XML files. Before pandoc sees one we look at the zip
-itself (stdlib ``zipfile``, which reads only the directory): a file that is
-not a zip, a zip bomb (too much uncompressed data, or a member that
-inflates far beyond its compressed size), a macro-enabled document, or an
-image linked from outside the document is refused with a sentence saying
-so, and nothing is created. Pandoc then converts the body (headings,
-emphasis, lists, links, tables, footnotes) to the Markdown our renderer
-reads, and extracts the pictures, which go into media storage.
+itself: a file that is not a zip, a zip bomb (too much uncompressed data, or
+a member that inflates far beyond its compressed size), a macro-enabled
+document, or an image linked from outside the document is refused with a
+sentence saying so, and nothing is created. Sizes are measured by inflating
+every member with a cap, never read from the zip's headers, which a hostile
+file can fill with any number (pandoc's own unzip believes the data, not the
+header). Pandoc then converts the body (headings, emphasis, lists, links,
+tables, footnotes) to the Markdown our renderer reads, and extracts the
+pictures, which go into media storage; it runs with a time and a memory
+limit (``masthead.subprocesses``).
 """
 
 import dataclasses
 import datetime
 import re
+import secrets
+import struct
 import tempfile
 import zipfile
+import zlib
 from pathlib import Path
 
-import pypandoc
 from defusedxml import ElementTree
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.utils import timezone
 from django.utils.text import slugify
-from PIL import Image, UnidentifiedImageError
 
-from masthead.publishing.models import Author, Blog, Post, PostAuthor
+from masthead.publishing.models import Author, Blog, BodyImage, Post, PostAuthor
+from masthead.subprocesses import PandocError, run_pandoc
 
 MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
@@ -72,7 +76,7 @@ def check_document(path: Path) -> str:
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
-            _check_sizes(name, members)
+            _check_sizes(name, members, path)
             names = {member.filename for member in members}
             if "word/document.xml" not in names:
                 raise WordDocumentError(f"{name} is a zip file but not a Word document.")
@@ -95,25 +99,72 @@ def check_document(path: Path) -> str:
     return _core_title(core)
 
 
-def _check_sizes(name: str, members: list[zipfile.ZipInfo]) -> None:
+def _check_sizes(name: str, members: list[zipfile.ZipInfo], path: Path) -> None:
     if len(members) > MAX_MEMBERS:
         raise WordDocumentError(
             f"{name} holds {len(members)} files; a Word document has far fewer."
         )
-    total = sum(member.file_size for member in members)
-    if total > MAX_UNCOMPRESSED_BYTES:
+    unpacked = 0
+    with path.open("rb") as handle:
+        for member in members:
+            size = _inflated_size(name, handle, member, MAX_UNCOMPRESSED_BYTES - unpacked)
+            if size != member.file_size:
+                raise WordDocumentError(
+                    f"{name}: {member.filename} unpacks to {size:,} bytes but its zip header "
+                    f"says {member.file_size:,}; a file that misstates its size is refused."
+                )
+            unpacked += size
+
+
+INFLATE_STEP = 1024 * 1024
+
+
+def _inflated_size(name: str, handle, member: zipfile.ZipInfo, allowed: int) -> int:
+    """How many bytes ``member`` really unpacks to, found by inflating its data (at most
+    ``allowed`` bytes, a megabyte at a time: refused as a bomb as soon as it passes)."""
+    handle.seek(member.header_offset)
+    local = handle.read(30)
+    if len(local) < 30 or local[:4] != b"PK\x03\x04":
+        raise WordDocumentError(f"{name} is damaged: {member.filename} cannot be found in it.")
+    name_length, extra_length = struct.unpack("<HH", local[26:30])
+    handle.seek(member.header_offset + 30 + name_length + extra_length)
+    if member.compress_type == zipfile.ZIP_STORED:
+        return member.compress_size
+    if member.compress_type != zipfile.ZIP_DEFLATED:
         raise WordDocumentError(
-            f"{name} would unpack to {total // 2**20} MB, more than the "
-            f"{MAX_UNCOMPRESSED_BYTES // 2**20} MB allowed: it looks like a zip bomb."
+            f"{name} packs {member.filename} in a way Word never does; save the document "
+            "again from Word and try once more."
         )
-    for member in members:
-        if member.file_size > 1024 * 1024 and (
-            member.file_size > MAX_COMPRESSION_RATIO * max(member.compress_size, 1)
-        ):
-            raise WordDocumentError(
-                f"{name}: {member.filename} unpacks to over {MAX_COMPRESSION_RATIO} times its "
-                "packed size; it looks like a zip bomb."
-            )
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+    size = packed = 0
+    # Read until the deflate data itself says it has ended: its length on disk is a header
+    # field too, so it is not trusted either.
+    while not inflater.eof:
+        pending = handle.read(64 * 1024)
+        if not pending:
+            break
+        packed += len(pending)
+        while pending and not inflater.eof:
+            try:
+                size += len(inflater.decompress(pending, INFLATE_STEP))
+            except zlib.error:
+                raise WordDocumentError(
+                    f"{name} is damaged: {member.filename} cannot be unpacked."
+                ) from None
+            pending = inflater.unconsumed_tail
+            if size > allowed:
+                raise WordDocumentError(
+                    f"{name} would unpack to more than the {MAX_UNCOMPRESSED_BYTES // 2**20} MB "
+                    "allowed: it looks like a zip bomb, so it was refused."
+                )
+            if size > INFLATE_STEP and size > MAX_COMPRESSION_RATIO * packed:
+                raise WordDocumentError(
+                    f"{name}: {member.filename} unpacks to over {MAX_COMPRESSION_RATIO} times "
+                    "its packed size; it looks like a zip bomb, so it was refused."
+                )
+    if not inflater.eof:
+        raise WordDocumentError(f"{name} is damaged: {member.filename} is cut short.")
+    return size
 
 
 def _check_relationships(name: str, xml: bytes) -> None:
@@ -122,7 +173,9 @@ def _check_relationships(name: str, xml: bytes) -> None:
     except ElementTree.ParseError as error:
         raise WordDocumentError(f"{name} is damaged: {error}.") from None
     for relation in root.iter(RELATIONSHIPS):
-        if relation.get("TargetMode") == "External" and relation.get("Type") == IMAGE_RELATIONSHIP:
+        # Word writes "External"; the reader that fetches it accepts any spelling.
+        external = (relation.get("TargetMode") or "").strip().lower() == "external"
+        if external and (relation.get("Type") or "").strip().lower() == IMAGE_RELATIONSHIP.lower():
             raise WordDocumentError(
                 f"{name} shows an image from outside the document ({relation.get('Target')}); "
                 "insert the picture itself into the document (not a link to it) and try again."
@@ -141,16 +194,12 @@ def _core_title(xml: bytes) -> str:
 
 def convert(path: Path, media_dir: Path) -> str:
     """The document as Markdown; pictures are written under ``media_dir``."""
+    arguments = ["--from=docx", "--to=gfm-raw_html", "--wrap=none"]
+    arguments += [f"--extract-media={media_dir}", str(path)]
     try:
-        return pypandoc.convert_file(
-            str(path),
-            "gfm-raw_html",
-            format="docx",
-            extra_args=["--wrap=none", f"--extract-media={media_dir}"],
-        )
-    except (RuntimeError, OSError) as error:
-        first_line = str(error).strip().splitlines()[-1] if str(error).strip() else "unknown error"
-        raise WordDocumentError(f"{path.name} could not be converted: {first_line}") from None
+        return run_pandoc(arguments, timeout=PANDOC_SECONDS)
+    except PandocError as error:
+        raise WordDocumentError(f"{path.name} could not be converted: {error}.") from None
 
 
 IMAGE_LINK = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<src>[^)\s]+)(?P<title>\s+\"[^\"]*\")?\)")
@@ -168,34 +217,51 @@ def import_word_document(
     with tempfile.TemporaryDirectory(prefix="masthead-docx-") as scratch:
         media_dir = Path(scratch) / "media"
         markdown = convert(path, media_dir)
-        folder = f"posts/word/{timezone.now():%Y/%m}"
+        # Pictures become the post's body images (cleaned and resized like an editor's
+        # upload, private until the post is public) once the post exists to own them.
+        pictures: list[tuple[str, Path, str]] = []
 
-        def store(match: re.Match) -> str:
+        def collect(match: re.Match) -> str:
             source = Path(match["src"]).resolve()
             if not source.is_relative_to(media_dir.resolve()) or not source.is_file():
                 notes.append(f"left out an image that was not inside the document: {match['src']}")
                 return ""
-            try:
-                with Image.open(source) as image:
-                    image.verify()
-            except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-                notes.append(f"left out {source.name}: not a picture a browser can show")
-                return ""
-            with source.open("rb") as handle:
-                name = default_storage.save(f"{folder}/{source.name}", File(handle))
-            stored.append(name)
-            return f"![{match['alt']}]({default_storage.url(name)})"
+            marker = f"MastheadWordPicture{secrets.token_hex(6)}"
+            pictures.append((marker, source, match["alt"].strip()))
+            return marker
 
+        markdown = IMAGE_LINK.sub(collect, markdown)
         try:
-            markdown = IMAGE_LINK.sub(store, markdown)
             with transaction.atomic():
                 result = _save(markdown, document_title, path, blog, author, post, notes)
+                if pictures:
+                    _store_pictures(result.post, pictures, notes, stored)
         except Exception:
             for name in stored:
                 default_storage.delete(name)
             raise
     result.images = stored
     return result
+
+
+def _store_pictures(post: Post, pictures, notes: list[str], stored: list[str]) -> None:
+    body = post.body
+    for number, (marker, source, alt) in enumerate(pictures, start=1):
+        if not alt:
+            alt = f"Picture {number} from {source.name}"
+            notes.append(f"picture {number} has no description: write its alt text")
+        try:
+            with source.open("rb") as handle:
+                picture = BodyImage.store(post, File(handle, name=source.name), alt=alt[:300])
+        except ValidationError as refusal:
+            notes.append(f"left out {source.name}: {' '.join(refusal.messages)}")
+            body = body.replace(marker, "")
+            continue
+        stored.extend(picture.stored_names())
+        body = body.replace(marker, picture.markdown)
+    post.body = body
+    post.full_clean()
+    post.save()
 
 
 def _save(markdown, document_title, path, blog, author, post, notes) -> WordImport:

@@ -74,6 +74,7 @@ from masthead.publishing.models import (
     PostAuthor,
     Topic,
 )
+from masthead.subprocesses import PandocError
 
 BATCH_SIZE = 50
 
@@ -195,7 +196,14 @@ class WordPressImport(WordPressMapping, WordPressMedia):
         return PlannedBatch(len(items), plan, markdown)
 
     def _write_batch(self, batch: "PlannedBatch") -> int:
-        self._write_posts(batch.plan, iter(batch.markdown.result()))
+        try:
+            markdown = batch.markdown.result()
+        except PandocError as error:
+            raise WxrError(
+                f"{self.path.name}: pandoc could not convert these posts to Markdown "
+                f"({error}); nothing was imported."
+            ) from None
+        self._write_posts(batch.plan, iter(markdown))
         # Search documents, related-post caches and the citation formatting of this batch's
         # posts: once for the batch rather than several times per post (see publishing.batches).
         batches.flush()

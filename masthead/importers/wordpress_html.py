@@ -37,9 +37,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import nh3
-import pypandoc
 
 from masthead.publishing.rendering import sanitize_body_html
+from masthead.subprocesses import run_pandoc
 
 _MORE = re.compile(r"<!--\s*more\b.*?-->", re.IGNORECASE | re.DOTALL)
 _NEXTPAGE = re.compile(r"<!--\s*nextpage\s*-->", re.IGNORECASE)
@@ -289,7 +289,7 @@ def to_markdown(fragments: Sequence[str]) -> list[str]:
 def _pandoc(fragment: str) -> str:
     if not fragment.strip():
         return ""
-    return pypandoc.convert_text(fragment, "gfm", format="html", extra_args=["--wrap=none"])
+    return run_pandoc(["--from=html", "--to=gfm", "--wrap=none"], input_text=fragment)
 
 
 _ANCHOR = re.compile(r"<a\b[^>]*?\bhref\s*=\s*[\"']([^\"']*)[\"'][^>]*>(.*?)</a>", re.I | re.S)

@@ -4,6 +4,7 @@ into media storage, featured images, and the images of a body at their new addre
 from collections.abc import Callable
 from urllib.parse import unquote, urlsplit
 
+from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
 from PIL import Image, UnidentifiedImageError
@@ -16,6 +17,8 @@ from masthead.importers.wordpress_mapping import _fit  # noqa: F401
 from masthead.importers.wxr import (
     WxrItem,
 )
+from masthead.publishing import media
+from masthead.publishing.images import prepare_body_image
 from masthead.publishing.models import (
     Post,
 )
@@ -141,8 +144,30 @@ class WordPressMedia:
         alt = attachment.meta.get("_wp_attachment_image_alt", "").strip()
         if not alt:
             self.summary.note("posts", "featured image without alt text: its caption or title used")
-        post.featured_image.name = stored
+        if not self._clean_featured_image(post, stored, item):
+            return
         post.image_alt = _fit(alt or caption or attachment.title or post.title, 300)
         post.image_caption = _fit(caption, 300)
         post.image_credit = _fit(item.meta.get("_masthead_image_credit", ""), 200)
         self.summary.note("posts", "featured image copied from --media-dir")
+
+    def _clean_featured_image(self, post: Post, stored: str, item: WxrItem) -> bool:
+        """The featured image through the pictures' pipeline (re-encoded, no camera metadata,
+        a random folder, narrower copies), kept privately until the post is public."""
+        if self.options.dry_run:
+            post.featured_image.name = stored
+            return True
+        if post.pk and media.PIPELINE_NAME.match(post.featured_image.name or ""):
+            return True  # cleaned by an earlier import of this post
+        try:
+            with default_storage.open(stored) as handle:
+                prepared = prepare_body_image(handle)
+        except ValidationError as refusal:
+            self.summary.warn(
+                f"post {item.id}'s featured image was not kept: {' '.join(refusal.messages)}"
+            )
+            return False
+        names = media.store_picture(prepared, media.random_folder("posts"), media.private_storage())
+        self._new_files.extend(names)
+        post.featured_image = names[0]
+        return True

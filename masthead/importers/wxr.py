@@ -1,6 +1,6 @@
 """Reading a WordPress eXtended RSS (WXR) export as a stream of plain records.
 
-The file is parsed with defusedxml's ``iterparse`` with DTDs forbidden: a
+The file is parsed with defusedxml's parser (as its ``iterparse``) with DTDs forbidden: a
 WordPress export never declares one, so a ``<!DOCTYPE`` (the carrier of
 entity-expansion bombs and external entities) is refused outright. Each
 ``<item>`` is turned into a record and then dropped from the tree, so memory
@@ -237,17 +237,43 @@ def _parse_error_message(path: Path, error: Exception) -> str:
     return f"{path.name} could not be read: {error}"
 
 
+# How much of the file the parser is given at a time while elements keep coming.
+READ_SIZE = 64 * 1024
+
+
 def stream_events(path: Path, progress=None) -> Iterator[tuple[str, object]]:
-    """(event, element) pairs; parse and file errors become one-line ``WxrError``s."""
+    """(event, element) pairs; parse and file errors become one-line ``WxrError``s.
+
+    Expat (2.5, as bundled here) re-reads an unfinished token (a start tag with its
+    attributes) from its beginning each time more of the file arrives, so a 30 MB
+    attribute fed in equal small pieces costs time that grows with the square of its
+    length. While a piece gives no event the next one is twice as large, so a long
+    token is re-read only a few times (linear overall); once elements come again the
+    pieces are small again, and memory stays flat for an ordinary export.
+    """
     try:
         handle = path.open("rb")
     except OSError as error:
         raise WxrError(f"cannot open {path}: {error.strerror or error}") from None
     with handle:
         reader = handle if progress is None else progress(handle)
-        parser = SafeElementTree.iterparse(reader, events=("start", "end"), forbid_dtd=True)
+        # What iterparse does (a pull parser over a DTD-refusing defused parser), driven
+        # here so that the size of each piece can follow what the parser found.
+        parser = ElementTree.XMLPullParser(
+            events=("start", "end"),
+            _parser=SafeElementTree.DefusedXMLParser(
+                target=ElementTree.TreeBuilder(), forbid_dtd=True
+            ),
+        )
+        read_size = READ_SIZE
         try:
-            yield from parser
+            while data := reader.read(read_size):
+                parser.feed(data)
+                events = list(parser.read_events())
+                read_size = READ_SIZE if events else read_size * 2
+                yield from events
+            parser.close()
+            yield from parser.read_events()
         except (ElementTree.ParseError, defusedxml.DefusedXmlException) as error:
             raise WxrError(_parse_error_message(path, error)) from None
         except (OSError, UnicodeError, ValueError) as error:

@@ -20,6 +20,9 @@ RENDITION_WIDTHS = (480, 800, 1200, 1600)
 # The widest copy kept: wider adds bytes no reader's screen shows in a 40rem column.
 LARGEST_WIDTH = 2400
 ACCEPTED_FORMATS = {"JPEG", "PNG", "GIF", "WEBP"}
+# The longest side accepted. Under the pixel cap a strip can still be 1 × 39 million pixels,
+# which no encoder writes (JPEG stops at 65,535, WebP at 16,383) and no page shows.
+MAX_SIDE = 16_000
 # How the body column is laid out (site.css: a 40rem measure inside 1.25rem margins).
 BODY_IMAGE_SIZES = "(min-width: 42.5rem) 40rem, calc(100vw - 2.5rem)"
 
@@ -90,6 +93,11 @@ def prepare_body_image(upload) -> PreparedImage:
                     f"{max_pixels / 1_000_000:.0f} million pixels are accepted. "
                     "Scale it down first."
                 )
+            if max(picture.width, picture.height) > MAX_SIDE:
+                raise ValidationError(
+                    f"This image is {picture.width} × {picture.height} pixels; neither side may "
+                    f"be longer than {MAX_SIDE:,} pixels. Crop or scale it first."
+                )
             picture.load()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise ValidationError(
@@ -100,6 +108,18 @@ def prepare_body_image(upload) -> PreparedImage:
         raise ValidationError(
             "This file is not an image that can be read (JPEG, PNG, GIF or WebP), or it is damaged."
         ) from None
+    try:
+        return _cleaned_copies(picture)
+    except (OSError, ValueError, Image.DecompressionBombError):
+        # What the encoders refuse (a size or mode they cannot write) is the upload's fault,
+        # said on the form, not a server error.
+        raise ValidationError(
+            "This image could not be converted for the web; export it again as an "
+            "ordinary JPEG or PNG and upload that."
+        ) from None
+
+
+def _cleaned_copies(picture: Image.Image) -> PreparedImage:
     # A JPEG has no transparency to keep; a PNG, GIF or WebP may.
     keep_alpha = picture.format != "JPEG" and (
         picture.mode in ("RGBA", "LA", "PA") or "transparency" in picture.info

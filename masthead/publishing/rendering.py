@@ -180,7 +180,16 @@ FILTERED_VALUES = {
 }
 
 
+# No reader follows a link or loads a picture whose address runs to tens of kilobytes
+# (pictures inside the text, data: addresses, are refused anyway). Such a value is dropped,
+# the element kept, so that nothing after (pandoc on an import, the Markdown parser) spends
+# minutes on a hostile export's megabytes-long attribute.
+LONGEST_ATTRIBUTE_VALUE = 16 * 1024
+
+
 def _keep_known_values(element: str, attribute: str, value: str) -> str | None:
+    if len(value) > LONGEST_ATTRIBUTE_VALUE:
+        return None
     pattern = FILTERED_VALUES.get(attribute)
     if pattern is None or pattern.match(value):
         return value

@@ -19,7 +19,7 @@ from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 
 from masthead import caching
-from masthead.publishing import sitemaps
+from masthead.publishing import media, sitemaps
 from masthead.publishing.fragment_version import fragment_version
 from masthead.publishing.models import Author, Blog, Post, PreviewLink, Topic
 from masthead.publishing.related import related_posts
@@ -274,6 +274,9 @@ def preview_link(request, token):
     post = Post.objects.with_byline().prefetch_related("topics").get(pk=link.post_id)
     response = render_preview(request, post)
     response["Referrer-Policy"] = "no-referrer"
+    # The preview's pictures are not public yet: this cookie (sent only to /media/) lets
+    # the link's holder see them, for as long as the link itself works.
+    media.remember_preview(request, response, token, link.expires_at)
     return response
 
 

@@ -45,7 +45,9 @@ def test_a_post_carries_byline_topics_body_image_canonical_address_and_reference
     assert post["summary"] == "Storage helps, but transmission matters more."
     assert "<h2>Why storage is not enough</h2>" in post["body_html"]
     image = post["featured_image"]
-    assert re.fullmatch(r"http://testserver/media/posts/\d{4}/batteries-alone.*\.jpg", image["url"])
+    # The cleaned copy in its random folder, not the uploaded file by its own name.
+    cleaned_copy = r"http://testserver/media/posts/\d{4}/[0-9a-f]{24}/full-64x36\.jpg"
+    assert re.fullmatch(cleaned_copy, image["url"])
     assert (image["alt"], image["caption"], image["credit"]) == (
         "Pylons", "Lines at dusk", "Photo: J. Ruiz",
     )  # fmt: skip

@@ -2,7 +2,7 @@
 
 import pytest
 
-from masthead.citations.engine import format_bibliography, plan_groups
+from masthead.citations.engine import FormattingError, format_bibliography, plan_groups
 from masthead.citations.styles import get_style
 
 
@@ -65,3 +65,9 @@ def test_items_sharing_a_name_never_share_a_bibliography():
 
 def test_a_numbered_style_formats_every_item_alone():
     assert plan_groups(NEIGHBOURS, get_style("ieee")) == [[i] for i in range(len(NEIGHBOURS))]
+
+
+def test_pandoc_past_its_memory_limit_is_stopped_with_a_reason(settings):
+    settings.MASTHEAD_PANDOC_MEMORY_MB = 100
+    with pytest.raises(FormattingError, match="needed more than 100 MB of memory"):
+        format_bibliography(NEIGHBOURS[:1], get_style("apa"))

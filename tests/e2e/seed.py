@@ -98,7 +98,7 @@ def seed() -> None:
     )
     picture = io.BytesIO()
     Image.new("RGB", (1200, 675), "#2b5d7a").save(picture, "JPEG")
-    post.featured_image.save(f"{POST_SLUG}.jpg", ContentFile(picture.getvalue()), save=False)
+    post.featured_image = ContentFile(picture.getvalue(), name=f"{POST_SLUG}.jpg")
     post.save()
     for position, author in enumerate(authors):
         PostAuthor.objects.create(post=post, author=author, position=position)

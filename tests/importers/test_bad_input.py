@@ -148,3 +148,13 @@ def test_the_command_line_prints_one_line_and_exits_non_zero_without_a_traceback
     assert "Traceback" not in finished.stderr
     lines = [line for line in finished.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and "refused" in lines[0]
+
+
+def test_pandoc_past_its_memory_limit_stops_the_import_in_one_line_and_changes_nothing(
+    import_wxr, already_imported, settings
+):
+    settings.MASTHEAD_PANDOC_MEMORY_MB = 100
+    message = refused(import_wxr, export(post(2, "Second Post")))
+    assert "needed more than 100 MB of memory" in message
+    assert "nothing was imported" in message
+    assert database_state() == already_imported

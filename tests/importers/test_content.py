@@ -1,6 +1,7 @@
 """WordPress HTML becomes Markdown an editor can keep editing, and nothing hostile survives."""
 
 import io
+import re
 
 from PIL import Image
 
@@ -141,27 +142,32 @@ def picture(path):
 
 
 def test_with_a_media_folder_the_featured_image_is_copied_with_alt_text_and_caption(
-    import_wxr, tmp_path, settings, client
+    import_wxr, tmp_path, settings, client, django_capture_on_commit_callbacks
 ):
     settings.MEDIA_ROOT = tmp_path / "media"
     uploads = tmp_path / "uploads"
     picture(uploads / "2021" / "03" / "pylon.jpg")
-    import_wxr(
-        export(
-            attachment(
-                9,
-                "https://old.example.org/wp-content/uploads/2021/03/pylon.jpg",
-                alt="A pylon",
-                caption="Pylon, 2021",
-                file="2021/03/pylon.jpg",
-            ),
-            post(1, meta={"_thumbnail_id": "9"}),
-        ),  # fmt: skip
-        "--media-dir",
-        str(uploads),
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # as when committed
+        import_wxr(
+            export(
+                attachment(
+                    9,
+                    "https://old.example.org/wp-content/uploads/2021/03/pylon.jpg",
+                    alt="A pylon",
+                    caption="Pylon, 2021",
+                    file="2021/03/pylon.jpg",
+                ),
+                post(1, meta={"_thumbnail_id": "9"}),
+            ),  # fmt: skip
+            "--media-dir",
+            str(uploads),
+        )
     post_here = imported_post()
-    assert post_here.featured_image.name == "wordpress/2021/03/pylon.jpg"
+    # Cleaned like any upload: re-encoded into a random folder, not the WordPress file itself.
+    assert re.fullmatch(
+        r"posts/\d{4}/[0-9a-f]{24}/full-\d+x\d+\.jpg", post_here.featured_image.name
+    )
+    assert (tmp_path / "media" / post_here.featured_image.name).exists()
     assert (tmp_path / "media" / "wordpress" / "2021" / "03" / "pylon.jpg").exists()
     assert (post_here.image_alt, post_here.image_caption) == ("A pylon", "Pylon, 2021")
     page = client.get(post_here.get_absolute_url()).text
@@ -224,8 +230,10 @@ def test_importing_again_with_the_media_folder_copies_no_file_twice_and_a_dry_ru
     assert not (tmp_path / "media").exists() or not any((tmp_path / "media").rglob("*.jpg"))
     assert "1 file copied from --media-dir" in rehearsal
     import_wxr(archive, "--media-dir", str(uploads))
+    first_name = imported_post().featured_image.name
     changed = archive.replace("Transmission is the bottleneck.", "Lines first.")
     import_wxr(changed, "--media-dir", str(uploads))
-    copies = sorted(p.name for p in (tmp_path / "media").rglob("*.jpg"))
-    assert copies == ["pylon.jpg"]
-    assert imported_post().featured_image.name == "wordpress/2021/03/pylon.jpg"
+    roots = [tmp_path / "media", tmp_path / "media-private"]
+    copies = sorted(p.name for root in roots for p in root.rglob("*.jpg"))
+    assert copies == [first_name.rsplit("/", 1)[1], "pylon.jpg"]
+    assert imported_post().featured_image.name == first_name

@@ -61,3 +61,24 @@ def test_any_content_imports_cleanly_or_is_refused_in_one_line(
     assert not re.search(r"<[^>]*=\s*[\"']?\s*javascript:", html)
     for remark_html in Comment.objects.filter(post=imported).values_list("body_html", flat=True):
         assert "<script" not in remark_html.lower()
+
+
+def test_a_post_whose_link_address_runs_to_megabytes_is_imported_without_that_address(
+    import_wxr,
+):
+    long_address = "https://example.org/" + "x" * (3 * 2**20)
+    body = f'<p>Transmission is the <a href="{long_address}">bottleneck</a> today.</p>'
+    import_wxr(export(post(1, "Grid Lines", content=body)))
+    imported = ImportedPost.objects.get(wordpress_id=1).post
+    assert "Transmission is the" in imported.body_html and "bottleneck" in imported.body_html
+    assert "xxxxxxxx" not in imported.body and "xxxxxxxx" not in imported.body_html
+
+
+def test_an_export_with_a_megabytes_long_xml_attribute_is_read_and_imported(import_wxr):
+    text = export(post(1, "Grid Lines", categories=[("energy", "Energy")]))
+    long_attribute = f'<category data-note="{"x" * (3 * 2**20)}" domain="category"'
+    text = text.replace('<category domain="category"', long_attribute, 1)
+    assert long_attribute in text
+    import_wxr(text)
+    imported = ImportedPost.objects.get(wordpress_id=1).post
+    assert [topic.name for topic in imported.topics.all()] == ["Energy"]

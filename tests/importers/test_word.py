@@ -2,7 +2,9 @@
 
 import io
 import re
+import struct
 import zipfile
+import zlib
 
 import pypandoc
 import pytest
@@ -100,10 +102,14 @@ def test_the_converted_post_keeps_headings_emphasis_lists_links_tables_footnotes
     assert '<a href="https://example.org/consultation"' in html
     assert re.search(r"<td>B</td>\s*<td>1.2</td>", html)
     assert 'id="fn-1"' in html and "Figures from the council" in html
-    image = re.search(r'<img src="(/media/posts/word/[^"]+)" alt="([^"]*)"', html)
-    assert image and image[2] == "A bar chart of council income by source"
-    stored = media_root / image[1].removeprefix("/media/")
-    assert Image.open(stored).size == (120, 60)
+    # The picture is one of the post's body images: cleaned and kept like an editor's upload.
+    picture = post.body_images.get()
+    assert picture.alt == "A bar chart of council income by source"
+    image = re.search(r'<figure class="body-image">\s*<img [^>]*>', html)[0]
+    assert f'src="{picture.image.url}"' in image
+    assert 'alt="A bar chart of council income by source"' in image
+    assert client.get(picture.image.url).status_code == 200
+    assert Image.open(media_root / picture.image.name).size == (120, 60)
 
 
 def test_a_file_that_is_not_a_zip_is_refused_and_creates_nothing(tmp_path, blog, media_root):
@@ -161,15 +167,16 @@ def test_a_macro_enabled_document_is_refused(article_docx, tmp_path, blog, media
     assert not Post.objects.exists()
 
 
-def test_a_document_showing_an_image_from_outside_is_refused(tmp_path, blog, media_root):
+@pytest.mark.parametrize("mode", ["External", "external", "EXTERNAL"])
+def test_a_document_showing_an_image_from_outside_is_refused(tmp_path, blog, media_root, mode):
     document = Document()
     document.add_paragraph("A picture from elsewhere follows.")
     path = tmp_path / "linked.docx"
     document.save(path)
     external = (
-        b'<Relationship Id="rIdX" TargetMode="External" '
+        b'<Relationship Id="rIdX" TargetMode="%s" '
         b'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" '
-        b'Target="http://198.51.100.7/tracker.png"/></Relationships>'
+        b'Target="http://198.51.100.7/tracker.png"/></Relationships>' % mode.encode()
     )
     linked = rewrite(
         path,
@@ -239,3 +246,106 @@ def test_a_macro_enabled_upload_is_refused_on_the_form_and_creates_nothing(
     )
     assert not Post.objects.exists()
     assert not list(media_root.rglob("*.png"))
+
+
+def lying_docx(tmp_path, document_xml_chunks, declared_size=30_000):
+    """A real Word document whose word/document.xml is replaced by ``document_xml_chunks``
+    (compressed as they come, never held whole), with both zip headers then patched to
+    declare ``declared_size`` bytes and the checksum of that many: the file lies about its
+    size in a way Python's own unzip would not notice."""
+    honest = tmp_path / "honest.docx"
+    plain = Document()
+    plain.add_paragraph("Councils rely on property taxes.")
+    plain.save(honest)
+    lying = tmp_path / "lying.docx"
+    first_bytes = b""
+    with zipfile.ZipFile(honest) as source, zipfile.ZipFile(lying, "w") as copy:
+        for item in source.infolist():
+            if item.filename != "word/document.xml":
+                copy.writestr(item, source.read(item.filename), zipfile.ZIP_DEFLATED)
+                continue
+            packed = zipfile.ZipInfo(item.filename)
+            packed.compress_type = zipfile.ZIP_DEFLATED
+            with copy.open(packed, "w", force_zip64=False) as member:
+                for chunk in document_xml_chunks:
+                    if len(first_bytes) < declared_size:
+                        first_bytes += chunk[: declared_size - len(first_bytes)]
+                    member.write(chunk)
+    data = bytearray(lying.read_bytes())
+    with zipfile.ZipFile(lying) as archive:
+        target = archive.getinfo("word/document.xml")
+    lie = struct.pack("<II", zlib.crc32(first_bytes), 0)[:4]
+    size = struct.pack("<I", declared_size)
+    # Local header: CRC at +14, uncompressed size at +22.
+    data[target.header_offset + 14 : target.header_offset + 18] = lie
+    data[target.header_offset + 22 : target.header_offset + 26] = size
+    # Central directory entry: CRC at +16, uncompressed size at +24.
+    entry = data.rfind(b"PK\x01\x02", 0, data.rfind(b"word/document.xml"))
+    data[entry + 16 : entry + 20] = lie
+    data[entry + 24 : entry + 28] = size
+    lying.write_bytes(bytes(data))
+    with zipfile.ZipFile(lying) as archive:  # the lie is what the headers now say
+        assert archive.getinfo("word/document.xml").file_size == declared_size
+    return lying
+
+
+def bomb_chunks(megabytes):
+    yield b'<?xml version="1.0"?><w:document xmlns:w="urn:x"><w:body>'
+    for _ in range(megabytes):
+        yield b" " * 2**20
+
+
+def test_a_zip_bomb_that_declares_a_small_size_is_measured_and_refused_before_pandoc(
+    tmp_path, blog, media_root
+):
+    # 64 MB of document squeezed into some 64 KB, its headers claiming 30,000 bytes.
+    lying = lying_docx(tmp_path, bomb_chunks(64))
+    assert lying.stat().st_size < 200_000
+    with pytest.raises(CommandError, match="looks like a zip bomb, so it was refused") as refusal:
+        run_import(lying, "--blog", "energy")
+    assert "\n" not in str(refusal.value)
+    assert not Post.objects.exists()
+    assert not media_root.exists() or not any(media_root.rglob("*"))
+
+
+def test_a_document_whose_header_understates_its_text_is_refused_as_misstating_its_size(
+    tmp_path, blog, media_root
+):
+    text = b'<?xml version="1.0"?><w:document xmlns:w="urn:x"><w:body>'
+    text += b"".join(b"<w:p>Paragraph %d of an ordinary report.</w:p>" % n for n in range(4000))
+    lying = lying_docx(tmp_path, [text + b"</w:body></w:document>"])
+    with pytest.raises(CommandError, match="its zip header says 30,000; a file that misstates"):
+        run_import(lying, "--blog", "energy")
+    assert not Post.objects.exists()
+
+
+def test_pandoc_past_its_memory_limit_is_stopped_and_the_import_says_so(
+    article_docx, blog, media_root, settings
+):
+    settings.MASTHEAD_PANDOC_MEMORY_MB = 100
+    with pytest.raises(CommandError, match="needed more than 100 MB of memory") as refusal:
+        run_import(article_docx, "--blog", "energy")
+    assert "\n" not in str(refusal.value)
+    assert not Post.objects.exists()
+    assert not media_root.exists() or not any(media_root.rglob("*"))
+
+
+def test_pandoc_past_its_time_limit_is_stopped_and_the_import_says_so(
+    article_docx, blog, media_root, monkeypatch
+):
+    monkeypatch.setattr(word, "PANDOC_SECONDS", 0.001)
+    with pytest.raises(CommandError, match="took longer than 0.001 seconds"):
+        run_import(article_docx, "--blog", "energy")
+    assert not Post.objects.exists()
+
+
+def test_a_word_drafts_pictures_are_cleaned_and_private_until_it_is_published(
+    article_docx, blog, media_root, client
+):
+    run_import(article_docx, "--blog", "energy")
+    post = Post.objects.get()
+    picture = post.body_images.get()
+    assert re.fullmatch(r"posts/body/\d{4}/[0-9a-f]{24}/full\.(png|jpg)", picture.image.name)
+    assert client.get(picture.image.url).status_code == 404
+    post.publish()
+    assert client.get(picture.image.url).status_code == 200

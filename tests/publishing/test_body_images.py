@@ -7,6 +7,7 @@ import subprocess
 import zlib
 
 import pytest
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -40,7 +41,9 @@ def upload(client, post, data: bytes, name="harbour.jpg", **fields):
 
 
 def stored_files(media):
-    return sorted(p.name for p in media.rglob("*") if p.is_file()) if media.exists() else []
+    """Every stored file's name, in the public root and in the private one beside it."""
+    roots = [media, media.with_name(media.name + "-private")]
+    return sorted(p.name for root in roots if root.exists() for p in root.rglob("*") if p.is_file())
 
 
 def test_an_uploaded_image_is_kept_in_several_widths_and_answered_with_its_markdown(
@@ -53,7 +56,7 @@ def test_an_uploaded_image_is_kept_in_several_widths_and_answered_with_its_markd
     assert [width for width, _name in picture.renditions] == [480, 800, 1200]
     assert (picture.width, picture.height) == (1400, 700)
     assert stored_files(media) == ["1200w.jpg", "480w.jpg", "800w.jpg", "full.jpg"]
-    with Image.open(media / picture.renditions[0][1]) as smallest:
+    with Image.open(default_storage.path(picture.renditions[0][1])) as smallest:
         assert smallest.size == (480, 240)
 
 
@@ -139,13 +142,46 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(
     assert stored_files(media) == []
 
 
+def grey_png(width, height):
+    """A real, complete greyscale PNG of ``width`` × ``height`` black pixels, compressed
+    as it is written so that a strip of millions of rows stays a few hundred kilobytes."""
+
+    def chunk(kind, data):
+        checksum = struct.pack(">I", zlib.crc32(kind + data))
+        return struct.pack(">I", len(data)) + kind + data + checksum
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    compressor = zlib.compressobj(9)
+    row = b"\0" * (1 + width)  # the filter byte, then the row's pixels
+    rows_at_once = max(1, 1_000_000 // len(row))
+    parts = []
+    for first in range(0, height, rows_at_once):
+        parts.append(compressor.compress(row * min(rows_at_once, height - first)))
+    parts.append(compressor.flush())
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", b"".join(parts))
+        + chunk(b"IEND", b"")
+    )  # fmt: skip
+
+
+def test_a_strip_one_pixel_wide_and_39_million_high_is_refused_on_the_form_not_with_an_error(
+    editor_client, draft_post, media
+):
+    # Under the 40-million-pixel cap, yet no encoder can write it: refused by its longest side.
+    strip = grey_png(1, 39_000_000)
+    answer = upload(editor_client, draft_post, strip, name="strip.png")
+    assert answer.status_code == 400
+    assert "neither side may be longer than 16,000 pixels" in answer.json()["error"]
+    assert not BodyImage.objects.exists() and stored_files(media) == []
+
+
 def test_the_stored_copies_carry_no_camera_metadata(editor_client, draft_post, media):
     exif = Image.Exif()
     exif[0x010F] = "Harbour Camera Co"  # Make
     upload(editor_client, draft_post, picture_bytes(size=(900, 600), exif=exif.tobytes()))
     picture = BodyImage.objects.get()
     for name in picture.stored_names():
-        with Image.open(media / name) as stored:
+        with Image.open(default_storage.path(name)) as stored:
             assert "Harbour Camera Co" not in str(dict(stored.getexif()))
 
 

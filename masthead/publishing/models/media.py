@@ -11,6 +11,7 @@ from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.utils import timezone
 
+from masthead.publishing import media
 from masthead.publishing.images import BODY_IMAGE_SIZES, prepare_body_image
 from masthead.publishing.models.posts import Post
 from masthead.publishing.rendering import BodyImageView
@@ -76,7 +77,7 @@ class BodyImage(models.Model):
         )  # fmt: skip
         picture.full_clean(exclude=["image", "post", "uploaded_by"])
         prepared = prepare_body_image(upload)
-        storage = cls._meta.get_field("image").storage
+        storage = media.storage_for(post)
         folder = body_image_folder()
         written = []
         try:

@@ -13,7 +13,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
+from masthead.publishing import media
 from masthead.publishing.identifiers import OrcidField, RorField
+from masthead.publishing.images import BODY_IMAGE_SIZES, prepare_body_image
 from masthead.publishing.models.desk import PostStatus, PostWorkflow
 from masthead.publishing.rendering import IMAGE_REFERENCE_IN_TEXT, BodyImageView, render_markdown
 
@@ -96,6 +98,10 @@ class Blog(models.Model):
         return reverse("publishing:blog", args=[self.slug])
 
 
+# The box an author's photo is shown in on the profile page.
+AUTHOR_PHOTO_SIZES = "120px"
+
+
 class Author(models.Model):
     """A person or an institution in a byline.
 
@@ -143,6 +149,28 @@ class Author(models.Model):
             raise ValidationError(
                 {"family_name": "A person needs a family name so citations can list them."}
             )
+        if media.is_new_upload(self.photo):
+            try:
+                self._prepared_photo = prepare_body_image(self.photo)
+            except ValidationError as refusal:
+                raise ValidationError({"photo": refusal.messages}) from None
+
+    def save(self, *args, **kwargs):
+        # A new photo goes through the pictures' pipeline (cleaned, resized, random folder);
+        # a byline is public, so it is written to the public root.
+        if media.is_new_upload(self.photo):
+            prepared = getattr(self, "_prepared_photo", None) or prepare_body_image(self.photo)
+            folder = media.random_folder("authors")
+            stored = media.store_picture(prepared, folder, self.photo.storage)
+            self.photo, self._prepared_photo = stored[0], None
+        super().save(*args, **kwargs)
+
+    @property
+    def photo_picture(self):
+        """The photo as a template shows it (src, srcset for its 120 px box)."""
+        return media.picture_view(
+            self.photo, alt=f"Portrait of {self.display_name}", sizes=AUTHOR_PHOTO_SIZES
+        )
 
     def get_absolute_url(self):
         return reverse("publishing:author", args=[self.slug])
@@ -290,6 +318,11 @@ class Post(PostWorkflow, models.Model):
             )
         if self.featured_image and not self.image_alt.strip():
             errors["image_alt"] = "Describe the image for readers who cannot see it."
+        if media.is_new_upload(self.featured_image):
+            try:
+                self._prepared_featured_image = prepare_body_image(self.featured_image)
+            except ValidationError as refusal:
+                errors["featured_image"] = refusal.messages
         if self.correction_note and not self.updated_at:
             errors["updated_at"] = "A correction note needs the time of the update."
         unknown = self.unknown_image_references()
@@ -308,13 +341,42 @@ class Post(PostWorkflow, models.Model):
         if not self.slug:
             self.slug = slugify(self.title)[:120]
         self.body_html = self.render_body(self.body)
-        with transaction.atomic():
-            if self.pk:
-                self.revision = models.F("revision") + 1
-                self._keep_version_replaced_by_this_update()
-            super().save(*args, **kwargs)
+        stored = self._store_new_featured_image()
+        try:
+            with transaction.atomic():
+                if self.pk:
+                    self.revision = models.F("revision") + 1
+                    self._keep_version_replaced_by_this_update()
+                super().save(*args, **kwargs)
+        except BaseException:
+            for name in stored:
+                media.private_storage().delete(name)
+            raise
         if self.pk and isinstance(self.revision, models.expressions.Combinable):
             self.refresh_from_db(fields=["revision"])
+        # Pictures follow the post: public root once it is public, private root otherwise.
+        media.sync_post_media(self)
+
+    def _store_new_featured_image(self) -> list[str]:
+        """A newly given featured image goes through the body images' pipeline (re-encoded,
+        metadata dropped, random folder, narrower copies), written privately."""
+        if not media.is_new_upload(self.featured_image):
+            return []
+        prepared = getattr(self, "_prepared_featured_image", None)
+        prepared = prepared or prepare_body_image(self.featured_image)
+        folder = media.random_folder("posts")
+        stored = media.store_picture(prepared, folder, media.private_storage())
+        self.featured_image = stored[0]
+        self._prepared_featured_image = None
+        return stored
+
+    @property
+    def featured_picture(self):
+        """The featured image as a template shows it (src, srcset, sizes, width, height)."""
+        return media.picture_view(
+            self.featured_image, alt=self.image_alt, sizes=BODY_IMAGE_SIZES,
+            caption=self.image_caption, credit=self.image_credit,
+        )  # fmt: skip
 
     def _keep_version_replaced_by_this_update(self) -> None:
         """Before a substantive update of a public post, keep what readers saw until now.

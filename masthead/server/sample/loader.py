@@ -225,7 +225,6 @@ def _load(sample: SampleSite, now: datetime.datetime) -> int:
 
     authors = {}
     for spec in sample.authors:
-        photo_name = f"authors/sample/{spec.slug}.png"
         draw_photo = lambda spec=spec: sample_images.portrait(spec.initials, spec.colour)  # noqa: E731
         author = Author.objects.filter(slug=spec.slug).first()
         if author is None:
@@ -239,11 +238,12 @@ def _load(sample: SampleSite, now: datetime.datetime) -> int:
                 role=spec.role,
                 bio=spec.bio,
                 orcid=spec.orcid,
-                photo=_ensure_picture(photo_name, draw_photo),
+                photo=_picture(f"{spec.slug}.png", draw_photo),
             )
             created += 1
-        elif author.photo.name == photo_name:
-            _ensure_picture(photo_name, draw_photo)  # the media folder may have been cleared
+        elif _lost(author.photo):  # the media folder may have been cleared
+            author.photo = _picture(f"{spec.slug}.png", draw_photo)
+            author.save()
         authors[spec.slug] = author
 
     topics = {}
@@ -284,33 +284,34 @@ def _get_or_create(model, *, slug: str, **fields) -> tuple:
     return _create(model, slug=slug, **fields), True
 
 
-def _ensure_picture(name: str, draw: Callable[[], bytes]) -> str:
-    """Draw the picture at ``name`` unless the file is already there.
+def _picture(name: str, draw: Callable[[], bytes]) -> ContentFile:
+    """A drawn picture as an upload: the model's save cleans and stores it like any other."""
+    return ContentFile(draw(), name=name)
 
-    Files keep fixed names, so a second run finds them instead of adding
-    "_a1b2c3" copies; a deleted media folder is simply drawn again.
-    """
-    if not default_storage.exists(name):
-        default_storage.save(name, ContentFile(draw()))
-    return name
+
+def _lost(field_file) -> bool:
+    """A picture a row names whose file is gone (a deleted media folder): drawn again."""
+    return bool(field_file) and not default_storage.exists(field_file.name)
 
 
 def _create_post_if_missing(spec, sample, blogs, authors, topics, palettes, now) -> int:
     if not spec.authors:
         raise ValidationError("a post needs at least one author in its byline.")
     blog = blogs[spec.blog]
-    image_name = f"posts/sample/{spec.slug}.jpg" if spec.picture else ""
     existing = Post.objects.filter(blog=blog, slug=spec.slug).first()
     if existing is not None:
         # Left as it is; only a picture file lost with the media folder comes back.
-        if image_name and existing.featured_image.name == image_name:
-            _ensure_picture(image_name, lambda: _draw_feature(spec, palettes))
+        if spec.picture and _lost(existing.featured_image):
+            existing.featured_image = _picture(
+                f"{spec.slug}.jpg", lambda: _draw_feature(spec, palettes)
+            )
+            existing.save()
         return 0
 
     fields = {}
     if spec.picture:
         fields = {
-            "featured_image": _ensure_picture(image_name, lambda: _draw_feature(spec, palettes)),
+            "featured_image": _picture(f"{spec.slug}.jpg", lambda: _draw_feature(spec, palettes)),
             "image_alt": spec.picture.alt,
             "image_caption": spec.picture.caption,
             "image_credit": sample.image_credit,
