@@ -47,8 +47,9 @@ def test_the_post_page_offers_its_blog_authors_and_topics_and_the_footer_everyth
 
 
 @pytest.mark.parametrize("page", ["blog", "author", "topic"])
-def test_blog_author_and_topic_pages_offer_themselves(client, published_post, page, blog, ada,
-                                                      topic):  # fmt: skip
+def test_blog_author_and_topic_pages_offer_themselves(
+    client, published_post, page, blog, ada, topic
+):
     target = {"blog": blog, "author": ada, "topic": topic}[page]
     html = client.get(target.get_absolute_url()).content.decode()
     page_form = forms_on(html)[0]
@@ -152,8 +153,7 @@ def test_a_form_without_anything_to_follow_says_so_and_mails_nobody(client, blog
     assert mailbox.messages == []
 
 
-def test_a_robot_filling_the_hidden_field_is_told_the_same_and_mails_nobody(client, blog,
-                                                                            mailbox):  # fmt: skip
+def test_a_robot_filling_the_hidden_field_is_told_the_same_and_mails_nobody(client, blog, mailbox):
     response = subscribe(client, website="http://spam.example")
     assert response.status_code == 200 and "Check your inbox" in response.content.decode()
     assert mailbox.messages == []
