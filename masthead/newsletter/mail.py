@@ -26,6 +26,7 @@ from masthead.publishing.models import Institution, Post
 UNSUBSCRIBE = "@@unsubscribe-url@@"
 PREFERENCES = "@@preferences-url@@"
 REASON = "@@reason@@"
+REASON_HTML = "@@reason-html@@"
 
 RELATIVE_LINK = re.compile(r'(\s(?:src|href)=")/(?!/)')
 SRCSET = re.compile(r'\s(?:srcset|sizes)="[^"]*"')
@@ -97,18 +98,23 @@ class SignedMessage:
 
 
 class NewsletterMessage(EmailMultiAlternatives):
-    """Django's mail message, DKIM-signed when a key is configured."""
+    """Django's mail message, DKIM-signed when a key is configured.
+
+    ``raw``, when set, is the finished message as bytes (see ``PostMail``).
+    """
+
+    raw: bytes | None = None
 
     def message(self):
-        message = super().message()
+        message = RawMessage(self.raw) if self.raw is not None else super().message()
         key = dkim_key()
         return SignedMessage(message, key) if key else message
 
 
-def list_headers(blog_slug: str, blog_name: str, subscriber: Subscriber) -> dict:
-    unsubscribe = unsubscribe_url(subscriber)
+def list_headers(list_slug: str, list_name: str, unsubscribe: str) -> dict:
+    """RFC 2919's List-Id and RFC 8058's one-click unsubscription."""
     return {
-        "List-Id": f"{blog_name} <{blog_slug}.newsletter.{site_host()}>",
+        "List-Id": f"{list_name} <{list_slug}.newsletter.{site_host()}>",
         "List-Unsubscribe": f"<{unsubscribe}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
     }
@@ -119,8 +125,32 @@ def inline(document: str) -> str:
     return css_inline.inline(document, keep_style_tags=True, load_remote_stylesheets=False)
 
 
+class RawMessage:
+    """Finished message bytes, standing where a backend expects a MIME message."""
+
+    def __init__(self, raw: bytes):
+        self.raw = raw
+
+    def as_bytes(self, unixfrom=False, linesep="\n"):
+        return self.raw if linesep == "\r\n" else self.raw.replace(b"\r\n", linesep.encode())
+
+    def as_string(self, unixfrom=False, linesep="\n"):
+        return self.as_bytes(linesep=linesep).decode("utf-8", "replace")
+
+
 class PostMail:
-    """One post's mail, rendered once; ``message_for`` addresses a copy to one reader."""
+    """One post's mail, rendered once; ``message_for`` addresses a copy to one reader.
+
+    Building a MIME message costs more than sending it, so the whole message is also
+    made once, as bytes, with stand-ins where readers differ; each reader's copy is
+    those bytes with the stand-ins replaced. That is only done when the parts are sent
+    as plain 8-bit text (the stand-ins then appear verbatim); otherwise, and for an
+    address that is not plain ASCII, each copy is built by Django as usual. Both ways
+    give the same message, and providers (django-anymail) read the same fields.
+    """
+
+    READER_ADDRESS = "reader@stand-in.invalid"
+    READER_ID = "stand-in-reader-id"
 
     def __init__(self, post: Post):
         post = Post.objects.with_byline().prefetch_related("topics").get(pk=post.pk)
@@ -142,36 +172,66 @@ class PostMail:
             "blog_url": site_url(blog.get_absolute_url()),
             "unsubscribe_url": UNSUBSCRIBE,
             "preferences_url": PREFERENCES,
-            "reason": REASON,
         }
         self.post = post
         self.subject = post.title
         self.from_email = from_address(blog.name)
-        self.html = inline(render_to_string("newsletter/email/post.html", context))
-        self.text = render_to_string("newsletter/email/post.txt", context)
+        self.html = inline(render_to_string("newsletter/email/post.html",
+                                            {**context, "reason": REASON_HTML}))  # fmt: skip
+        self.text = render_to_string("newsletter/email/post.txt", {**context, "reason": REASON})
+        self.raw = self._prebuilt()
+
+    def _message(self, address, reader_id, unsubscribe, text, html_part, connection=None):
+        message = NewsletterMessage(
+            subject=self.subject,
+            body=text,
+            from_email=self.from_email,
+            to=[address],
+            connection=connection,
+            headers={
+                "Message-ID": f"<post-{self.post.pk}.reader-{reader_id}@{site_host()}>",
+                **list_headers(self.post.blog.slug, self.post.blog.name, unsubscribe),
+            },
+        )
+        message.attach_alternative(html_part, "text/html")
+        return message
+
+    def _prebuilt(self) -> bytes | None:
+        sample = self._message(self.READER_ADDRESS, self.READER_ID, UNSUBSCRIBE, self.text,
+                               self.html)  # fmt: skip
+        raw = EmailMultiAlternatives.message(sample).as_bytes(linesep="\r\n")
+        lowered = raw.lower()
+        if b"quoted-printable" in lowered or b"base64" in lowered:
+            return None
+        tokens = (self.READER_ADDRESS, self.READER_ID, UNSUBSCRIBE, PREFERENCES, REASON,
+                  REASON_HTML)  # fmt: skip
+        if not all(token.encode() in raw for token in tokens):
+            return None
+        return raw
 
     def message_for(self, subscriber: Subscriber, reason: str, connection=None):
         unsubscribe, preferences = unsubscribe_url(subscriber), preferences_url(subscriber)
+        reason_html = html.escape(reason)
 
-        def fill(template: str, escape) -> str:
+        def fill(template: str) -> str:
             return (
-                template.replace(UNSUBSCRIBE, escape(unsubscribe))
-                .replace(PREFERENCES, escape(preferences))
-                .replace(REASON, escape(reason))
+                template.replace(UNSUBSCRIBE, unsubscribe)
+                .replace(PREFERENCES, preferences)
+                .replace(REASON, reason)
+                .replace(REASON_HTML, reason_html)
             )
 
-        message = NewsletterMessage(
-            subject=self.subject,
-            body=fill(self.text, str),
-            from_email=self.from_email,
-            to=[subscriber.email],
-            connection=connection,
-            headers={
-                "Message-ID": f"<post-{self.post.pk}.reader-{subscriber.pk}@{site_host()}>",
-                **list_headers(self.post.blog.slug, self.post.blog.name, subscriber),
-            },
-        )
-        message.attach_alternative(fill(self.html, html.escape), "text/html")
+        message = self._message(subscriber.email, subscriber.pk, unsubscribe, fill(self.text),
+                                fill(self.html), connection)  # fmt: skip
+        if self.raw is not None and subscriber.email.isascii():
+            message.raw = (
+                self.raw.replace(self.READER_ADDRESS.encode(), subscriber.email.encode())
+                .replace(self.READER_ID.encode(), str(subscriber.pk).encode())
+                .replace(UNSUBSCRIBE.encode(), unsubscribe.encode())
+                .replace(PREFERENCES.encode(), preferences.encode())
+                .replace(REASON.encode(), reason.encode())
+                .replace(REASON_HTML.encode(), reason_html.encode())
+            )
         return message
 
 
@@ -204,7 +264,7 @@ def digest_message(mailing, subscriber: Subscriber, posts: list[Post], reason: s
         connection=connection,
         headers={
             "Message-ID": f"<digest-{mailing.pk}.reader-{subscriber.pk}@{site_host()}>",
-            **list_headers("digest", f"{name} weekly digest", subscriber),
+            **list_headers("digest", f"{name} weekly digest", unsubscribe_url(subscriber)),
         },
     )  # fmt: skip
     message.attach_alternative(

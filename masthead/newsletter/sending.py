@@ -234,6 +234,12 @@ def deliver(mailing: Mailing, until: float) -> tuple[int, bool]:
     sent = 0
     last_pk = 0
     try:
+        # Opened here, so that every send of the turn uses this one connection (a backend
+        # opens and closes a connection per call when it was not open already).
+        try:
+            mail_connection.open()
+        except (OSError, smtplib.SMTPException):
+            return 0, True
         while time.monotonic() < until:
             batch = list(
                 mailing.deliveries.filter(status=Delivery.Status.PENDING, pk__gt=last_pk)

@@ -205,3 +205,27 @@ def test_with_a_key_configured_each_mail_is_dkim_signed_and_verifies(
     assert dkim.verify(raw, dnsfunc=dns)
     tampered = raw.replace(b"Tidal Power", b"Tidal Powder", 1)
     assert not dkim.verify(tampered, dnsfunc=dns)
+
+
+def test_the_copy_made_from_the_prebuilt_bytes_is_the_message_django_would_build(blog, ada):
+    from email import message_from_bytes, policy
+
+    from django.core.mail import EmailMultiAlternatives
+
+    from masthead.newsletter.mail import PostMail
+
+    rosa = reader("rosa@example.org", blogs=[blog])
+    mail = PostMail(fresh_post(blog, [ada], body="Tides & *currents* — “predictable”."))
+    assert mail.raw is not None  # plain 8-bit parts: the fast way applies
+    message = mail.message_for(rosa, "you follow the blog Energy & Co")
+    fast = message_from_bytes(message.message().as_bytes(), policy=policy.default)
+    built = message_from_bytes(
+        EmailMultiAlternatives.message(message).as_bytes(), policy=policy.default
+    )
+    for header in ("Subject", "From", "To", "Message-ID", "List-Id", "List-Unsubscribe",
+                   "List-Unsubscribe-Post"):  # fmt: skip
+        assert str(fast[header]).strip() == str(built[header]).strip(), header
+    assert fast.get_content_type() == built.get_content_type() == "multipart/alternative"
+    assert "Energy &amp; Co" in Mailbox.html(fast)
+    assert Mailbox.text(fast) == Mailbox.text(built)
+    assert Mailbox.html(fast) == Mailbox.html(built)
