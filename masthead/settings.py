@@ -9,6 +9,7 @@ start while an insecure default would still be in use.
 
 import datetime
 import ipaddress
+import json
 import os
 import re
 from pathlib import Path
@@ -519,3 +520,46 @@ if MASTHEAD_PAGE_CACHE_MAX_AGE < 0 or MASTHEAD_PAGE_CACHE_SHARED_MAX_AGE < 0:
     raise ImproperlyConfigured(
         "MASTHEAD_PAGE_CACHE_MAX_AGE and MASTHEAD_PAGE_CACHE_SHARED_MAX_AGE cannot be negative."
     )
+# --- Newsletter (masthead.newsletter) --------------------------------------------------
+# Readers follow blogs, authors and topics by email (double opt-in); each post is mailed
+# from the background worker at its publication time. DESIGN.md "A newsletter mail".
+INSTALLED_APPS += ["anymail", "masthead.newsletter"]
+# A provider through django-anymail instead of SMTP, e.g. "anymail.backends.mailgun.EmailBackend";
+# its keys go in MASTHEAD_ANYMAIL (JSON, Anymail's own setting names).
+if env_str("MASTHEAD_EMAIL_BACKEND"):
+    EMAIL_BACKEND = env_str("MASTHEAD_EMAIL_BACKEND")
+try:
+    ANYMAIL = json.loads(env_str("MASTHEAD_ANYMAIL", "{}"))
+except ValueError:
+    raise ImproperlyConfigured("MASTHEAD_ANYMAIL must be a JSON object.") from None
+if not isinstance(ANYMAIL, dict):
+    raise ImproperlyConfigured("MASTHEAD_ANYMAIL must be a JSON object.")
+# The address newsletter mail comes from (the display name is the blog's).
+MASTHEAD_NEWSLETTER_FROM_EMAIL = env_str("MASTHEAD_NEWSLETTER_FROM_EMAIL", "")
+# The institution's postal address, printed in the footer of every newsletter mail.
+MASTHEAD_NEWSLETTER_POSTAL_ADDRESS = env_str("MASTHEAD_NEWSLETTER_POSTAL_ADDRESS", "")
+# Mails handed to the mail server per second; 0 sends as fast as it takes them.
+MASTHEAD_NEWSLETTER_RATE = env_int("MASTHEAD_NEWSLETTER_RATE", 0)
+# One worker keeps a mailing this long at most per turn; a worker that dies mid-send is
+# taken over after it (so this is also the longest pause before a resumed send).
+MASTHEAD_NEWSLETTER_LEASE_SECONDS = env_int("MASTHEAD_NEWSLETTER_LEASE_SECONDS", 60)
+# A temporary failure (4xx) is tried again after this, then 4, 16, 64 times as long.
+MASTHEAD_NEWSLETTER_RETRY_SECONDS = env_int("MASTHEAD_NEWSLETTER_RETRY_SECONDS", 60)
+MASTHEAD_NEWSLETTER_MAX_ATTEMPTS = env_int("MASTHEAD_NEWSLETTER_MAX_ATTEMPTS", 5)
+# Only posts whose publish time is at most this many hours ago are mailed when they are
+# saved public: an imported archive or an old post edited today is never mailed.
+MASTHEAD_NEWSLETTER_RECENT_HOURS = env_int("MASTHEAD_NEWSLETTER_RECENT_HOURS", 24)
+# How long a confirmation link works.
+MASTHEAD_NEWSLETTER_CONFIRM_DAYS = env_int("MASTHEAD_NEWSLETTER_CONFIRM_DAYS", 3)
+# Subscribe forms one client (an address; an IPv6 /64) may send per hour, counted in the
+# database so that no cache eviction resets it.
+MASTHEAD_NEWSLETTER_SUBSCRIBES_PER_CLIENT = env_int("MASTHEAD_NEWSLETTER_SUBSCRIBES_PER_CLIENT", 5)
+# The weekly digest goes out on this weekday (0 = Monday) at this hour (UTC).
+MASTHEAD_NEWSLETTER_DIGEST_WEEKDAY = env_int("MASTHEAD_NEWSLETTER_DIGEST_WEEKDAY", 0)
+MASTHEAD_NEWSLETTER_DIGEST_HOUR = env_int("MASTHEAD_NEWSLETTER_DIGEST_HOUR", 7)
+# DKIM: with a private key file (PEM), every newsletter mail is signed for DOMAIN/SELECTOR.
+MASTHEAD_DKIM_KEY_FILE = env_str("MASTHEAD_DKIM_KEY_FILE", "")
+MASTHEAD_DKIM_SELECTOR = env_str("MASTHEAD_DKIM_SELECTOR", "masthead")
+MASTHEAD_DKIM_DOMAIN = env_str("MASTHEAD_DKIM_DOMAIN", "")
+if MASTHEAD_DKIM_KEY_FILE and not MASTHEAD_DKIM_DOMAIN:
+    raise ImproperlyConfigured("MASTHEAD_DKIM_KEY_FILE needs MASTHEAD_DKIM_DOMAIN (the d= domain).")

@@ -30,6 +30,9 @@ urlpatterns.append(path("api/v1/", include("masthead.api.urls", namespace="api")
 urlpatterns.append(path("", include("masthead.citations.urls")))
 urlpatterns.append(path("", include("masthead.discussion.urls")))
 urlpatterns.append(path("", include("masthead.search.urls")))
+urlpatterns.append(path("", include("masthead.newsletter.urls")))
+# Providers' bounce and complaint events (django-anymail checks their signatures).
+urlpatterns.append(path("newsletter/events/", include("anymail.urls")))
 
 # Last: the blog catch-all `/<blog>/` must not shadow the site's own pages.
 urlpatterns.append(path("", include("masthead.publishing.urls")))

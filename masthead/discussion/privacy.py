@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from masthead import personal_data
 from masthead.discussion.models import Comment, ModerationDecision, SentMail
 
 
@@ -36,6 +37,8 @@ def export_commenter(email: str, by=None) -> dict:
             {"kind": mail.kind, "sent_at": mail.sent_at.isoformat()}
             for mail in SentMail.objects.filter(recipient=email.lower())
         ],
+        # What other apps keep under this address (newsletter subscriptions).
+        **personal_data.export(email),
     }
     digest = hashlib.sha256(email.lower().encode()).hexdigest()[:12]
     ModerationDecision.record(
@@ -51,6 +54,7 @@ def erase_commenter(email: str, by=None) -> int:
         for comment in comments:
             comment.erase(by=by, reason="Commenter's data erased on request")
         SentMail.objects.filter(recipient=email.lower()).delete()
+        personal_data.erase(email, by=by)
     return len(comments)
 
 

@@ -1,0 +1,255 @@
+"""Mailing one post to 100,000 readers: how long, how much memory, and what readers notice.
+
+Starts everything itself on 127.0.0.1 with a temporary MASTHEAD_DATA_DIR and a freshly
+migrated SQLite database:
+
+- a real SMTP server (aiosmtpd) in a process of its own, counting the mails it accepts;
+- ``masthead serve`` (one worker), which also runs the background-task worker as its
+  child, exactly as a deployment does;
+- READERS confirmed subscribers of one blog, then one post published through the model.
+
+While the worker sends, a reader fetches the post page over and over (one keep-alive
+connection); the same was measured idle before publishing. The worker's resident
+memory is read from /proc every half second.
+
+Prints: seconds from publication to the last mail accepted, mails per second, the
+worker's memory at the start, peak and end of the send, and the readers' p50/p99 idle
+and during the send (and their ratio).
+
+    .venv/bin/python bench/newsletter_send.py [--readers 100000] [--rate 0]
+
+Prints figures; never passes or fails on time.
+"""
+
+import argparse
+import asyncio
+import datetime
+import http.client
+import multiprocessing
+import os
+import signal
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+MASTHEAD = str(Path(sys.executable).parent / "masthead")
+
+SETUP = """
+from django.utils import timezone
+from masthead.newsletter.models import Subscriber
+from masthead.publishing.models import Author, Blog, Institution, Post, PostAuthor
+Institution.objects.create(name="Harbour Institute for Public Affairs", short_name="Harbour")
+blog = Blog.objects.create(name="Energy Desk", slug="energy", tagline="Energy, explained")
+author = Author.objects.create(display_name="Ada Okafor", family_name="Okafor", slug="ada")
+now = timezone.now()
+Follow = Subscriber.blogs.through
+for start in range(0, {readers}, 5000):
+    made = Subscriber.objects.bulk_create(
+        Subscriber(email=f"reader{{n}}@example.org", confirmed_at=now, consent_source="bench")
+        for n in range(start, min(start + 5000, {readers})))
+    Follow.objects.bulk_create(Follow(subscriber_id=s.pk, blog_id=blog.pk) for s in made)
+# Published two days ago: old enough that it is not mailed itself.
+post = Post.objects.create(blog=blog, title="An Idle Page", slug="idle", status="published",
+                           publish_at=now - timezone.timedelta(days=2),
+                           body="Read while the mail goes out.")
+PostAuthor.objects.create(post=post, author=author)
+print(post.get_absolute_url())
+"""
+
+PUBLISH = """
+from masthead.publishing.models import Author, Blog, Post, PostAuthor
+blog = Blog.objects.get(slug="energy")
+post = Post.objects.create(blog=blog, title="Tidal Power Comes of Age", slug="tidal",
+    summary="Predictable power from the sea.",
+    body="Tides are **predictable**.\\n\\n" + "A paragraph of argument. " * 150)
+PostAuthor.objects.create(post=post, author=Author.objects.get(slug="ada"))
+post.publish()
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def smtp_server(port: int, counter, first_at, last_at) -> None:
+    """A mail server that accepts everything and counts it (run in its own process)."""
+    from aiosmtpd.controller import Controller
+
+    class Counting:
+        async def handle_DATA(self, server, session, envelope):  # noqa: N802
+            with counter.get_lock():
+                counter.value += len(envelope.rcpt_tos)
+                if first_at.value == 0:
+                    first_at.value = time.time()
+                last_at.value = time.time()
+            return "250 OK"
+
+    controller = Controller(Counting(), hostname="127.0.0.1", port=port)
+    controller.start()
+    signal.sigwait({signal.SIGTERM})
+    controller.stop()
+
+
+def rss_kib(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def worker_pid(parent: int) -> int | None:
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            command = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if ppid == parent and b"db_worker" in command:
+            return int(entry.name)
+    return None
+
+
+def timed_gets(port: int, path: str, stop: threading.Event, out: list[float]) -> None:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    while not stop.is_set():
+        started = time.perf_counter()
+        connection.request("GET", path, headers={"Host": "127.0.0.1"})
+        response = connection.getresponse()
+        response.read()
+        out.append(time.perf_counter() - started)
+        if response.status != 200:
+            raise SystemExit(f"GET {path} answered {response.status}")
+        time.sleep(0.01)  # one reader, not a load test
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--readers", type=int, default=100_000)
+    parser.add_argument("--rate", type=int, default=0, help="MASTHEAD_NEWSLETTER_RATE")
+    parser.add_argument("--idle-seconds", type=float, default=10)
+    options = parser.parse_args()
+
+    data_dir = Path(tempfile.mkdtemp(prefix="masthead-newsletter-bench-"))
+    smtp_port, web_port = free_port(), free_port()
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("MASTHEAD_", "DJANGO_")) and key not in {"DATABASE_URL", "REDIS_URL"}
+    }
+    env.update(DJANGO_SETTINGS_MODULE="masthead.settings", MASTHEAD_DATA_DIR=str(data_dir),
+               MASTHEAD_EMAIL_HOST="127.0.0.1", MASTHEAD_EMAIL_PORT=str(smtp_port),
+               MASTHEAD_NEWSLETTER_RATE=str(options.rate),
+               MASTHEAD_SITE_URL="https://harbour.example.org")  # fmt: skip
+
+    counter = multiprocessing.Value("q", 0)
+    first_at, last_at = multiprocessing.Value("d", 0.0), multiprocessing.Value("d", 0.0)
+    smtp = multiprocessing.Process(target=smtp_server, args=(smtp_port, counter, first_at,
+                                                             last_at), daemon=True)  # fmt: skip
+    smtp.start()
+    serve = None
+    try:
+        subprocess.run([MASTHEAD, "migrate", "--noinput", "-v", "0"], env=env, check=True)
+        began = time.monotonic()
+        setup = SETUP.format(readers=options.readers)
+        made = subprocess.run([MASTHEAD, "shell", "-c", setup], env=env, check=True,
+                              capture_output=True, text=True)  # fmt: skip
+        page = made.stdout.split()[-1]
+        print(f"{options.readers:,} confirmed readers made in {time.monotonic() - began:.1f} s")
+        with open(data_dir / "serve.log", "wb") as log:
+            serve = subprocess.Popen([MASTHEAD, "serve", "--port", str(web_port), "--workers", "1"],
+                                     env=env, stdout=log, stderr=subprocess.STDOUT,
+                                     start_new_session=True)  # fmt: skip
+        deadline = time.monotonic() + 120
+        worker = None
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", web_port), timeout=1):
+                    worker = worker_pid(serve.pid)
+                    if worker:
+                        break
+            except OSError:
+                pass
+            time.sleep(0.3)
+        if worker is None:
+            raise SystemExit("the server or its worker did not start: " + str(data_dir))
+
+        idle: list[float] = []
+        stop = threading.Event()
+        reader = threading.Thread(target=timed_gets, args=(web_port, page, stop, idle))
+        reader.start()
+        time.sleep(options.idle_seconds)
+        stop.set()
+        reader.join()
+
+        during: list[float] = []
+        stop = threading.Event()
+        memory = [rss_kib(worker)]
+        subprocess.run([MASTHEAD, "shell", "-c", PUBLISH], env=env, check=True,
+                       capture_output=True, text=True)  # fmt: skip
+        reader = threading.Thread(target=timed_gets, args=(web_port, page, stop, during))
+        reader.start()
+        deadline = time.monotonic() + 900
+        while counter.value < options.readers and time.monotonic() < deadline:
+            memory.append(rss_kib(worker))
+            time.sleep(0.5)
+        memory.append(rss_kib(worker))
+        stop.set()
+        reader.join()
+        received = counter.value
+        with sqlite3.connect(data_dir / "masthead.sqlite3") as database:
+            counted = "SELECT status, COUNT(*) FROM newsletter_delivery GROUP BY status"
+            statuses = dict(database.execute(counted).fetchall())
+            # The moment publish() stamped on the post (stored in UTC).
+            stamp = database.execute("SELECT publish_at FROM publishing_post WHERE slug = 'tidal'")
+            published_at = (
+                datetime.datetime.fromisoformat(stamp.fetchone()[0])
+                .replace(tzinfo=datetime.UTC)
+                .timestamp()
+            )
+        seconds = last_at.value - published_at
+
+        print(f"mails accepted by the SMTP server: {received:,} of {options.readers:,}"
+              f" (deliveries recorded: {statuses})")  # fmt: skip
+        print(f"publication to last mail: {seconds:.1f} s"
+              f" (first mail after {first_at.value - published_at:.1f} s);"
+              f" {received / seconds:,.0f} mails/s")  # fmt: skip
+        print(f"worker memory (RSS): start {memory[0] / 1024:.0f} MiB, peak"
+              f" {max(memory) / 1024:.0f} MiB, end {memory[-1] / 1024:.0f} MiB"
+              f" ({len(memory)} samples)")  # fmt: skip
+        p99_idle, p99_busy = percentile(idle, 0.99) * 1000, percentile(during, 0.99) * 1000
+        print(f"post page, idle: p50 {statistics.median(idle) * 1000:.1f} ms,"
+              f" p99 {p99_idle:.1f} ms ({len(idle)} requests)")  # fmt: skip
+        print(f"post page, during the send: p50 {statistics.median(during) * 1000:.1f} ms,"
+              f" p99 {p99_busy:.1f} ms ({len(during)} requests);"
+              f" p99 ratio {p99_busy / p99_idle:.2f}")  # fmt: skip
+    finally:
+        if serve is not None and serve.poll() is None:
+            os.killpg(serve.pid, signal.SIGTERM)
+            serve.wait(timeout=30)
+        if smtp.is_alive():
+            os.kill(smtp.pid, signal.SIGTERM)
+            smtp.join(timeout=10)
+
+
+if __name__ == "__main__":
+    asyncio.set_event_loop_policy(None)
+    main()
