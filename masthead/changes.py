@@ -163,6 +163,17 @@ PRIVATE: dict[str, str] = {
     "search.SearchDocument": "derived (the search consumer's own rows; it announces them)",
     "search.SearchWord": "derived (the search consumer's own rows)",
     "static_site.StaticChange": "derived (the static consumer's own rows)",
+    "citations.StyleRequest": "a reader's count of style requests (a budget)",
+    "newsletter.Subscriber": "a reader's subscription (private; the form is the same for all)",
+    "newsletter.Subscriber_blogs": "what a subscriber follows",
+    "newsletter.Subscriber_authors": "what a subscriber follows",
+    "newsletter.Subscriber_topics": "what a subscriber follows",
+    "newsletter.Suppression": "addresses mail must not reach",
+    "newsletter.ConfirmationMail": "the log of confirmation mails (one a day per address)",
+    "newsletter.ClientBudget": "a client's count of subscribe forms (a budget)",
+    "newsletter.BlogMailSettings": "how a blog's mail is written (not shown on a page)",
+    "newsletter.Mailing": "a post's mailing, for editors and the worker",
+    "newsletter.Delivery": "one mail's record, for the worker",
 }
 
 
