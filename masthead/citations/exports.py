@@ -150,5 +150,7 @@ def ris(item: dict) -> str:
         lines.append(("AB", item["abstract"]))
     if item.get("DOI"):
         lines.append(("DO", item["DOI"]))
+    if item.get("language"):
+        lines.append(("LA", item["language"]))
     lines += [("UR", item["URL"]), ("ER", "")]
     return "".join(f"{tag}  - {one_line(value)}\r\n" for tag, value in lines)

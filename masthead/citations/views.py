@@ -1,5 +1,6 @@
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.html import escape
 from django.views.decorators.http import require_safe
 
 from masthead.citations import csl, exports, formatting, printing, style_requests, styles
@@ -121,6 +122,41 @@ def version_pdf(request, blog_slug, post_slug, number):
     response["Content-Disposition"] = f'inline; filename="{post.slug}-version-{version.number}.pdf"'
     response["X-Robots-Tag"] = "noindex"
     return _private_if_preview(response, post)
+
+
+UNAPI_FORMATS = (
+    '<format name="ris" type="application/x-research-info-systems" '
+    'docs="http://www.refman.com/support/risformat_intro.asp"/>'
+)
+
+
+@require_safe
+def unapi(request):
+    """unAPI: the formats a post's record comes in, and the record itself (RIS).
+
+    Zotero's Embedded Metadata translator drops a page's keywords unless another
+    translator calls it; its unAPI translator, which Zotero prefers when a page
+    offers an unAPI server, imports the RIS record whole: topics as tags, abstract, DOI.
+    The id is the post's CSL-JSON id, ``<blog>/<post>``.
+    """
+    item_id, wanted = request.GET.get("id", ""), request.GET.get("format", "")
+    if not item_id:
+        body = f'<?xml version="1.0" encoding="UTF-8"?>\n<formats>{UNAPI_FORMATS}</formats>'
+        return HttpResponse(body, content_type="application/xml; charset=utf-8")
+    blog_slug, _, post_slug = item_id.partition("/")
+    if not blog_slug or not post_slug or "/" in post_slug:
+        raise Http404("No such item.")
+    if not wanted:
+        body = (
+            '<?xml version="1.0" encoding="UTF-8"?>\n'
+            f'<formats id="{escape(item_id)}">{UNAPI_FORMATS}</formats>'
+        )
+        find_post(request, blog_slug, post_slug)  # a 404 for an item that is not there
+        # unAPI answers "300 Multiple Choices" with the formats of a known item.
+        return HttpResponse(body, content_type="application/xml; charset=utf-8", status=300)
+    if wanted != "ris":
+        return HttpResponse("Unknown format: ask for ris.", status=406, content_type="text/plain")
+    return cite_ris(request, blog_slug, post_slug)
 
 
 @require_safe

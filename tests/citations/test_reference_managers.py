@@ -198,3 +198,32 @@ def test_the_page_offers_each_download_as_an_alternate_that_carries_doi_abstract
     meta = zotero_rules.read_meta(page)
     assert meta.named("citation_doi") == [doi]
     assert meta.named("citation_abstract") == ["Storage helps, but transmission matters more."]
+
+
+def test_an_unapi_server_hands_reference_managers_the_ris_record_of_the_post(
+    client, published_post
+):
+    """Zotero prefers its unAPI translator to Embedded Metadata when a page names an
+    unAPI server and an id; it then imports the RIS record, topics as tags included."""
+    page = client.get("/energy/batteries-alone/").content.decode()
+    [server] = re.findall(
+        r'<link rel="unapi-server" type="application/xml" [^>]*href="([^"]+)"', page
+    )
+    assert '<abbr class="unapi-id" title="energy/batteries-alone"></abbr>' in page
+    formats = client.get(server)
+    assert formats.status_code == 200
+    assert (
+        '<format name="ris" type="application/x-research-info-systems"' in formats.content.decode()
+    )
+    assert client.get(server, {"id": "energy/batteries-alone"}).status_code == 300
+    record = client.get(server, {"id": "energy/batteries-alone", "format": "ris"})
+    assert record.content == client.get("/energy/batteries-alone/cite.ris").content
+    lines = record.content.decode().split("\r\n")
+    assert {"TY  - BLOG", "KW  - Grid Storage", "LA  - en"} <= set(lines)
+    assert client.get(server, {"id": "energy/no-such-post"}).status_code == 404
+    assert client.get(server, {"id": "energy/batteries-alone", "format": "mods"}).status_code == 406
+
+
+def test_unapi_gives_nothing_of_a_draft(client, draft_post):
+    assert client.get("/cite/unapi", {"id": "energy/tariffs"}).status_code == 404
+    assert client.get("/cite/unapi", {"id": "energy/tariffs", "format": "ris"}).status_code == 404

@@ -149,6 +149,7 @@ def citation_metadata(context, post):
             )
             for kind in ("ris", "bib", "json")
         },
+        "unapi_url": request.build_absolute_uri(reverse("citations:unapi")),
         "date_slashes": date.strftime("%Y/%m/%d") if date else "",
         "date_iso": date.date().isoformat() if date else "",
         "image_url": request.build_absolute_uri(image_path) if image_path else "",
@@ -164,6 +165,8 @@ def cite_link(post):
         url,
         "Cite",
     )
+    # The post's id for unAPI (see views.unapi): reference managers look for it in the body.
+    link += format_html('<abbr class="unapi-id" title="{}/{}"></abbr>', post.blog.slug, post.slug)
     doi = csl.assigned_doi(post)
     if doi:
         link += format_html(' <a class="post__doi" href="https://doi.org/{}">DOI: {}</a>', doi, doi)
