@@ -1,7 +1,7 @@
 """Ten styles exact: our references against citeproc-js, run now, on generated items.
 
 citeproc-js (npm ``citeproc``, the engine of Zotero and Mendeley) formats the
-same items with the same official CSL files in Node (tests/citations/citeproc_js);
+same items with the same official CSL files in Node (harness/citeproc_js);
 hypothesis makes the items: hyphenated given names, particles, single-field and
 CJK names, institutions, titles ending in "?", "!" or ".", one to eight authors,
 dates with and without a day, with and without a DOI. Figures per style:
