@@ -7,7 +7,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.contrib.sitemaps import views as sitemap_views
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, Max, Min, OuterRef, Subquery
 from django.db.models.functions import TruncMonth
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
@@ -336,10 +336,24 @@ def archive_index(request):
     return render(request, "publishing/archive_index.html", {"months_html": months_html})
 
 
+def public_month_bounds():
+    """The first and last month with a public post, as (year, month) pairs; None if none."""
+    found = Post.objects.public().aggregate(first=Min("publish_at"), last=Max("publish_at"))
+    if found["first"] is None:
+        return None
+    first, last = timezone.localtime(found["first"]), timezone.localtime(found["last"])
+    return (first.year, first.month), (last.year, last.month)
+
+
 @require_safe
 def archive_month(request, year, month):
     if not (1 <= month <= 12) or not (1900 <= year <= 9999):
         raise Http404("There is no such month.")
+    # Months outside the archive's span answer 404 before anything is cached, so the
+    # cached month lists are bounded by the archive's months, not by what a client asks.
+    bounds = summary("archive-bounds", public_month_bounds, request)
+    if bounds is None or not (tuple(bounds[0]) <= (year, month) <= tuple(bounds[1])):
+        raise Http404("There are no posts in that month.")
     tz = timezone.get_current_timezone()
     start = datetime.datetime(year, month, 1, tzinfo=tz)
     end = start + datetime.timedelta(days=calendar.monthrange(year, month)[1])

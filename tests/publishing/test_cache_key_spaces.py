@@ -39,3 +39,16 @@ def test_a_page_asked_for_at_another_port_still_links_to_where_it_was_asked(
     page = client.get(url, HTTP_HOST="news.example.org:20001").content.decode()
     assert f"http://news.example.org:20001{url}" in page
     assert f'"http://news.example.org{url}"' not in page
+
+
+def test_asking_for_months_outside_the_archive_adds_no_cache_keys(client, published_post):
+    month = published_post.publish_at
+    own = f"/archive/{month.year}/{month.month}/"
+    assert client.get(own).status_code == 200
+    keys = len(every_stored_value())
+    for year in range(1900, 1950):
+        for number in (1, 6, 12):
+            assert client.get(f"/archive/{year}/{number}/").status_code == 404
+    assert client.get(f"/archive/{month.year + 5}/1/").status_code == 404
+    assert len(every_stored_value()) == keys
+    assert client.get(own).status_code == 200
