@@ -24,6 +24,7 @@ RESERVED_BLOG_SLUGS = frozenset(
     {
         "admin", "authors", "topics", "search", "feed", "sitemap.xml", "robots.txt", "static",
         "media", "moderation", "archive", "comments", "accounts", "api", "cite", "preview",
+        "newsletter", "desk",
     }
 )  # fmt: skip
 # Second-level names under a blog that a post slug may not take.
