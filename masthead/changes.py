@@ -11,6 +11,8 @@ The consumers today, in the order they run (that of ``INSTALLED_APPS``):
 
 - ``fragment version`` (``publishing.fragment_version``): the database row that
   cached fragments of public pages are keyed on;
+- ``public pictures`` (``publishing.media``): a post that is public now gets its
+  pictures moved from the private root to the public one;
 - ``references`` (``citations.consumer``): formatted references and DOIs;
 - ``search`` (``search.consumer``): the posts' search documents;
 - ``static output`` (``static_site.consumer``): the files ``publish_static`` keeps;

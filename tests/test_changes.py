@@ -27,7 +27,10 @@ from masthead.publishing.models import Author, Blog, Institution, PostAuthor, Po
 
 from .conftest import make_post
 
-CONSUMERS = {"fragment version", "page version", "search", "references", "static output"}
+CONSUMERS = {
+    "fragment version", "public pictures", "page version", "search", "references",
+    "static output",
+}  # fmt: skip
 
 
 def test_every_model_is_declared_public_or_private():
@@ -38,7 +41,7 @@ def test_every_model_is_declared_public_or_private():
     assert set(changes.PUBLIC) | set(changes.PRIVATE) <= labels, "a declared model is gone"
 
 
-def test_the_five_consumers_are_registered():
+def test_the_six_consumers_are_registered():
     assert set(changes.consumers()) == CONSUMERS
 
 
@@ -173,6 +176,6 @@ def test_a_failing_consumer_is_logged_and_the_others_still_hear(
         published_post.save()
     assert "The search consumer failed" in caplog.text
     assert times_heard(heard, "publishing.Post", published_post.pk, deleted=False) == {
-        "fragment version": 1, "page version": 1, "search": 0, "references": 1,
-        "static output": 1,
+        "fragment version": 1, "public pictures": 1, "page version": 1, "search": 0,
+        "references": 1, "static output": 1,
     }  # fmt: skip

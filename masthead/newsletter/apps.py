@@ -13,7 +13,13 @@ class NewsletterConfig(AppConfig):
 
         from masthead import personal_data
         from masthead.newsletter import privacy, sending, webhooks
+        from masthead.publishing import sections
         from masthead.publishing.models import Post
+
+        # The subscribe form, where publishing's pages leave a place for it.
+        sections.add("post-follow", "newsletter/_subscribe.html")
+        sections.add("listing-follow", "newsletter/_subscribe.html")
+        sections.add("site-footer", "newsletter/_subscribe_footer.html")
 
         post_save.connect(sending.post_saved, sender=Post, dispatch_uid="newsletter-post-saved")
         tracking.connect(webhooks.on_tracking_event, dispatch_uid="newsletter-tracking")

@@ -27,7 +27,6 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import FileSystemStorage
-from django.db import transaction
 from django.http import Http404
 from django.utils._os import safe_join
 from django.views.static import serve
@@ -143,14 +142,30 @@ def hide_post_media(post) -> None:
 def sync_post_media(post) -> None:
     """Put the post's pictures where its state says: public root if public, else private.
 
-    Hiding happens at once; going public waits for the commit, so a transaction that is
-    rolled back never leaves a draft's pictures public. (If a hide is rolled back, the
+    Hiding happens at once; going public waits for the commit (the change registry's
+    "public pictures" consumer), so a transaction rolled back never leaves a draft's
+    pictures public. (If a hide is rolled back, the
     post is public again and ``serve_media`` moves its pictures back on first request.)
     """
-    if post.is_public:
-        transaction.on_commit(lambda: publish_post_media(post))
-    else:
+    if not post.is_public:
         hide_post_media(post)
+    # Going public is the "public pictures" consumer's, told after the commit
+    # (``changes_committed`` below), like every other consequence of a public change.
+
+
+def changes_committed(committed) -> None:
+    """The committed changes' posts that are public now get their pictures in the public root."""
+    from masthead.publishing.models import Post
+
+    post_ids = set()
+    for change in committed:
+        if change.of("publishing.Post") and not change.deleted:
+            post_ids.add(change.pk)
+        elif change.bulk and change.post_ids:
+            post_ids |= set(change.post_ids)
+    if post_ids:
+        for post in Post.objects.public().filter(pk__in=post_ids):
+            publish_post_media(post)
 
 
 def owner_post(name: str):

@@ -13,11 +13,20 @@ The places, top to bottom of a post page:
 - ``post-actions``: beside Print, under the byline;
 - ``post-print-footer``: the printed page's footer, above the address;
 - ``post-after-article``: after the article and related posts (cached with them);
+- ``post-follow``: after the article, outside its cache (a way to follow the blog);
 - ``post-discussion``: last, outside the cached article (it changes on its own);
 
 and on an earlier version's page:
 
-- ``version-after-body``: after the version's text.
+- ``version-after-body``: after the version's text;
+
+on a blog's, an author's and a topic's list of posts:
+
+- ``listing-follow``: after the list and its pages;
+
+and on every page, in the site's footer (``base.html``):
+
+- ``site-footer``: between the institution's line and the archive and feeds.
 """
 
 PLACES = (
@@ -25,8 +34,11 @@ PLACES = (
     "post-actions",
     "post-print-footer",
     "post-after-article",
+    "post-follow",
     "post-discussion",
     "version-after-body",
+    "listing-follow",
+    "site-footer",
 )
 
 _templates: dict[str, list[str]] = {place: [] for place in PLACES}

@@ -23,7 +23,8 @@ def test_citations_and_discussion_contribute_their_sections(client, published_po
 
 def test_every_place_is_used_by_publishing_templates():
     templates = ROOT / "masthead" / "publishing" / "templates" / "publishing"
-    text = "".join(path.read_text() for path in templates.glob("post*.html"))
+    text = "".join(path.read_text() for path in templates.glob("*.html"))
+    text += (ROOT / "masthead" / "templates" / "base.html").read_text()
     assert all(f'{{% sections "{place}" %}}' in text for place in sections.PLACES)
 
 

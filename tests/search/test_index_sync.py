@@ -117,13 +117,17 @@ def test_a_post_an_editor_publishes_in_the_admin_is_found_by_its_words_authors_a
     editor_client, client, blog, ada, ben, topic
 ):
     from ..publishing.test_admin import submit_post
+    from ..publishing.test_desk import change_form_data
 
     response = submit_post(
         editor_client, blog, [(0, ben), (1, ada)],
-        status="published", body="Carbon prices bite once the cap tightens.",
-        topics=[str(topic.pk)],
+        body="Carbon prices bite once the cap tightens.", topics=[str(topic.pk)],
     )  # fmt: skip
     assert response.status_code == 302
+    assert search_titles(client, "cap tightens") == []  # a draft is found by nobody
+    url = f"/admin/publishing/post/{Post.objects.get(slug='carbon-prices').pk}/change/"
+    for button in ["submit", "approve", "publish"]:
+        editor_client.post(url, {**change_form_data(editor_client, url), "_desk": button})
     assert search_titles(client, "cap tightens") == ["Carbon Prices in Practice"]
     assert search_titles(client, "van der Berg Okafor") == ["Carbon Prices in Practice"]
     assert search_titles(client, "grid storage") == ["Carbon Prices in Practice"]

@@ -2,10 +2,12 @@
 
 from masthead.settings import *  # noqa: F403
 
-# The importers, static publishing and the page cache build on the discussion (comments
-# are imported, written out and expire stored pages); they go with it.
+# The importers, static publishing, the page cache and the newsletter build on the
+# discussion (comments are imported, written out and expire stored pages; the subscribe
+# form shares its checks); they go with it.
 LEFT_OUT = {
     "masthead.discussion", "masthead.importers", "masthead.static_site", "masthead.pagecache",
+    "masthead.newsletter", "anymail",
 }  # fmt: skip
 INSTALLED_APPS = [app for app in INSTALLED_APPS if app not in LEFT_OUT]  # noqa: F405
 LEFT_OUT_MIDDLEWARE = ("masthead.importers", "masthead.pagecache")
