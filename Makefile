@@ -3,8 +3,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# The suite on every core; tests sharing a server or browser stay together on one worker
+# (tests/conftest.py). `make test PYTEST_PARALLEL=` runs it in one process.
+PYTEST_PARALLEL ?= -n auto --dist loadgroup
 
-.PHONY: install install-test demo test lint format lock audit clean clean-data-DELETE-var bench bench-smoke
+.PHONY: install install-test demo test test-fast lint format lock audit clean clean-data-DELETE-var bench bench-smoke
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,7 +31,11 @@ test: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/masthead makemigrations --check --dry-run
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_PARALLEL) --durations=25
+
+# The inner loop: everything but the browser, real-server and generated-input tests.
+test-fast: install-test
+	$(BIN)/pytest $(PYTEST_PARALLEL) -m "not browser and not server and not fuzz"
 
 # The main figures side by side, against nginx (bench/run_all.py; about two minutes).
 bench: install

@@ -8,7 +8,7 @@ from tests.caches import every_stored_value, redis_server
 
 from .conftest import submit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.server]  # a real Redis beside the local cache
 
 SECRET_WORDS = "Unpublished-marmalade-words"
 
