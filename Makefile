@@ -7,8 +7,11 @@ PORT ?= 8000
 # from this MIT-licensed wheel. It is installed without its dependencies: the tests only
 # read its XSD files, and its own pins (nh3<0.3, weasyprint<70) would downgrade ours.
 COMMONMETA_VERSION := 0.312
+# The suite on every core; tests sharing a server or browser stay together on one worker
+# (tests/conftest.py). `make test PYTEST_PARALLEL=` runs it in one process.
+PYTEST_PARALLEL ?= -n auto --dist loadgroup
 
-.PHONY: install install-test demo test lint format lock audit clean clean-data-DELETE-var bench bench-smoke
+.PHONY: install install-test demo test test-fast lint format lock audit clean clean-data-DELETE-var bench bench-smoke
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,7 +38,11 @@ test: install-test
 	$(BIN)/ruff format --check .
 	$(BIN)/masthead makemigrations --check --dry-run
 	$(BIN)/lint-imports
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_PARALLEL) --durations=25
+
+# The inner loop: everything but the browser, real-server and generated-input tests.
+test-fast: install-test
+	$(BIN)/pytest $(PYTEST_PARALLEL) -m "not browser and not server and not fuzz"
 
 # The main figures side by side, against nginx (bench/run_all.py; about two minutes).
 bench: install

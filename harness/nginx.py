@@ -13,7 +13,7 @@ from pathlib import Path
 
 from harness.http import free_port, get, status_of
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
 

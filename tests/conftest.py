@@ -6,6 +6,7 @@ Tests read as sentences about these: ``published_post`` is public,
 
 import datetime
 import io
+import json
 import os
 
 import pytest
@@ -13,9 +14,11 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from hypothesis import is_hypothesis_test
 from hypothesis import settings as hypothesis_settings
 from PIL import Image
 
+from masthead.citations import engine
 from masthead.publishing.models import Author, Blog, Institution, Post, PostAuthor, Topic
 
 # In CI the generated examples are the same on every run (a failure there can be
@@ -25,7 +28,54 @@ if os.environ.get("CI"):
     hypothesis_settings.load_profile("ci")
 
 
+# Fixtures that start a real server process (masthead serve, nginx, Redis, SMTP): a test
+# using one is a "server" test, whatever module it is in. Modules that start servers
+# themselves say so with `pytestmark = pytest.mark.server`.
+SERVER_FIXTURES = {"server", "new_site"}
+
+
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
+    """Mark what the inner loop leaves out, and keep shared fixtures on one worker.
+
+    Runs before pytest's own -m selection and pytest-xdist's grouping read the marks.
+    """
+    for item in items:
+        if is_hypothesis_test(getattr(item, "obj", None)):
+            item.add_marker(pytest.mark.fuzz)
+        if SERVER_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.server)
+        group = shared_fixture_group(item)
+        if group:
+            item.add_marker(pytest.mark.xdist_group(group))
+    refuse_committing_tests_without_serialized_rollback(config, items)
+
+
+def shared_fixture_group(item) -> str | None:
+    """The place whose tests share a costly fixture (a server, a browser), if any.
+
+    Under ``pytest -n`` (``--dist loadgroup``) the tests of one group run on one
+    worker, so a module- or session-scoped fixture the suite defines is set up once,
+    not once per worker; every other test goes to whichever worker is free.
+    """
+    info = getattr(item, "_fixtureinfo", None)
+    if info is None:
+        return None
+    widest = None
+    for definitions in info.name2fixturedefs.values():
+        for definition in definitions:
+            # Only the suite's own fixtures below its root: pytest's and pytest-django's have
+            # no baseid, and the root's (this file's) are shared by every test anyway.
+            if definition.scope == "function" or definition.baseid in ("", "tests"):
+                continue
+            place = definition.baseid if definition.scope != "module" else item.nodeid
+            place = place.split("::")[0]
+            if widest is None or len(place) < len(widest):
+                widest = place
+    return widest
+
+
+def refuse_committing_tests_without_serialized_rollback(config, items):
     """A test that commits must put the database back as the later tests expect it.
 
     Such a test ends with a flush, and Django's post_migrate then creates the content
@@ -34,17 +84,50 @@ def pytest_collection_modifyitems(config, items):
     them, far from the test that caused it. So the suite refuses the mix at once.
     """
     missing = [
-        item.nodeid
+        item
         for item in items
         if (marker := item.get_closest_marker("django_db"))
         and marker.kwargs.get("transaction")
         and not marker.kwargs.get("serialized_rollback")
     ]
-    if missing:
-        raise pytest.UsageError(
-            "Mark these django_db(transaction=True, serialized_rollback=True), as the "
-            "suite's other committing tests are:\n  " + "\n  ".join(missing)
-        )
+    if not missing:
+        return
+    message = (
+        "Mark these django_db(transaction=True, serialized_rollback=True), as the "
+        "suite's other committing tests are:\n  " + "\n  ".join(item.nodeid for item in missing)
+    )
+    if not hasattr(config, "workerinput"):
+        raise pytest.UsageError(message)
+    # In a pytest-xdist worker a UsageError reaches the terminal as a crash without its
+    # words. There the run is cut down to the refused tests, each failing with them.
+    config.hook.pytest_deselected(items=[item for item in items if item not in missing])
+    items[:] = missing
+    for item in missing:
+        item.runtest = lambda: pytest.fail(message, pytrace=False)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def pandoc_runs_once_per_input():
+    """pandoc formats the same items in the same style once per process, not once per test.
+
+    Saving a published post formats its references in four styles, four pandoc runs;
+    most tests save the same fixture posts, so the suite asked pandoc the same questions
+    thousands of times. The answer depends only on the items and the style file (the
+    key); a different input still runs pandoc, so the engine's own tests are unchanged.
+    """
+    real = engine.format_bibliography
+    answers = {}
+
+    def remembered(items, style):
+        stat = style.path.stat()
+        key = (json.dumps(items, sort_keys=True), str(style.path), stat.st_mtime_ns, stat.st_size)
+        if key not in answers:
+            answers[key] = real(items, style)
+        return list(answers[key])
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(engine, "format_bibliography", remembered)
+        yield
 
 
 def _only_the_test_cases_transactions(connection) -> bool:

@@ -1,6 +1,17 @@
-"""The suite's own rule: a run in which any test skips is a failed run."""
+"""The suite's own rule: a run in which any test skips is a failed run, in one process
+or spread over pytest-xdist's workers as `make test` runs it."""
+
+from pathlib import Path
+
+import pytest
 
 pytest_plugins = ["pytester"]
+
+ROOT = Path(__file__).resolve().parents[1]
+# The suite in one process, and over two workers (their reports reach the controller).
+PROCESSES = pytest.mark.parametrize(
+    "processes", [["-p", "no:xdist"], ["-n", "2"]], ids=["one", "xdist"]
+)
 
 SUITE = """
 import pytest
@@ -17,9 +28,11 @@ def test_that_is_expected_to_fail():
 """
 
 
-def test_a_run_with_skipped_or_xfailed_tests_fails_and_names_them(pytester):
+@PROCESSES
+def test_a_run_with_skipped_or_xfailed_tests_fails_and_names_them(pytester, monkeypatch, processes):
+    monkeypatch.setenv("PYTHONPATH", str(ROOT))  # where xdist's workers find tests.no_skips
     pytester.makepyfile(SUITE)
-    result = pytester.runpytest("-p", "tests.no_skips", "-p", "no:django")
+    result = pytester.runpytest("-p", "tests.no_skips", "-p", "no:django", *processes)
     assert result.ret == 1
     result.stdout.fnmatch_lines(
         [
@@ -30,7 +43,9 @@ def test_a_run_with_skipped_or_xfailed_tests_fails_and_names_them(pytester):
     )
 
 
-def test_a_run_in_which_everything_passes_succeeds(pytester):
+@PROCESSES
+def test_a_run_in_which_everything_passes_succeeds(pytester, monkeypatch, processes):
+    monkeypatch.setenv("PYTHONPATH", str(ROOT))
     pytester.makepyfile("def test_that_runs():\n    pass\n")
-    result = pytester.runpytest("-p", "tests.no_skips", "-p", "no:django")
+    result = pytester.runpytest("-p", "tests.no_skips", "-p", "no:django", *processes)
     assert result.ret == 0

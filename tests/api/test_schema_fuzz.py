@@ -10,6 +10,8 @@ from hypothesis import HealthCheck, settings
 
 from masthead.wsgi import application
 
+pytestmark = pytest.mark.fuzz
+
 CONFIG = schemathesis.Config.from_dict(
     {
         "checks": {

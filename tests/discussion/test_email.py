@@ -11,7 +11,7 @@ from masthead.discussion.models import Comment
 
 from .conftest import submit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.server]  # a real SMTP server (aiosmtpd)
 
 
 class Mailbox:

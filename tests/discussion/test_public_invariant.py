@@ -8,7 +8,7 @@ from masthead.discussion.models import Comment
 
 from .conftest import submit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.server]  # a real Redis beside the local cache
 
 SECRET_WORDS = "Unpublished-marmalade-words"
 

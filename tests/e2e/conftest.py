@@ -108,10 +108,13 @@ def free_port() -> int:
 
 
 def own_postgres_database(test_database_url: str) -> tuple[str, str]:
-    """(server database URL, maintenance URL): the suite's database name suffixed ``_e2e``."""
+    """(server database URL, maintenance URL): the suite's database name suffixed ``_e2e``,
+    and the pytest-xdist worker's name after it, so two workers never share one."""
     parts = urlsplit(test_database_url)
     name = parts.path.lstrip("/") or "masthead"
-    server_url = urlunsplit(parts._replace(path=f"/{name}_e2e"))
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    suffix = f"_e2e_{worker}" if worker else "_e2e"
+    server_url = urlunsplit(parts._replace(path=f"/{name}{suffix}"))
     maintenance_url = urlunsplit(parts._replace(path="/postgres"))
     return server_url, maintenance_url
 

@@ -15,6 +15,9 @@ from pathlib import Path
 
 import pytest
 
+# Starts real server processes (masthead serve, and nginx or Redis where said) on free ports.
+pytestmark = pytest.mark.server
+
 MASTHEAD = str(Path(sys.executable).parent / "masthead")
 
 

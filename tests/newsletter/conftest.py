@@ -12,8 +12,8 @@ import pytest
 from aiosmtpd.controller import Controller
 from django.utils import timezone
 
+from harness.caches import free_port
 from masthead.newsletter.models import Subscriber
-from tests.caches import free_port
 
 SITE = "http://testserver"
 

@@ -85,7 +85,7 @@ def test_a_reader_who_left_after_the_list_was_made_is_skipped(blog, ada, mailbox
 def test_a_mail_server_that_is_down_loses_nobody(
     blog, ada, settings, mailbox, django_capture_on_commit_callbacks
 ):
-    from tests.caches import free_port
+    from harness.caches import free_port
 
     reader("rosa@example.org", blogs=[blog])
     working_port = settings.EMAIL_PORT

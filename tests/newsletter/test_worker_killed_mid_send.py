@@ -14,7 +14,7 @@ import time
 
 from aiosmtpd.controller import Controller
 
-from tests.caches import free_port
+from harness.caches import free_port
 from tests.server.conftest import new_site  # noqa: F401 - the fixture
 
 READERS = 300

@@ -38,6 +38,9 @@ from .conftest import Site, make_site
 
 MODERATOR = """
 from django.contrib.auth import get_user_model
+
+# Starts real server processes (masthead serve, and nginx or Redis where said) on free ports.
+pytestmark = pytest.mark.server
 get_user_model().objects.create_superuser(
     "moira", "moira@example.org", "a long moderator passphrase"
 )

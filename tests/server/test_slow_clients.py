@@ -15,6 +15,9 @@ import pytest
 
 from harness.http import exchange, get, status_of
 
+# Starts real server processes (masthead serve, and nginx or Redis where said) on free ports.
+pytestmark = pytest.mark.server
+
 BODY_SECONDS = 8
 
 

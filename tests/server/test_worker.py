@@ -48,6 +48,17 @@ def wait_for(condition, seconds: float) -> bool:
     return condition()
 
 
+def has_open(pid: int, path: Path) -> bool:
+    """Whether process ``pid`` has the file at ``path`` open (Linux /proc)."""
+    try:
+        return any(
+            os.path.realpath(descriptor) == str(path.resolve())
+            for descriptor in Path(f"/proc/{pid}/fd").iterdir()
+        )
+    except OSError:
+        return False
+
+
 def worker_children(parent_pid: int) -> list[int]:
     """The `masthead db_worker` processes whose parent is ``parent_pid`` (Linux /proc)."""
     found = []
@@ -71,7 +82,10 @@ def test_a_style_queued_after_the_database_was_locked_for_eight_seconds_is_still
     site = new_site(MASTHEAD_SQLITE_TIMEOUT="1")
     worker = site.start("worker", "db_worker", "--interval", "0.2", "--no-reload",
                         "--no-startup-delay")  # fmt: skip
-    time.sleep(3)
+    # Once the worker has the database open it is polling the queue (on a busy machine
+    # its start-up alone can take longer than the lock is held).
+    assert wait_for(lambda: has_open(worker.pid, site.database), 120), site.log("worker")
+    time.sleep(1)
     assert worker.poll() is None, site.log("worker")
     hold_write_lock(site.database, 8)
     assert worker.poll() is None, f"the worker exited:\n{site.log('worker')[-3000:]}"
