@@ -2,7 +2,7 @@
 answers 404 to an anonymous reader; once the post is public nginx serves it as a file."""
 
 from harness.nginx import start_nginx, stop
-from tests.server.conftest import get, status_of
+from harness.http import get, status_of
 
 MAKE_DRAFT_WITH_PICTURE = """
 import datetime, io
