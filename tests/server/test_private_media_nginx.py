@@ -1,8 +1,8 @@
 """Through deploy/nginx.conf and the real nginx: a picture of a post that is not public
 answers 404 to an anonymous reader; once the post is public nginx serves it as a file."""
 
-from harness.nginx import start_nginx, stop
 from harness.http import get, status_of
+from harness.nginx import start_nginx, stop
 
 MAKE_DRAFT_WITH_PICTURE = """
 import datetime, io
