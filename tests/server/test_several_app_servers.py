@@ -36,11 +36,11 @@ from harness.nginx import start_nginx, stop
 
 from .conftest import Site, make_site
 
-MODERATOR = """
-from django.contrib.auth import get_user_model
-
 # Starts real server processes (masthead serve, and nginx or Redis where said) on free ports.
 pytestmark = pytest.mark.server
+
+MODERATOR = """
+from django.contrib.auth import get_user_model
 get_user_model().objects.create_superuser(
     "moira", "moira@example.org", "a long moderator passphrase"
 )
