@@ -159,10 +159,10 @@ def changes_committed(committed) -> None:
 
     post_ids = set()
     for change in committed:
-        if change.of("publishing.Post") and not change.deleted:
-            post_ids.add(change.pk)
-        elif change.bulk and change.post_ids:
+        if change.bulk and change.post_ids:
             post_ids |= set(change.post_ids)
+        elif change.of("publishing.Post") and not change.deleted and change.pk is not None:
+            post_ids.add(change.pk)
     if post_ids:
         for post in Post.objects.public().filter(pk__in=post_ids):
             publish_post_media(post)

@@ -349,14 +349,17 @@ def public_month_bounds():
 def archive_month(request, year, month):
     if not (1 <= month <= 12) or not (1900 <= year <= 9999):
         raise Http404("There is no such month.")
-    # Months outside the archive's span answer 404 before anything is cached, so the
-    # cached month lists are bounded by the archive's months, not by what a client asks.
-    bounds = summary("archive-bounds", public_month_bounds, request)
-    if bounds is None or not (tuple(bounds[0]) <= (year, month) <= tuple(bounds[1])):
-        raise Http404("There are no posts in that month.")
     tz = timezone.get_current_timezone()
     start = datetime.datetime(year, month, 1, tzinfo=tz)
     end = start + datetime.timedelta(days=calendar.monthrange(year, month)[1])
+    # A month outside the span of months with public posts has none: it is shown empty
+    # and nothing of it is cached, so the cached month lists are bounded by the
+    # archive's own months, not by what a client asks for.
+    bounds = summary("archive-bounds", public_month_bounds, request)
+    if bounds is None or not (tuple(bounds[0]) <= (year, month) <= tuple(bounds[1])):
+        empty = Paginator(Post.objects.none(), 1).page(1)
+        context = {"page": empty, "month_start": start.date()}
+        return render(request, "publishing/archive_month.html", context)
     listing = Listing(request, "month")
     posts = Post.objects.public().filter(publish_at__gte=start, publish_at__lt=end)
     # The month as this site's time zone bounds it (summaries add the zone to their keys).

@@ -11,7 +11,9 @@ import subprocess
 import time
 from pathlib import Path
 
-from .conftest import MASTHEAD, get, status_of
+from harness.http import get, status_of
+
+from .conftest import MASTHEAD
 
 
 def parent_of(pid: int) -> int | None:
