@@ -173,6 +173,9 @@ class StaticSite:
             if owner.startswith("post:"):
                 relations = pages.relations_of(int(owner[5:]), thorough=False)
                 self.manifest["relations"][owner] = relations
+        # Every listing was written above, so what gone posts were part of is no longer needed.
+        for gone in set(self.manifest["relations"]) - set(owners):
+            del self.manifest["relations"][gone]
         self.save_manifest()
 
     def publish_subjects(self, subjects) -> set[str]:
@@ -184,8 +187,11 @@ class StaticSite:
             self.publish_owner(owner)
         for subject in subjects:
             if subject.startswith("post:"):
-                owner = subject
-                self.manifest["relations"][owner] = pages.relations_of(int(owner[5:]))
+                relations = pages.relations_of(int(subject[5:]))
+                if relations["listings"] or relations["related"]:
+                    self.manifest["relations"][subject] = relations
+                else:
+                    self.manifest["relations"].pop(subject, None)
         self.save_manifest()
         return owners
 
@@ -201,8 +207,10 @@ class StaticSite:
         if now:
             self.manifest["owners"][owner] = now
         else:
+            # Its relations stay: a post taken down by one change (its references
+            # re-rendered, say) must still be taken off its listings when the change
+            # to the post itself is read; ``publish_subjects`` replaces them then.
             self.manifest["owners"].pop(owner, None)
-            self.manifest["relations"].pop(owner, None)
 
     def publish_url(self, url: str) -> str | None:
         # Rendered afresh, never from this process's page cache (FRESH_RENDER_KEY): a copy

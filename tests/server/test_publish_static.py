@@ -125,6 +125,25 @@ def test_a_post_change_rewrites_its_own_sitemap_section_and_the_index_not_the_ot
             assert path.stat().st_mtime_ns == mtime, f"{path.name} was written again"
 
 
+def test_a_post_withdrawn_leaves_its_listings_even_when_its_references_change_is_read_first(
+    static_settings, tmp_path, published_post, editor
+):
+    # Withdrawing a post also re-formats its references, a change recorded apart from
+    # the post's own; the watcher may read that one first, in a poll of its own.
+    site = StaticSite(tmp_path / "site")
+    site.publish_everything(assets=False)
+    listing = tmp_path / "site" / "energy" / "index.html"
+    assert published_post.title.encode() in listing.read_bytes()
+
+    published_post.withdraw(by=editor, note="A figure to check.")
+    site.publish_subjects([f"cite:{published_post.pk}"])
+    assert not (tmp_path / "site" / "energy" / published_post.slug).exists()
+    site.publish_subjects([f"post:{published_post.pk}"])
+
+    assert published_post.title.encode() not in listing.read_bytes()
+    assert listing.read_bytes() == app_bytes("/energy/")
+
+
 def test_keeping_a_folder_current_is_refused_unless_changes_are_recorded(settings, tmp_path):
     settings.MASTHEAD_STATIC_PUBLISHING = False
     with pytest.raises(Exception, match="MASTHEAD_STATIC_PUBLISHING"):
