@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -250,6 +250,9 @@ class Post(PostWorkflow, models.Model):
         validators=[MaxLengthValidator(600)],
         help_text="One or two sentences for listings, feeds and link previews.",
     )
+    # True while the summary is the one taken from the body's first sentences (no one
+    # wrote it): the desk shows it as a suggestion, and it follows the body's edits.
+    summary_is_automatic = models.BooleanField(default=False, editable=False)
     body = models.TextField(help_text="Markdown.")
     body_html = models.TextField(editable=False, default="")
     featured_image = models.ImageField(upload_to="posts/%Y/", blank=True)
@@ -258,6 +261,16 @@ class Post(PostWorkflow, models.Model):
     )
     image_caption = models.CharField(max_length=300, blank=True)
     image_credit = models.CharField(max_length=200, blank=True, help_text="e.g. “Photo: J. Ruiz”.")
+    # Where the image's subject is, as fractions of its width and height from the top
+    # left: a copy cropped for a listing or a card keeps this point in view.
+    image_focus_x = models.FloatField(
+        "image focus across", default=0.5,
+        validators=[MinValueValidator(0.0), MaxValueValidator(1.0)],
+    )  # fmt: skip
+    image_focus_y = models.FloatField(
+        "image focus down", default=0.5,
+        validators=[MinValueValidator(0.0), MaxValueValidator(1.0)],
+    )  # fmt: skip
     topics = models.ManyToManyField(Topic, blank=True, related_name="posts")
     comments_open = models.BooleanField(default=True)
     updated_at = models.DateTimeField(
