@@ -7,7 +7,6 @@ limit, a Content-Length that lies.
 """
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -15,31 +14,12 @@ from pathlib import Path
 
 import pytest
 
+from harness.http import exchange, free_port, status_of
+
 # Starts real server processes (masthead serve, and nginx or Redis where said) on free ports.
 pytestmark = pytest.mark.server
 
 MASTHEAD = str(Path(sys.executable).parent / "masthead")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def exchange(port: int, raw: bytes, timeout: float = 20) -> bytes:
-    """Send raw bytes and read the whole answer (each request asks to close after it)."""
-    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as connection:
-        connection.sendall(raw)
-        chunks = []
-        while chunk := connection.recv(65536):
-            chunks.append(chunk)
-    return b"".join(chunks)
-
-
-def status_of(answer: bytes) -> int:
-    assert answer.startswith(b"HTTP/1."), answer[:200]
-    return int(answer.split(b" ", 2)[1])
 
 
 def request(method: str, path: bytes, headers: dict[bytes, bytes], body: bytes = b"") -> bytes:
