@@ -32,6 +32,7 @@ from django.db.models import Min, Q, Value
 from django.utils import timezone
 from django_tasks import task
 
+from masthead import changes
 from masthead.newsletter.mail import PostMail, digest_message
 from masthead.newsletter.models import Delivery, Mailing, Subscriber, Suppression
 from masthead.publishing.models import Post
@@ -53,15 +54,26 @@ def enqueue_turn(mailing_id: int, at=None) -> None:
 
 
 # --- when a post goes public -----------------------------------------------------------
-def post_saved(sender, instance: Post, **kwargs) -> None:
-    """Connected to Post's post_save: a post public now or later gets its mailing."""
-    if instance.status not in Post.GOING_PUBLIC or instance.publish_at is None:
+def changes_committed(committed: list[changes.Change]) -> None:
+    """The newsletter's consumer of ``masthead.changes``: a post saved public (now, or
+    scheduled for later) gets its mailing, queued for its publish time.
+
+    Told after the commit, so the mailing's task never runs before the post is there.
+    A post whose publish time is long past when it is saved (an imported archive, an
+    old post edited today) is never mailed; fixtures loaded raw are not publications.
+    """
+    post_ids: set[int] = set()
+    for change in committed:
+        if change.of("publishing.Post") and not change.deleted and not change.raw:
+            post_ids |= change.post_ids or set()
+    if not post_ids:
         return
     recent = timezone.now() - timedelta(hours=settings.MASTHEAD_NEWSLETTER_RECENT_HOURS)
-    if instance.publish_at < recent:
-        return  # an archive imported, or an old post edited: never mailed
-    post_id = instance.pk
-    transaction.on_commit(lambda: schedule_post_mailing(post_id), robust=True)
+    going_public = Post.objects.filter(
+        pk__in=post_ids, status__in=Post.GOING_PUBLIC, publish_at__gte=recent
+    )
+    for post_id in going_public.order_by("pk").values_list("pk", flat=True):
+        schedule_post_mailing(post_id)
 
 
 def schedule_post_mailing(post_id: int) -> Mailing | None:

@@ -126,3 +126,25 @@ def test_an_editor_sends_themselves_a_test_of_a_posts_mail(editor_client, blog, 
     [mail] = mailbox.to("editor@harbour.example.org")
     assert mail["Subject"] == f"[Test] {post.title}"
     assert not Delivery.objects.exists()  # a test is no delivery to readers
+
+
+def test_posts_announced_together_by_an_import_are_mailed_but_an_archived_one_is_not(
+    blog, ada, mailbox, django_capture_on_commit_callbacks
+):
+    from django.db import transaction
+
+    from masthead import changes
+
+    from .conftest import hours_ago
+
+    reader("rosa@example.org", blogs=[blog])
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        transaction.atomic(),
+        changes.posts_in_batches(),
+    ):
+        fresh_post(blog, [ada], title="Fresh Today", status="published",
+                   publish_at=timezone.now())  # fmt: skip
+        fresh_post(blog, [ada], title="From the Archive", status="published",
+                   publish_at=hours_ago(24 * 400))  # fmt: skip
+    assert [mail["Subject"] for mail in mailbox.to("rosa@example.org")] == ["Fresh Today"]
