@@ -258,23 +258,19 @@ def deliver(mailing: Mailing, until: float) -> tuple[int, bool]:
 
     A round takes up to connections × batch pending deliveries in id order, sends
     them over the connections side by side (each its share, in order), then records
-    what came of them: one UPDATE for all that were accepted. A worker killed in the
-    middle of a round leaves that round unrecorded, so at most those mails (one
-    round) can arrive twice; every earlier one is recorded, and none is skipped.
+    what came of them: one UPDATE for all that were accepted. The next round is read
+    and its mails made while this one is on the wire, but it is only sent once this
+    one is recorded. A worker killed in the middle of a round leaves that round
+    unrecorded, so at most those mails (one round) can arrive twice; every earlier one
+    is recorded, and none is skipped.
 
     Returns how many were accepted, and whether the turn ended on a broken connection.
     """
-    if mailing.kind == Mailing.Kind.POST:
-        content = PostMail(mailing.post)
-    else:
-        content = None
-        posts = list(digest_posts(mailing).prefetch_related("topics"))
+    rounds = Rounds(mailing)
     count = max(1, settings.MASTHEAD_NEWSLETTER_CONNECTIONS)
-    per_connection = max(1, settings.MASTHEAD_NEWSLETTER_BATCH)
     pace = Pace(settings.MASTHEAD_NEWSLETTER_RATE)
     connections = []
     sent = 0
-    last_pk = 0
     try:
         # Opened here, so that every send of the turn uses these connections (a backend
         # opens and closes a connection per call when it was not open already).
@@ -286,38 +282,60 @@ def deliver(mailing: Mailing, until: float) -> tuple[int, bool]:
         except (OSError, smtplib.SMTPException):
             return 0, True
         with ThreadPoolExecutor(max_workers=count, thread_name_prefix="newsletter") as pool:
-            while time.monotonic() < until:
-                rows = list(
-                    mailing.deliveries.filter(status=Delivery.Status.PENDING, pk__gt=last_pk)
-                    .filter(Q(next_attempt_at__isnull=True)
-                            | Q(next_attempt_at__lte=timezone.now()))
-                    .select_related("subscriber")
-                    .order_by("pk")[: count * per_connection]
-                )  # fmt: skip
-                if not rows:
-                    break
-                last_pk = rows[-1].pk
-                outgoing, skipped = [], []
-                for delivery in rows:
-                    item = prepare(mailing, delivery, content, posts if content is None else None)
-                    (outgoing if item is not None else skipped).append(item or delivery)
-                if skipped:
-                    Delivery.objects.filter(pk__in=[d.pk for d in skipped]).update(
-                        status=Delivery.Status.SKIPPED
-                    )
-                shares = [outgoing[n::count] for n in range(count)]
-                results = [
-                    result
-                    for share in pool.map(send_share, connections, shares, [pace] * count)
-                    for result in share
+            outgoing = rounds.next(count * max(1, settings.MASTHEAD_NEWSLETTER_BATCH))
+            while outgoing is not None:
+                on_the_wire = [
+                    pool.submit(send_share, connection, outgoing[n::count], pace)
+                    for n, connection in enumerate(connections)
                 ]
+                upcoming = None
+                if time.monotonic() < until:
+                    upcoming = rounds.next(count * max(1, settings.MASTHEAD_NEWSLETTER_BATCH))
+                results = [result for share in on_the_wire for result in share.result()]
                 sent += record(results)
                 if any(result.outcome is Outcome.BROKEN for result in results):
                     return sent, True
+                outgoing = upcoming
     finally:
         for connection in connections:
             connection.close()
     return sent, False
+
+
+class Rounds:
+    """The mailing's due deliveries, a round at a time in id order, made ready to send."""
+
+    def __init__(self, mailing: Mailing):
+        self.mailing = mailing
+        if mailing.kind == Mailing.Kind.POST:
+            self.content, self.posts = PostMail(mailing.post), None
+        else:
+            self.content = None
+            self.posts = list(digest_posts(mailing).prefetch_related("topics"))
+        self.last_pk = 0
+
+    def next(self, size: int) -> list["Outgoing"] | None:
+        """Up to ``size`` mails ready to send (readers who left are marked skipped);
+        None when no due delivery is left."""
+        rows = list(
+            self.mailing.deliveries.filter(status=Delivery.Status.PENDING, pk__gt=self.last_pk)
+            .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=timezone.now()))
+            .select_related("subscriber")
+            .order_by("pk")[:size]
+        )
+        if not rows:
+            return None
+        self.last_pk = rows[-1].pk
+        outgoing, skipped = [], []
+        for delivery in rows:
+            item = prepare(self.mailing, delivery, self.content, self.posts)
+            if item is None:
+                skipped.append(delivery.pk)
+            else:
+                outgoing.append(item)
+        if skipped:
+            Delivery.objects.filter(pk__in=skipped).update(status=Delivery.Status.SKIPPED)
+        return outgoing
 
 
 def prepare(mailing: Mailing, delivery: Delivery, content, posts) -> Outgoing | None:
