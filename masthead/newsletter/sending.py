@@ -3,9 +3,10 @@
 A post that goes public (now, or at its scheduled time) gets one ``Mailing``; its
 task runs at the publish time through django-tasks' database backend, so no cron
 is needed. The task writes one ``Delivery`` per reader (a reader who follows the
-blog and an author is one row: the table's unique pair), then sends them in turns
-on one connection. Each row is marked sent the moment the server accepted its
-mail, so a worker killed mid-send leaves at most the one mail in flight unmarked.
+blog and an author is one row: the table's unique pair), then sends them in rounds
+over a few connections side by side. Each round is recorded (one UPDATE for the
+mails the server accepted) before the next is sent, so a worker killed mid-send
+leaves at most the mails of one round unrecorded: those, and only those, may go twice.
 
 Who sends is decided by a lease on the mailing row. A turn holds it for at most
 half of ``MASTHEAD_NEWSLETTER_LEASE_SECONDS`` and queues the next turn when it
