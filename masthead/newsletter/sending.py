@@ -267,7 +267,6 @@ def deliver(mailing: Mailing, until: float) -> tuple[int, bool]:
 
     Returns how many were accepted, and whether the turn ended on a broken connection.
     """
-    rounds = Rounds(mailing)
     count = max(1, settings.MASTHEAD_NEWSLETTER_CONNECTIONS)
     pace = Pace(settings.MASTHEAD_NEWSLETTER_RATE)
     connections = []
@@ -282,6 +281,8 @@ def deliver(mailing: Mailing, until: float) -> tuple[int, bool]:
                 connections.append(connection)
         except (OSError, smtplib.SMTPException):
             return 0, True
+        # Finished bytes go straight to an SMTP server; other backends get Django's message.
+        rounds = Rounds(mailing, as_bytes=isinstance(connections[0], SMTPBackend))
         with ThreadPoolExecutor(max_workers=count, thread_name_prefix="newsletter") as pool:
             outgoing = rounds.next(count * max(1, settings.MASTHEAD_NEWSLETTER_BATCH))
             while outgoing is not None:
@@ -306,8 +307,9 @@ def deliver(mailing: Mailing, until: float) -> tuple[int, bool]:
 class Rounds:
     """The mailing's due deliveries, a round at a time in id order, made ready to send."""
 
-    def __init__(self, mailing: Mailing):
+    def __init__(self, mailing: Mailing, as_bytes: bool):
         self.mailing = mailing
+        self.as_bytes = as_bytes
         if mailing.kind == Mailing.Kind.POST:
             self.content, self.posts = PostMail(mailing.post), None
         else:
@@ -329,7 +331,7 @@ class Rounds:
         self.last_pk = rows[-1].pk
         outgoing, skipped = [], []
         for delivery in rows:
-            item = prepare(self.mailing, delivery, self.content, self.posts)
+            item = prepare(self.mailing, delivery, self.content, self.posts, self.as_bytes)
             if item is None:
                 skipped.append(delivery.pk)
             else:
@@ -339,7 +341,8 @@ class Rounds:
         return outgoing
 
 
-def prepare(mailing: Mailing, delivery: Delivery, content, posts) -> Outgoing | None:
+def prepare(mailing: Mailing, delivery: Delivery, content, posts, as_bytes: bool
+            ) -> Outgoing | None:  # fmt: skip
     """The reader's mail for this delivery; None when it is not to be sent any more."""
     reader = delivery.subscriber
     if not reader.is_receiving:
@@ -349,10 +352,9 @@ def prepare(mailing: Mailing, delivery: Delivery, content, posts) -> Outgoing | 
         if not mine:
             return None
         return Outgoing(delivery, message=digest_message(mailing, reader, mine, delivery.reason))
-    raw = content.raw_for(reader, delivery.reason)
+    raw = content.raw_for(reader, delivery.reason) if as_bytes else None
     if raw is not None:
-        return Outgoing(delivery, raw=raw, envelope_from=content.envelope_from,
-                        message=lambda: content.message_for(reader, delivery.reason))  # fmt: skip
+        return Outgoing(delivery, raw=raw, envelope_from=content.envelope_from)
     return Outgoing(delivery, message=content.message_for(reader, delivery.reason))
 
 
@@ -383,12 +385,14 @@ def hand_over(mail_connection, item: Outgoing) -> None:
     """Send one mail: its finished bytes straight over Django's SMTP connection, when
     there are bytes and the backend is SMTP; otherwise Django's message through the backend.
     """
-    smtp = getattr(mail_connection, "connection", None)
-    if item.raw is not None and isinstance(mail_connection, SMTPBackend) and smtp is not None:
+    if item.raw is not None:
+        smtp = mail_connection.connection  # Django's SMTP backend, opened for the turn
+        if smtp is None:
+            raise smtplib.SMTPServerDisconnected("the connection was closed")
         # What the backend's own send does with a message's bytes, minus building them.
         smtp.sendmail(item.envelope_from, [item.delivery.subscriber.email], item.raw)
         return
-    message = item.message() if callable(item.message) else item.message
+    message = item.message
     message.connection = mail_connection
     if not mail_connection.send_messages([message]):
         raise smtplib.SMTPServerDisconnected("the mail backend did not send the message")
