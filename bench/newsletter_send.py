@@ -17,6 +17,7 @@ worker's memory at the start, peak and end of the send, and the readers' p50/p99
 and during the send (and their ratio).
 
     .venv/bin/python bench/newsletter_send.py [--readers 100000] [--rate 0]
+        [--connections 4] [--batch 25] [--smtp-processes 1] [--dkim]
 
 Prints figures; never passes or fails on time.
 """
@@ -81,8 +82,12 @@ def free_port() -> int:
 
 
 def smtp_server(port: int, counter, first_at, last_at) -> None:
-    """A mail server that accepts everything and counts it (run in its own process)."""
-    from aiosmtpd.controller import Controller
+    """A mail server that accepts everything and counts it (run in processes of its own).
+
+    aiosmtpd's protocol on an asyncio server of our own, so that several processes can
+    listen on the one port (SO_REUSEPORT: the kernel spreads the connections over them).
+    """
+    from aiosmtpd.smtp import SMTP
 
     class Counting:
         async def handle_DATA(self, server, session, envelope):  # noqa: N802
@@ -93,10 +98,26 @@ def smtp_server(port: int, counter, first_at, last_at) -> None:
                 last_at.value = time.time()
             return "250 OK"
 
-    controller = Controller(Counting(), hostname="127.0.0.1", port=port)
-    controller.start()
-    signal.sigwait({signal.SIGTERM})
-    controller.stop()
+    async def serve() -> None:
+        loop = asyncio.get_running_loop()
+        stop = asyncio.Event()
+        loop.add_signal_handler(signal.SIGTERM, stop.set)
+        server = await loop.create_server(
+            lambda: SMTP(Counting(), hostname="bench.invalid"), "127.0.0.1", port, reuse_port=True
+        )
+        async with server:
+            await stop.wait()
+
+    asyncio.run(serve())
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time a process has used so far."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def rss_kib(pid: int) -> int:
@@ -146,6 +167,13 @@ def main() -> None:
     parser.add_argument("--readers", type=int, default=100_000)
     parser.add_argument("--rate", type=int, default=0, help="MASTHEAD_NEWSLETTER_RATE")
     parser.add_argument("--idle-seconds", type=float, default=10)
+    parser.add_argument("--connections", type=int, default=4,
+                        help="MASTHEAD_NEWSLETTER_CONNECTIONS")  # fmt: skip
+    parser.add_argument("--batch", type=int, default=25, help="MASTHEAD_NEWSLETTER_BATCH")
+    parser.add_argument("--dkim", action="store_true",
+                        help="sign every mail with a fresh 2048-bit RSA key")  # fmt: skip
+    parser.add_argument("--smtp-processes", type=int, default=1,
+                        help="aiosmtpd processes sharing the SMTP port")  # fmt: skip
     options = parser.parse_args()
 
     data_dir = Path(tempfile.mkdtemp(prefix="masthead-newsletter-bench-"))
@@ -158,13 +186,26 @@ def main() -> None:
     env.update(DJANGO_SETTINGS_MODULE="masthead.settings", MASTHEAD_DATA_DIR=str(data_dir),
                MASTHEAD_EMAIL_HOST="127.0.0.1", MASTHEAD_EMAIL_PORT=str(smtp_port),
                MASTHEAD_NEWSLETTER_RATE=str(options.rate),
+               MASTHEAD_NEWSLETTER_CONNECTIONS=str(options.connections),
+               MASTHEAD_NEWSLETTER_BATCH=str(options.batch),
                MASTHEAD_SITE_URL="https://harbour.example.org")  # fmt: skip
+
+    if options.dkim:
+        subprocess.run(["openssl", "genrsa", "-out", str(data_dir / "dkim.pem"),
+                        "2048"], check=True, capture_output=True)  # fmt: skip
+        env.update(MASTHEAD_DKIM_KEY_FILE=str(data_dir / "dkim.pem"),
+                   MASTHEAD_DKIM_DOMAIN="harbour.example.org")  # fmt: skip
 
     counter = multiprocessing.Value("q", 0)
     first_at, last_at = multiprocessing.Value("d", 0.0), multiprocessing.Value("d", 0.0)
-    smtp = multiprocessing.Process(target=smtp_server, args=(smtp_port, counter, first_at,
-                                                             last_at), daemon=True)  # fmt: skip
-    smtp.start()
+    smtps = [
+        multiprocessing.Process(
+            target=smtp_server, args=(smtp_port, counter, first_at, last_at), daemon=True
+        )  # fmt: skip
+        for _ in range(options.smtp_processes)
+    ]
+    for smtp in smtps:
+        smtp.start()
     serve = None
     try:
         subprocess.run([MASTHEAD, "migrate", "--noinput", "-v", "0"], env=env, check=True)
@@ -203,6 +244,7 @@ def main() -> None:
         during: list[float] = []
         stop = threading.Event()
         memory = [rss_kib(worker)]
+        cpu_before = cpu_seconds(worker), sum(cpu_seconds(smtp.pid) for smtp in smtps)
         subprocess.run([MASTHEAD, "shell", "-c", PUBLISH], env=env, check=True,
                        capture_output=True, text=True)  # fmt: skip
         reader = threading.Thread(target=timed_gets, args=(web_port, page, stop, during))
@@ -212,6 +254,8 @@ def main() -> None:
             memory.append(rss_kib(worker))
             time.sleep(0.5)
         memory.append(rss_kib(worker))
+        cpu_worker = cpu_seconds(worker) - cpu_before[0]
+        cpu_smtp = sum(cpu_seconds(smtp.pid) for smtp in smtps) - cpu_before[1]
         stop.set()
         reader.join()
         received = counter.value
@@ -235,6 +279,12 @@ def main() -> None:
         print(f"worker memory (RSS): start {memory[0] / 1024:.0f} MiB, peak"
               f" {max(memory) / 1024:.0f} MiB, end {memory[-1] / 1024:.0f} MiB"
               f" ({len(memory)} samples)")  # fmt: skip
+        print(f"CPU per mail: worker {cpu_worker / max(received, 1) * 1000:.2f} ms,"
+              f" SMTP server ({options.smtp_processes} process(es))"
+              f" {cpu_smtp / max(received, 1) * 1000:.2f} ms;"
+              f" {options.connections} connection(s), {options.batch} mails each per round;"
+              f" DKIM {'on' if options.dkim else 'off'};"
+              f" load average at the end {os.getloadavg()[0]:.1f}")  # fmt: skip
         p99_idle, p99_busy = percentile(idle, 0.99) * 1000, percentile(during, 0.99) * 1000
         print(f"post page, idle: p50 {statistics.median(idle) * 1000:.1f} ms,"
               f" p99 {p99_idle:.1f} ms ({len(idle)} requests)")  # fmt: skip
@@ -245,9 +295,10 @@ def main() -> None:
         if serve is not None and serve.poll() is None:
             os.killpg(serve.pid, signal.SIGTERM)
             serve.wait(timeout=30)
-        if smtp.is_alive():
-            os.kill(smtp.pid, signal.SIGTERM)
-            smtp.join(timeout=10)
+        for smtp in smtps:
+            if smtp.is_alive():
+                os.kill(smtp.pid, signal.SIGTERM)
+                smtp.join(timeout=10)
 
 
 if __name__ == "__main__":

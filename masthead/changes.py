@@ -16,6 +16,8 @@ The consumers today, in the order they run (that of ``INSTALLED_APPS``):
 - ``references`` (``citations.consumer``): formatted references and DOIs;
 - ``search`` (``search.consumer``): the posts' search documents;
 - ``static output`` (``static_site.consumer``): the files ``publish_static`` keeps;
+- ``mail`` (``newsletter.sending``): a post going public (now or scheduled) gets its
+  mailing, queued for its publish time;
 - ``page version`` (``pagecache.consumer``): the file or Redis key that whole
   stored pages for anonymous readers are keyed on.
 

@@ -540,6 +540,11 @@ MASTHEAD_NEWSLETTER_FROM_EMAIL = env_str("MASTHEAD_NEWSLETTER_FROM_EMAIL", "")
 MASTHEAD_NEWSLETTER_POSTAL_ADDRESS = env_str("MASTHEAD_NEWSLETTER_POSTAL_ADDRESS", "")
 # Mails handed to the mail server per second; 0 sends as fast as it takes them.
 MASTHEAD_NEWSLETTER_RATE = env_int("MASTHEAD_NEWSLETTER_RATE", 0)
+# Connections to the mail server a mailing is sent over side by side, and how many mails
+# each hands over between two records in the database: a worker killed mid-send may send
+# at most CONNECTIONS x BATCH mails twice (those of the round it was in).
+MASTHEAD_NEWSLETTER_CONNECTIONS = env_int("MASTHEAD_NEWSLETTER_CONNECTIONS", 4)
+MASTHEAD_NEWSLETTER_BATCH = env_int("MASTHEAD_NEWSLETTER_BATCH", 25)
 # One worker keeps a mailing this long at most per turn; a worker that dies mid-send is
 # taken over after it (so this is also the longest pause before a resumed send).
 MASTHEAD_NEWSLETTER_LEASE_SECONDS = env_int("MASTHEAD_NEWSLETTER_LEASE_SECONDS", 60)

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 
 from masthead.importers.admin_views import import_word
+from masthead.newsletter.webhooks import provider_urlpatterns
 from masthead.publishing import views as publishing_views
 from masthead.publishing.media import serve_media
 
@@ -31,8 +32,9 @@ urlpatterns.append(path("", include("masthead.citations.urls")))
 urlpatterns.append(path("", include("masthead.discussion.urls")))
 urlpatterns.append(path("", include("masthead.search.urls")))
 urlpatterns.append(path("", include("masthead.newsletter.urls")))
-# Providers' bounce and complaint events (django-anymail checks their signatures).
-urlpatterns.append(path("newsletter/events/", include("anymail.urls")))
+# Providers' bounce and complaint events (django-anymail checks their signatures); a
+# provider without its settings answers 404, not 500.
+urlpatterns.append(path("newsletter/events/", include((provider_urlpatterns(), "anymail"))))
 
 # Last: the blog catch-all `/<blog>/` must not shadow the site's own pages.
 urlpatterns.append(path("", include("masthead.publishing.urls")))

@@ -29,7 +29,7 @@ from .conftest import make_post
 
 CONSUMERS = {
     "fragment version", "public pictures", "page version", "search", "references",
-    "static output",
+    "static output", "mail",
 }  # fmt: skip
 
 
@@ -41,7 +41,7 @@ def test_every_model_is_declared_public_or_private():
     assert set(changes.PUBLIC) | set(changes.PRIVATE) <= labels, "a declared model is gone"
 
 
-def test_the_six_consumers_are_registered():
+def test_the_seven_consumers_are_registered():
     assert set(changes.consumers()) == CONSUMERS
 
 
@@ -177,5 +177,5 @@ def test_a_failing_consumer_is_logged_and_the_others_still_hear(
     assert "The search consumer failed" in caplog.text
     assert times_heard(heard, "publishing.Post", published_post.pk, deleted=False) == {
         "fragment version": 1, "public pictures": 1, "page version": 1, "search": 0,
-        "references": 1, "static output": 1,
+        "references": 1, "static output": 1, "mail": 1,
     }  # fmt: skip

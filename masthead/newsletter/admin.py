@@ -112,6 +112,5 @@ class MailingAdmin(admin.ModelAdmin):
         for mailing in queryset.filter(kind=Mailing.Kind.POST):
             message = PostMail(mailing.post).message_for(me, "this is a test sent to an editor")
             message.subject = f"[Test] {message.subject}"
-            message.raw = None  # the prebuilt bytes carry the readers' subject: build afresh
             message.send()
             self.message_user(request, f"A test of “{mailing.post}” went to {me.email}.")

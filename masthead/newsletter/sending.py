@@ -3,9 +3,10 @@
 A post that goes public (now, or at its scheduled time) gets one ``Mailing``; its
 task runs at the publish time through django-tasks' database backend, so no cron
 is needed. The task writes one ``Delivery`` per reader (a reader who follows the
-blog and an author is one row: the table's unique pair), then sends them in turns
-on one connection. Each row is marked sent the moment the server accepted its
-mail, so a worker killed mid-send leaves at most the one mail in flight unmarked.
+blog and an author is one row: the table's unique pair), then sends them in rounds
+over a few connections side by side. Each round is recorded (one UPDATE for the
+mails the server accepted) before the next is sent, so a worker killed mid-send
+leaves at most the mails of one round unrecorded: those, and only those, may go twice.
 
 Who sends is decided by a lease on the mailing row. A turn holds it for at most
 half of ``MASTHEAD_NEWSLETTER_LEASE_SECONDS`` and queues the next turn when it
@@ -13,27 +14,31 @@ ends; before sending it also queues a fallback turn for after the lease, which
 does nothing if the sending went on, and takes over if the worker died.
 """
 
+import dataclasses
 import enum
 import logging
 import smtplib
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.mail import get_connection
+from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.db import connection as db_connection
 from django.db import transaction
 from django.db.models import Min, Q, Value
 from django.utils import timezone
 from django_tasks import task
 
+from masthead import changes
 from masthead.newsletter.mail import PostMail, digest_message
 from masthead.newsletter.models import Delivery, Mailing, Subscriber, Suppression
 from masthead.publishing.models import Post
 
 logger = logging.getLogger(__name__)
-
-BATCH = 500  # deliveries read from the database at a time
 
 
 def can_defer() -> bool:
@@ -50,15 +55,26 @@ def enqueue_turn(mailing_id: int, at=None) -> None:
 
 
 # --- when a post goes public -----------------------------------------------------------
-def post_saved(sender, instance: Post, **kwargs) -> None:
-    """Connected to Post's post_save: a post public now or later gets its mailing."""
-    if instance.status not in Post.GOING_PUBLIC or instance.publish_at is None:
+def changes_committed(committed: list[changes.Change]) -> None:
+    """The newsletter's consumer of ``masthead.changes``: a post saved public (now, or
+    scheduled for later) gets its mailing, queued for its publish time.
+
+    Told after the commit, so the mailing's task never runs before the post is there.
+    A post whose publish time is long past when it is saved (an imported archive, an
+    old post edited today) is never mailed; fixtures loaded raw are not publications.
+    """
+    post_ids: set[int] = set()
+    for change in committed:
+        if change.of("publishing.Post") and not change.deleted and not change.raw:
+            post_ids |= change.post_ids or set()
+    if not post_ids:
         return
     recent = timezone.now() - timedelta(hours=settings.MASTHEAD_NEWSLETTER_RECENT_HOURS)
-    if instance.publish_at < recent:
-        return  # an archive imported, or an old post edited: never mailed
-    post_id = instance.pk
-    transaction.on_commit(lambda: schedule_post_mailing(post_id), robust=True)
+    going_public = Post.objects.filter(
+        pk__in=post_ids, status__in=Post.GOING_PUBLIC, publish_at__gte=recent
+    )
+    for post_id in going_public.order_by("pk").values_list("pk", flat=True):
+        schedule_post_mailing(post_id)
 
 
 def schedule_post_mailing(post_id: int) -> Mailing | None:
@@ -204,76 +220,199 @@ def finish_or_continue(mailing: Mailing) -> str:
 
 
 class Pace:
-    """At most ``rate`` mails a second (0: no limit), by sleeping between them."""
+    """At most ``rate`` mails a second over all connections (0: no limit), by sleeping."""
 
     def __init__(self, rate: int):
         self.interval = 1 / rate if rate > 0 else 0
         self.next_at = time.monotonic()
+        self.lock = threading.Lock()
 
     def wait(self) -> None:
         if not self.interval:
             return
-        now = time.monotonic()
-        if self.next_at > now:
-            time.sleep(self.next_at - now)
-        self.next_at = max(now, self.next_at) + self.interval
+        with self.lock:
+            now = time.monotonic()
+            at = max(now, self.next_at)
+            self.next_at = at + self.interval
+        if at > now:
+            time.sleep(at - now)
+
+
+@dataclasses.dataclass
+class Outgoing:
+    """One reader's mail, ready: the bytes for an SMTP server, or Django's message."""
+
+    delivery: Delivery
+    raw: bytes | None = None
+    envelope_from: str = ""
+    message: object = None
+
+
+class Result(NamedTuple):
+    delivery: Delivery
+    outcome: "Outcome"
+    error: str = ""
 
 
 def deliver(mailing: Mailing, until: float) -> tuple[int, bool]:
-    """Send due deliveries on one connection until none are left or the turn is over.
+    """Send due deliveries in rounds until none are left or the turn is over.
+
+    A round takes up to connections × batch pending deliveries in id order, sends
+    them over the connections side by side (each its share, in order), then records
+    what came of them: one UPDATE for all that were accepted. The next round is read
+    and its mails made while this one is on the wire, but it is only sent once this
+    one is recorded. A worker killed in the middle of a round leaves that round
+    unrecorded, so at most those mails (one round) can arrive twice; every earlier one
+    is recorded, and none is skipped.
 
     Returns how many were accepted, and whether the turn ended on a broken connection.
     """
-    if mailing.kind == Mailing.Kind.POST:
-        content = PostMail(mailing.post)
-    else:
-        content = None
-        posts = list(digest_posts(mailing).prefetch_related("topics"))
+    count = max(1, settings.MASTHEAD_NEWSLETTER_CONNECTIONS)
     pace = Pace(settings.MASTHEAD_NEWSLETTER_RATE)
-    mail_connection = get_connection()
+    connections = []
     sent = 0
-    last_pk = 0
     try:
-        # Opened here, so that every send of the turn uses this one connection (a backend
+        # Opened here, so that every send of the turn uses these connections (a backend
         # opens and closes a connection per call when it was not open already).
         try:
-            mail_connection.open()
+            for _ in range(count):
+                connection = get_connection()
+                connection.open()
+                connections.append(connection)
         except (OSError, smtplib.SMTPException):
             return 0, True
-        while time.monotonic() < until:
-            batch = list(
-                mailing.deliveries.filter(status=Delivery.Status.PENDING, pk__gt=last_pk)
-                .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=timezone.now()))
-                .select_related("subscriber")
-                .order_by("pk")[:BATCH]
-            )
-            if not batch:
-                break
-            for delivery in batch:
-                last_pk = delivery.pk
-                reader = delivery.subscriber
-                if not reader.is_receiving:
-                    mark(delivery, Delivery.Status.SKIPPED)
-                    continue
-                if content is not None:
-                    message = content.message_for(reader, delivery.reason, mail_connection)
-                else:
-                    mine = reader_posts(reader, posts)
-                    if not mine:
-                        mark(delivery, Delivery.Status.SKIPPED)
-                        continue
-                    message = digest_message(mailing, reader, mine, delivery.reason,
-                                             mail_connection)  # fmt: skip
-                pace.wait()
-                outcome = send_one(mail_connection, message, delivery)
-                if outcome is Outcome.BROKEN:
+        # Finished bytes go straight to an SMTP server; other backends get Django's message.
+        rounds = Rounds(mailing, as_bytes=isinstance(connections[0], SMTPBackend))
+        with ThreadPoolExecutor(max_workers=count, thread_name_prefix="newsletter") as pool:
+            outgoing = rounds.next(count * max(1, settings.MASTHEAD_NEWSLETTER_BATCH))
+            while outgoing is not None:
+                on_the_wire = [
+                    pool.submit(send_share, connection, outgoing[n::count], pace)
+                    for n, connection in enumerate(connections)
+                ]
+                upcoming = None
+                if time.monotonic() < until:
+                    upcoming = rounds.next(count * max(1, settings.MASTHEAD_NEWSLETTER_BATCH))
+                results = [result for share in on_the_wire for result in share.result()]
+                sent += record(results)
+                if any(result.outcome is Outcome.BROKEN for result in results):
                     return sent, True
-                sent += outcome is Outcome.SENT
-                if time.monotonic() >= until:
-                    break
+                outgoing = upcoming
     finally:
-        mail_connection.close()
+        for connection in connections:
+            connection.close()
     return sent, False
+
+
+class Rounds:
+    """The mailing's due deliveries, a round at a time in id order, made ready to send."""
+
+    def __init__(self, mailing: Mailing, as_bytes: bool):
+        self.mailing = mailing
+        self.as_bytes = as_bytes
+        if mailing.kind == Mailing.Kind.POST:
+            self.content, self.posts = PostMail(mailing.post), None
+        else:
+            self.content = None
+            self.posts = list(digest_posts(mailing).prefetch_related("topics"))
+        self.last_pk = 0
+
+    def next(self, size: int) -> list["Outgoing"] | None:
+        """Up to ``size`` mails ready to send (readers who left are marked skipped);
+        None when no due delivery is left."""
+        rows = list(
+            self.mailing.deliveries.filter(status=Delivery.Status.PENDING, pk__gt=self.last_pk)
+            .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=timezone.now()))
+            .select_related("subscriber")
+            .order_by("pk")[:size]
+        )
+        if not rows:
+            return None
+        self.last_pk = rows[-1].pk
+        outgoing, skipped = [], []
+        for delivery in rows:
+            item = prepare(self.mailing, delivery, self.content, self.posts, self.as_bytes)
+            if item is None:
+                skipped.append(delivery.pk)
+            else:
+                outgoing.append(item)
+        if skipped:
+            Delivery.objects.filter(pk__in=skipped).update(status=Delivery.Status.SKIPPED)
+        return outgoing
+
+
+def prepare(mailing: Mailing, delivery: Delivery, content, posts, as_bytes: bool
+            ) -> Outgoing | None:  # fmt: skip
+    """The reader's mail for this delivery; None when it is not to be sent any more."""
+    reader = delivery.subscriber
+    if not reader.is_receiving:
+        return None
+    if content is None:
+        mine = reader_posts(reader, posts)
+        if not mine:
+            return None
+        return Outgoing(delivery, message=digest_message(mailing, reader, mine, delivery.reason))
+    raw = content.raw_for(reader, delivery.reason) if as_bytes else None
+    if raw is not None:
+        return Outgoing(delivery, raw=raw, envelope_from=content.envelope_from)
+    return Outgoing(delivery, message=content.message_for(reader, delivery.reason))
+
+
+def send_share(mail_connection, items: list[Outgoing], pace: Pace) -> list[Result]:
+    """Hand ``items`` to the server one after another on one connection (in a thread).
+
+    Stops at a broken connection: the items after it are left pending, untouched.
+    """
+    results = []
+    for item in items:
+        pace.wait()
+        try:
+            hand_over(mail_connection, item)
+        except Exception as error:  # noqa: BLE001 - every failure is recorded, none loses the mail
+            code, text = failure_code(error)
+            if code is None:
+                results.append(Result(item.delivery, Outcome.BROKEN, text))
+                mail_connection.close()  # the connection may be gone; the next turn reopens it
+                break
+            outcome = Outcome.FAILED if 500 <= code < 600 else Outcome.RETRY
+            results.append(Result(item.delivery, outcome, f"{code} {text}"))
+            continue
+        results.append(Result(item.delivery, Outcome.SENT))
+    return results
+
+
+def hand_over(mail_connection, item: Outgoing) -> None:
+    """Send one mail: its finished bytes straight over Django's SMTP connection, when
+    there are bytes and the backend is SMTP; otherwise Django's message through the backend.
+    """
+    if item.raw is not None:
+        smtp = mail_connection.connection  # Django's SMTP backend, opened for the turn
+        if smtp is None:
+            raise smtplib.SMTPServerDisconnected("the connection was closed")
+        # What the backend's own send does with a message's bytes, minus building them.
+        smtp.sendmail(item.envelope_from, [item.delivery.subscriber.email], item.raw)
+        return
+    message = item.message
+    message.connection = mail_connection
+    if not mail_connection.send_messages([message]):
+        raise smtplib.SMTPServerDisconnected("the mail backend did not send the message")
+
+
+def record(results: list[Result]) -> int:
+    """Write down what came of a round; returns how many mails were accepted."""
+    accepted = [result.delivery.pk for result in results if result.outcome is Outcome.SENT]
+    if accepted:
+        # Committed at once (autocommit): these rows are what a restarted worker trusts.
+        Delivery.objects.filter(pk__in=accepted).update(status=Delivery.Status.SENT,
+                                                        sent_at=timezone.now())  # fmt: skip
+    for delivery, outcome, error in results:
+        if outcome is Outcome.FAILED:
+            Suppression.add(delivery.subscriber.email, Suppression.Reason.BOUNCED, error)
+            mark(delivery, Delivery.Status.FAILED, error=error[:2000],
+                 attempts=delivery.attempts + 1)  # fmt: skip
+        elif outcome in (Outcome.RETRY, Outcome.BROKEN):
+            retry_later(delivery, error)
+    return len(accepted)
 
 
 def reader_posts(reader: Subscriber, posts: list[Post]) -> list[Post]:
@@ -300,27 +439,6 @@ class Outcome(enum.Enum):
     FAILED = "failed"  # permanently: the address is suppressed
     RETRY = "retry"  # refused for now (4xx): tried again later
     BROKEN = "broken"  # no answer at all: the connection or the server is down
-
-
-def send_one(mail_connection, message, delivery: Delivery) -> Outcome:
-    """Hand one mail to the server and record the outcome."""
-    try:
-        mail_connection.send_messages([message])
-    except Exception as error:  # noqa: BLE001 - every failure is recorded, none loses the mail
-        code, text = failure_code(error)
-        if code is not None and 500 <= code < 600:
-            Suppression.add(delivery.subscriber.email, Suppression.Reason.BOUNCED,
-                            f"{code} {text}")  # fmt: skip
-            mark(delivery, Delivery.Status.FAILED, error=f"{code} {text}"[:2000],
-                 attempts=delivery.attempts + 1)  # fmt: skip
-            return Outcome.FAILED
-        retry_later(delivery, f"{code or ''} {text}".strip())
-        if code is None:
-            mail_connection.close()  # the connection may be gone; the next turn reopens it
-            return Outcome.BROKEN
-        return Outcome.RETRY
-    mark(delivery, Delivery.Status.SENT, sent_at=timezone.now())
-    return Outcome.SENT
 
 
 def retry_later(delivery: Delivery, error: str) -> None:

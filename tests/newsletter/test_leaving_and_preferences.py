@@ -38,18 +38,32 @@ def test_the_headers_one_click_post_unsubscribes_without_login_or_token_of_the_s
     assert len(mailbox.to("sam@example.org")) == 2
 
 
-def test_the_footer_link_shows_one_button_that_unsubscribes(client, blog, ada):
+def newsletter_page_part(response) -> str:
+    """The page's own content (the site's footer, with its subscribe form, left out)."""
+    html = response.content.decode()
+    return html.split('class="standing-page newsletter-page">', 1)[1].split("</main>", 1)[0]
+
+
+def test_the_footer_link_leads_to_one_button_that_unsubscribes_and_says_so(blog, ada):
     rosa = reader("rosa@example.org", blogs=[blog])
     html = PostMail(fresh_post(blog, [ada])).message_for(rosa, "you follow it").alternatives[0]
     path = f"/newsletter/unsubscribe/{rosa.token}/"
     assert f"https://harbour.example.org{path}" in html[0]
-    page = client.get(path)
-    assert page.status_code == 200 and b"<button" in page.content
+    # The mail's link opened as a browser (or a scanner) would, with no session at all.
+    browser = Client(enforce_csrf_checks=True)
+    landing = newsletter_page_part(browser.get(path))
+    assert landing.count("<form") == 1 and landing.count("<button") == 1
+    assert 'method="post"' in landing and "rosa@example.org" in landing
     rosa.refresh_from_db()
-    assert rosa.left_at is None  # opening the link (or a scanner opening it) changes nothing
-    client.post(path)
+    assert rosa.left_at is None  # opening the link changes nothing
+    done = browser.post(path)  # the one button: a POST with nothing in it
+    assert done.status_code == 200
+    assert "you are unsubscribed" in newsletter_page_part(done)
+    assert "<button" not in newsletter_page_part(done)
     rosa.refresh_from_db()
-    assert rosa.left_at is not None
+    assert rosa.left_at is not None and not rosa.is_receiving
+    again = newsletter_page_part(browser.get(path))
+    assert "already unsubscribed" in again and "<button" not in again
 
 
 def test_an_unsubscribed_address_is_not_brought_back_by_an_import(blog, tmp_path):

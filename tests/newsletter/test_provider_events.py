@@ -87,3 +87,18 @@ def test_an_event_with_a_forged_signature_or_no_secret_changes_nothing(live_serv
     assert post_event(live_server, genuine, auth=wrong_secret) == 400
     assert Suppression.of("rosa@example.org") is None
     assert Subscriber.objects.get(email="rosa@example.org").is_receiving
+
+
+def test_a_provider_without_its_signing_key_is_answered_404_and_logged_not_500(
+    live_server, blog, settings, caplog
+):
+    settings.ANYMAIL = {}  # the site does not use Mailgun (or not yet)
+    reader("rosa@example.org", blogs=[blog])
+    with caplog.at_level("ERROR", logger="masthead.newsletter.webhooks"):
+        status = post_event(live_server, mailgun_event("complained", "rosa@example.org"))
+    assert status == 404
+    logged = [record.getMessage() for record in caplog.records]
+    assert any("/newsletter/events/mailgun/tracking/" in line and "not configured" in line
+               for line in logged)  # fmt: skip
+    assert Suppression.of("rosa@example.org") is None
+    assert Subscriber.objects.get(email="rosa@example.org").is_receiving

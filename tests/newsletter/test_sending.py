@@ -126,3 +126,46 @@ def test_an_editor_sends_themselves_a_test_of_a_posts_mail(editor_client, blog, 
     [mail] = mailbox.to("editor@harbour.example.org")
     assert mail["Subject"] == f"[Test] {post.title}"
     assert not Delivery.objects.exists()  # a test is no delivery to readers
+
+
+def test_posts_announced_together_by_an_import_are_mailed_but_an_archived_one_is_not(
+    blog, ada, mailbox, django_capture_on_commit_callbacks
+):
+    from django.db import transaction
+
+    from masthead import changes
+
+    from .conftest import hours_ago
+
+    reader("rosa@example.org", blogs=[blog])
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        transaction.atomic(),
+        changes.posts_in_batches(),
+    ):
+        fresh_post(blog, [ada], title="Fresh Today", status="published",
+                   publish_at=timezone.now())  # fmt: skip
+        fresh_post(blog, [ada], title="From the Archive", status="published",
+                   publish_at=hours_ago(24 * 400))  # fmt: skip
+    assert [mail["Subject"] for mail in mailbox.to("rosa@example.org")] == ["Fresh Today"]
+
+
+def test_rounds_over_several_connections_send_each_reader_one_mail_and_record_refusals(
+    blog, ada, mailbox, settings, django_capture_on_commit_callbacks
+):
+    settings.MASTHEAD_NEWSLETTER_CONNECTIONS = 3
+    settings.MASTHEAD_NEWSLETTER_BATCH = 2  # rounds of 6: 23 readers take four rounds
+    addresses = [f"r{number}@example.org" for number in range(23)]
+    for address in addresses:
+        reader(address, blogs=[blog])
+    mailbox.refuse_for_good["r7@example.org"] = "550 5.1.1 No such mailbox"
+    mailbox.refuse_for_now["r15@example.org"] = 1
+    mailing = publish(fresh_post(blog, [ada]), django_capture_on_commit_callbacks)
+    received = [rcpt for rcpts, _message, _raw in mailbox.messages for rcpt in rcpts]
+    assert sorted(received) == sorted(set(addresses) - {"r7@example.org", "r15@example.org"})
+    statuses = dict(Delivery.objects.filter(mailing=mailing).values_list("subscriber__email",
+                                                                         "status"))  # fmt: skip
+    assert statuses.pop("r7@example.org") == Delivery.Status.FAILED
+    assert statuses.pop("r15@example.org") == Delivery.Status.PENDING  # tried again later
+    assert set(statuses.values()) == {Delivery.Status.SENT}
+    assert Suppression.of("r7@example.org").reason == Suppression.Reason.BOUNCED

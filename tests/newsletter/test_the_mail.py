@@ -207,25 +207,50 @@ def test_with_a_key_configured_each_mail_is_dkim_signed_and_verifies(
     assert not dkim.verify(tampered, dnsfunc=dns)
 
 
-def test_the_copy_made_from_the_prebuilt_bytes_is_the_message_django_would_build(blog, ada):
+def test_the_copy_made_from_the_prebuilt_pieces_is_the_message_django_would_build(blog, ada):
     from email import message_from_bytes, policy
-
-    from django.core.mail import EmailMultiAlternatives
 
     from masthead.newsletter.mail import PostMail
 
     rosa = reader("rosa@example.org", blogs=[blog])
-    mail = PostMail(fresh_post(blog, [ada], body="Tides & *currents* — “predictable”."))
-    assert mail.raw is not None  # plain 8-bit parts: the fast way applies
-    message = mail.message_for(rosa, "you follow the blog Energy & Co")
-    fast = message_from_bytes(message.message().as_bytes(), policy=policy.default)
-    built = message_from_bytes(
-        EmailMultiAlternatives.message(message).as_bytes(), policy=policy.default
-    )
+    # A paragraph longer than a mail line may be (998), accents, "=" and a leading dot.
+    body = "Tides & *currents* — “predictable” = 2×. " * 60 + "\n\n.dot at the start"
+    mail = PostMail(fresh_post(blog, [ada], body=body))
+    assert mail.raw is not None  # the fast way applies to such a post
+    reason = "you follow the blog Énergie & Co"
+    fast = message_from_bytes(mail.raw_for(rosa, reason), policy=policy.default)
+    built = message_from_bytes(mail.message_for(rosa, reason).message().as_bytes(),
+                               policy=policy.default)  # fmt: skip
     for header in ("Subject", "From", "To", "Message-ID", "List-Id", "List-Unsubscribe",
                    "List-Unsubscribe-Post"):  # fmt: skip
         assert str(fast[header]).strip() == str(built[header]).strip(), header
+    assert fast["To"] == "rosa@example.org"
+    assert rosa.token in fast["List-Unsubscribe"]
     assert fast.get_content_type() == built.get_content_type() == "multipart/alternative"
-    assert "Energy &amp; Co" in Mailbox.html(fast)
-    assert Mailbox.text(fast) == Mailbox.text(built)
-    assert Mailbox.html(fast) == Mailbox.html(built)
+    assert "Énergie &amp; Co" in Mailbox.html(fast)
+    assert Mailbox.text(fast).replace("\r\n", "\n") == Mailbox.text(built).replace("\r\n", "\n")
+    assert Mailbox.html(fast).replace("\r\n", "\n") == Mailbox.html(built).replace("\r\n", "\n")
+    raw = mail.raw_for(rosa, reason)
+    head, body = raw.split(b"\r\n\r\n", 1)
+    assert raw.isascii()  # 7-bit: any server takes it
+    assert max(len(line) for line in head.split(b"\r\n")) <= 998  # a long link stays whole
+    assert max(len(line) for line in body.split(b"\r\n")) <= 76  # quoted-printable lines
+
+
+def test_two_readers_copies_differ_only_in_what_is_their_own(blog, ada):
+    from masthead.newsletter.mail import PostMail
+
+    rosa, sam = reader("rosa@example.org", blogs=[blog]), reader("sam@example.org", blogs=[blog])
+    mail = PostMail(fresh_post(blog, [ada]))
+    for_rosa = Mailbox.text(message_from_raw(mail.raw_for(rosa, "you follow the blog")))
+    for_sam = Mailbox.text(message_from_raw(mail.raw_for(sam, "you follow everything")))
+    assert rosa.token in for_rosa and sam.token not in for_rosa
+    assert sam.token in for_sam and rosa.token not in for_sam
+    assert "because you follow the blog." in for_rosa
+    assert "because you follow everything." in for_sam
+
+
+def message_from_raw(raw: bytes):
+    from email import message_from_bytes, policy
+
+    return message_from_bytes(raw, policy=policy.default)
