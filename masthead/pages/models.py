@@ -10,6 +10,8 @@ A page is public when it and every page above it are published: a draft parent k
 its children out of sight, as their addresses pass through it.
 """
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.urls import reverse
@@ -35,6 +37,19 @@ class PageQuerySet(models.QuerySet):
     def public(self):
         """Published pages whose parents are all published (two queries however many)."""
         return self.filter(pk__in=public_page_ids())
+
+    def matching(self, text: str, limit: int = 5) -> list["Page"]:
+        """Public pages holding every word of ``text`` in their title or body (search).
+
+        Pages are a few dozen, so a plain look-up serves; they are not in the posts' index.
+        """
+        words = re.findall(r"\w+", text or "")[:8]
+        if not words:
+            return []
+        found = self.public()
+        for word in words:
+            found = found.filter(models.Q(title__icontains=word) | models.Q(body__icontains=word))
+        return list(found.only("title", "path").order_by("path")[:limit])
 
     def in_menu(self, menu: str):
         return self.public().filter(**{f"in_{menu}_menu": True}).order_by("menu_position", "title")
