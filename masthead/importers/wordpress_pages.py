@@ -21,7 +21,6 @@ from urllib.parse import unquote, urlsplit
 from xml.sax.saxutils import escape, quoteattr
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 
 from masthead.importers import wordpress_html
 from masthead.importers.wordpress_mapping import (
@@ -239,7 +238,7 @@ class WordPressPages:
         label = wordpress_html.plain_text(item.title)
         wanted = {
             f"in_{where}_menu": True,
-            "menu_position": min(item.menu_order, 32767),
+            f"{where}_position": min(item.menu_order, 32767),
             "menu_label": _fit(label, 60) if label and label != page.title else page.menu_label,
         }
         if all(getattr(page, name) == value for name, value in wanted.items()):
@@ -295,15 +294,12 @@ def write_pages(out, site: str, dates) -> dict[str, int]:
             "<wp:comment_status>closed</wp:comment_status><wp:ping_status>closed</wp:ping_status>"
             f"<wp:post_name>{_cdata(page.slug)}</wp:post_name><wp:status>{status}</wp:status>"
             f"<wp:post_parent>{parent}</wp:post_parent>"
-            f"<wp:menu_order>{page.menu_position}</wp:menu_order>"
+            "<wp:menu_order>0</wp:menu_order>"
             f"<wp:post_type>page</wp:post_type><wp:post_password></wp:post_password>{metas}"
             "</item>\n"
         )
-    placed = pages.filter(Q(in_header_menu=True) | Q(in_footer_menu=True))
-    for page in placed.order_by("menu_position", "pk"):
-        for menu in ("header", "footer"):
-            if not getattr(page, f"in_{menu}_menu"):
-                continue
+    for menu in ("header", "footer"):
+        for page in pages.filter(**{f"in_{menu}_menu": True}).order_by(f"{menu}_position"):
             counts["menu items"] += 1
             item_id = MENU_ITEM_ID_OFFSET + 2 * page.pk + (menu == "footer")
             local, utc = dates(page.created_at)
@@ -313,7 +309,7 @@ def write_pages(out, site: str, dates) -> dict[str, int]:
                 f"<wp:post_id>{item_id}</wp:post_id>"
                 f"<wp:post_date>{local}</wp:post_date><wp:post_date_gmt>{utc}</wp:post_date_gmt>"
                 "<wp:status>publish</wp:status><wp:post_parent>0</wp:post_parent>"
-                f"<wp:menu_order>{page.menu_position}</wp:menu_order>"
+                f"<wp:menu_order>{getattr(page, f'{menu}_position')}</wp:menu_order>"
                 "<wp:post_type>nav_menu_item</wp:post_type>"
                 f'<category domain="nav_menu" nicename={quoteattr(menu)}>'
                 f"{_cdata(menu.title())}</category>"
@@ -340,7 +336,8 @@ def pages_as_json(site: str) -> list[dict]:
             "in_header_menu": page.in_header_menu,
             "in_footer_menu": page.in_footer_menu,
             "menu_label": page.menu_label,
-            "menu_position": page.menu_position,
+            "header_position": page.header_position,
+            "footer_position": page.footer_position,
             "body_markdown": page.body,
             "body_html": page.body_html,
             "published_at": page.published_at.isoformat() if page.published_at else None,

@@ -21,16 +21,25 @@ class OldAddressInline(admin.TabularInline):
 @admin.register(Page)
 class PageAdmin(SimpleHistoryAdmin):
     list_display = ["title", "address", "status", "role", "in_header_menu", "in_footer_menu",
-                    "menu_position"]  # fmt: skip
+                    "header_position", "footer_position"]  # fmt: skip
     list_filter = ["status", "in_header_menu", "in_footer_menu", "role"]
-    list_editable = ["menu_position"]
+    list_editable = ["header_position", "footer_position"]
     search_fields = ["title", "body", "path"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["parent"]
     inlines = [OldAddressInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "parent", "status", "body"]}),
-        ("Menus", {"fields": ["in_header_menu", "in_footer_menu", "menu_label", "menu_position"]}),
+        (
+            "Menus",
+            {
+                "fields": [
+                    "menu_label",
+                    ("in_header_menu", "header_position"),
+                    ("in_footer_menu", "footer_position"),
+                ]
+            },
+        ),  # fmt: skip
         ("Role", {"fields": ["role"]}),
         ("Corrections", {"fields": ["updated_at", "correction_note"]}),
     ]

@@ -52,7 +52,8 @@ class PageQuerySet(models.QuerySet):
         return list(found.only("title", "path").order_by("path")[:limit])
 
     def in_menu(self, menu: str):
-        return self.public().filter(**{f"in_{menu}_menu": True}).order_by("menu_position", "title")
+        placed = self.public().filter(**{f"in_{menu}_menu": True})
+        return placed.order_by(f"{menu}_position", "title")
 
 
 def public_page_ids() -> set[int]:
@@ -114,8 +115,11 @@ class Page(models.Model):
     menu_label = models.CharField(
         max_length=60, blank=True, help_text="A shorter name for the menus; the title if empty."
     )
-    menu_position = models.PositiveSmallIntegerField(
-        default=0, help_text="Order in the menus, smallest first."
+    header_position = models.PositiveSmallIntegerField(
+        default=0, help_text="Order in the header menu, smallest first."
+    )
+    footer_position = models.PositiveSmallIntegerField(
+        default=0, help_text="Order in the footer menu, smallest first."
     )
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(

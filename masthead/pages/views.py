@@ -47,7 +47,7 @@ def page_children(page: Page) -> list[Page]:
     return list(
         page.children.public()
         .only("title", "path", "menu_label")
-        .order_by("menu_position", "title")
+        .order_by("header_position", "title")
     )
 
 

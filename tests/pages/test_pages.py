@@ -155,8 +155,8 @@ def test_every_saved_version_is_kept_and_an_old_one_can_come_back(about):
 
 
 def test_menus_list_the_public_pages_editors_placed_there_in_their_order(client, about, staff):
-    page("Contact", "contact", in_header_menu=True, in_footer_menu=True, menu_position=2)
-    about.in_header_menu, about.menu_position, about.menu_label = True, 1, "About"
+    page("Contact", "contact", in_header_menu=True, in_footer_menu=True, header_position=2)
+    about.in_header_menu, about.header_position, about.menu_label = True, 1, "About"
     about.save()
     staff.in_footer_menu = True
     staff.save()
