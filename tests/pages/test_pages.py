@@ -228,3 +228,15 @@ def test_published_at_is_kept_from_the_first_publication(about):
     about.save()
     assert about.published_at == first
     assert timezone.now() - first < datetime.timedelta(minutes=5)
+
+
+def test_the_demo_seeds_an_about_page_and_the_comment_guidelines(institution, client):
+    from masthead.server.sample.loader import SAMPLE_DIR, load_sample_pages
+
+    assert load_sample_pages(SAMPLE_DIR / "pages") == 2
+    assert load_sample_pages(SAMPLE_DIR / "pages") == 0  # idempotent
+    about = client.get("/about/").content.decode()
+    assert "Harbour Institute" in about and 'href="/about/comment-guidelines/"' in about
+    guidelines = Page.objects.get(role=Page.Role.COMMENT_GUIDELINES)
+    assert guidelines.get_absolute_url() == "/about/comment-guidelines/"
+    assert client.get("/about/comment-guidelines/").status_code == 200
