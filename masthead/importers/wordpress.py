@@ -75,9 +75,19 @@ from masthead.publishing.models import (
     PostAuthor,
     Topic,
 )
+from masthead.publishing.models.posts import validate_blog_slug
 from masthead.subprocesses import PandocError
 
 BATCH_SIZE = 50
+
+
+def _claimed_by_a_page(slug: str) -> bool:
+    """A top-level standing page has this address (a blog may not take it)."""
+    try:
+        validate_blog_slug(slug)
+    except ValidationError:
+        return True
+    return False
 
 
 class _DryRunDone(Exception):
@@ -231,7 +241,7 @@ class WordPressImport(WordPressMapping, WordPressMedia):
         return self._default_blog
 
     def _blog(self, slug: str, name: str, tagline: str) -> Blog:
-        if slug in RESERVED_BLOG_SLUGS:
+        if slug in RESERVED_BLOG_SLUGS or _claimed_by_a_page(slug):
             slug = f"{slug}-blog"
         slug = slug[:60]
         if slug in self._blogs:

@@ -126,3 +126,10 @@ def test_the_exports_carry_the_pages_and_menus_out_and_back(import_wxr, tmp_path
     import_wxr(text)
     assert Page.objects.get(title="Board").get_absolute_url() == "/about/people/board/"
     assert [p.title for p in Page.objects.in_menu("footer")] == ["About the Institute"]
+
+
+def test_a_blog_made_by_an_import_steps_aside_for_a_page_of_the_same_name(import_wxr, client):
+    Page.objects.create(title="Old Blog", slug="old-blog", status=Page.Status.PUBLISHED)
+    import_wxr(export(post(1, "A first post")))  # the blog is named after the export
+    assert client.get("/old-blog/").status_code == 200  # still the page
+    assert client.get("/old-blog-blog/").status_code == 200
