@@ -121,7 +121,9 @@ def add_section(name: str, sitemap_class: type) -> None:
 
 
 def extra_sections() -> dict:
-    return {name: sitemap_class() for name, sitemap_class in EXTRA_SECTIONS.items()}
+    """The added sections that list something (an empty one is named nowhere)."""
+    sections = {name: sitemap_class() for name, sitemap_class in EXTRA_SECTIONS.items()}
+    return {name: sitemap for name, sitemap in sections.items() if sitemap.items().exists()}
 
 
 def post_blocks() -> list[dict]:
@@ -166,7 +168,7 @@ def section(name: str) -> dict:
     if name == "blogs":
         return {name: BlogSitemap()}
     if name in EXTRA_SECTIONS:
-        return {name: EXTRA_SECTIONS[name]()}
+        return {key: value for key, value in extra_sections().items() if key == name}
     match = POSTS_SECTION.fullmatch(name)
     return {name: PostSitemap(int(match[1]))} if match else {}
 

@@ -51,7 +51,7 @@ def sitemap_urls() -> list[str]:
     return [
         reverse("sitemap"),
         reverse("sitemap_section", args=["blogs"]),
-        *(reverse("sitemap_section", args=[name]) for name in sitemaps.EXTRA_SECTIONS),
+        *(reverse("sitemap_section", args=[name]) for name in sitemaps.extra_sections()),
     ]
 
 
