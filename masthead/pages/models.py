@@ -233,7 +233,8 @@ class Page(models.Model):
             super().save(*args, **kwargs)
             if old_path and old_path != self.path:
                 self._move_children()
-                OldAddress.objects.get_or_create(path=f"/{old_path}/", defaults={"page": self})
+                # The latest page to leave an address is the one it leads to.
+                OldAddress.objects.update_or_create(path=f"/{old_path}/", defaults={"page": self})
 
     def _move_children(self) -> None:
         """The pages beneath follow a changed address (each save tells the registry)."""
