@@ -132,6 +132,10 @@ PUBLIC: dict[str, Public] = {
     "citations.VersionCitation": Public(lambda row: frozenset([row.version.post_id])),
     "discussion.Thread": Public(_parent),
     "discussion.Comment": Public(_parent, counts=_comment_is_shown),
+    # A standing page is in every page's menus and in the comment form's guidelines link:
+    # its change touches every post's page. Its old addresses answer redirects.
+    "pages.Page": Public(lambda _page: None),
+    "pages.OldAddress": Public(lambda _address: frozenset()),
 }
 
 # Every other model, and why its changes show nowhere public.
@@ -151,6 +155,7 @@ PRIVATE: dict[str, str] = {
     "axes.AccessLog": "sign-in lockout",
     "django_tasks_database.DBTaskResult": "the background work queue",
     "publishing.HistoricalPost": "saved versions, read in the admin and the desk only",
+    "pages.HistoricalPage": "saved versions of standing pages, read in the admin only",
     "publishing.BodyImage": "rendered into the body when its post is saved: that save counts",
     "publishing.PostTransition": "the workflow's log, for editors",
     "publishing.PreviewLink": "links for unpublished drafts",

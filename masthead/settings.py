@@ -568,3 +568,10 @@ MASTHEAD_DKIM_SELECTOR = env_str("MASTHEAD_DKIM_SELECTOR", "masthead")
 MASTHEAD_DKIM_DOMAIN = env_str("MASTHEAD_DKIM_DOMAIN", "")
 if MASTHEAD_DKIM_KEY_FILE and not MASTHEAD_DKIM_DOMAIN:
     raise ImproperlyConfigured("MASTHEAD_DKIM_KEY_FILE needs MASTHEAD_DKIM_DOMAIN (the d= domain).")
+
+# --- Standing pages (masthead.pages) ---------------------------------------------------
+INSTALLED_APPS += ["masthead.pages"]
+# Innermost, inside the old-links middleware: an address no route answered is looked up
+# as a page first, and only then as an old WordPress link.
+MIDDLEWARE += ["masthead.pages.views.StandingPagesMiddleware"]
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("masthead.pages.menus.menus")

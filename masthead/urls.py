@@ -38,3 +38,6 @@ urlpatterns.append(path("newsletter/events/", include((provider_urlpatterns(), "
 
 # Last: the blog catch-all `/<blog>/` must not shadow the site's own pages.
 urlpatterns.append(path("", include("masthead.publishing.urls")))
+# After the blogs: standing pages (one- and two-part addresses reach them through
+# masthead.pages.views.StandingPagesMiddleware when no blog or post answered).
+urlpatterns.append(path("", include("masthead.pages.urls")))

@@ -5,8 +5,10 @@
 FILE defaults to ../shared/data/wordpress/themeunittestdata.wordpress.xml (CI clones the
 project beside shared/). The expected figures are counted twice: from the file itself
 (a plain read of the XML, independent of the importer) and from what the import made,
-and both must equal the figures the issue states for this export. Then the same file is
-imported again (nothing may be created) and every public post's old address is followed.
+and both must equal the figures the issue states for this export. Pages are imported as
+standing pages with their hierarchy, and the menus that link pages become the header and
+footer menus. Then the same file is imported again (nothing may be created) and every
+public post's and page's old address is followed.
 A clone without shared/ has no such file: the check says so and passes.
 """
 
@@ -41,6 +43,26 @@ EXPECTED = {
     "attachments": 37,
     "menu items": 70,
 }
+
+
+def pages_in_the_file(path: Path) -> list[dict]:
+    """Each page's id, title, parent id and old link path, read straight from the XML."""
+    from urllib.parse import unquote, urlsplit
+
+    pages = []
+    for item in ElementTree.parse(path).getroot().iter("item"):  # noqa: S314
+        fields = {child.tag.rsplit("}", 1)[-1]: (child.text or "") for child in item}
+        if fields.get("post_type") != "page":
+            continue
+        link = unquote(urlsplit(fields.get("link", "")).path)
+        while "//" in link:
+            link = link.replace("//", "/")
+        pages.append({
+            "id": int(fields["post_id"]), "title": fields.get("title", "").strip(),
+            "parent": int(fields.get("post_parent") or 0), "link": link,
+            "published": fields.get("status") == "publish" and not fields.get("post_password"),
+        })  # fmt: skip
+    return pages
 
 
 def counted_from_the_file(path: Path) -> dict:
@@ -109,6 +131,7 @@ def main() -> int:
     from masthead.discussion.models import Comment
     from masthead.importers.models import ImportedAttachment, ImportedPost
     from masthead.importers.wordpress import Options, WordPressImport
+    from masthead.pages.models import OldAddress, Page
     from masthead.publishing.models import Post
 
     call_command("migrate", verbosity=0)
@@ -158,18 +181,36 @@ def main() -> int:
         EXPECTED["trackbacks"],
         reasons["comments"].get("skipped: trackback", 0),
     )
-    check("pages skipped", EXPECTED["pages"], summary.total("pages", "skipped"))
+    check("pages imported", EXPECTED["pages"], Page.objects.count())
+    check("pages skipped", 0, summary.total("pages", "skipped"))
+    file_pages = pages_in_the_file(path)
+    check("public pages", sum(p["published"] for p in file_pages), Page.objects.public().count())
     check(
-        "comments on pages skipped",
+        "comments on pages skipped (pages have no discussion)",
         EXPECTED["approved comments on pages"] + EXPECTED["held comments on pages"],
-        reasons["comments"].get("skipped: on a page, which is not imported", 0),
+        reasons["comments"].get("skipped: on a page (pages have no discussion)", 0),
     )
     check("attachments", EXPECTED["attachments"], ImportedAttachment.objects.count())
     check(
-        "menu items skipped",
+        "menu items read (placed or skipped with a reason)",
         EXPECTED["menu items"],
-        reasons["other items"].get("skipped: menu item", 0),
+        summary.total("menu items", "created") + summary.total("menu items", "skipped"),
     )
+    header = list(Page.objects.in_menu("header").values_list("title", flat=True))
+    print(f"  the header menu: {', '.join(header) or '(empty)'}")
+    check("a header menu of pages (when the file has menus)", bool(from_file.get("menu items")),
+          bool(header))  # fmt: skip
+    by_wordpress_id = {
+        address.wordpress_id: address.page
+        for address in OldAddress.objects.select_related("page__parent")
+    }
+    wrong_parents = []
+    for page in file_pages:
+        made = by_wordpress_id.get(page["id"])
+        parent = by_wordpress_id.get(page["parent"]) if page["parent"] else None
+        if made is None or made.parent_id != (parent.pk if parent else None):
+            wrong_parents.append(page["title"])
+    check("pages whose parent is not their WordPress parent", [], wrong_parents)
 
     print("Imported again:")
     again = WordPressImport(path, Options()).run()
@@ -189,6 +230,25 @@ def main() -> int:
             if response.status_code != 301 or response["Location"] != target:
                 wrong.append(f"{old} → {response.status_code}")
     check("old addresses that do not redirect to the post", [], wrong)
+
+    print("Old addresses of public pages:")
+    wrong = []
+    public_pages = {page.pk for page in Page.objects.public()}
+    for page in file_pages:
+        made = by_wordpress_id.get(page["id"])
+        if made is None or made.pk not in public_pages:
+            continue
+        target = made.get_absolute_url()
+        for old in [page["link"], f"/?page_id={page['id']}"]:
+            response = client.get(old)
+            if old == target:
+                if response.status_code != 200:
+                    wrong.append(f"{old} → {response.status_code}")
+            elif response.status_code != 301 or response["Location"] != target:
+                wrong.append(f"{old} → {response.status_code}")
+            elif client.get(target).status_code != 200:
+                wrong.append(f"{target} → {client.get(target).status_code}")
+    check("old page addresses that do not lead to the page", [], wrong)
 
     if failures:
         print(f"FAILED: {', '.join(failures)}")

@@ -23,6 +23,7 @@ from masthead.citations.models import (
     VersionCitation,
 )
 from masthead.discussion.models import Comment, Thread
+from masthead.pages.models import OldAddress, Page
 from masthead.publishing.models import Author, Blog, Institution, PostAuthor, PostVersion, Topic
 
 from .conftest import make_post
@@ -103,6 +104,10 @@ MAKERS = {
     ),
     "discussion.Thread": lambda post: Thread.objects.create(post=post),
     "discussion.Comment": lambda post: approved_comment(post),
+    "pages.Page": lambda post: Page.objects.create(title="About us", slug="about-us"),
+    "pages.OldAddress": lambda post: OldAddress.objects.create(
+        page=Page.objects.create(title="Staff", slug="staff"), path="/our-staff/"
+    ),
 }
 
 

@@ -87,5 +87,23 @@ class TopicPage(Schema):
     next: str | None
 
 
+class Page(Schema):
+    path: str
+    title: str
+    parent: str | None
+    body_html: str
+    role: str
+    menus: list[str]
+    published_at: datetime.datetime | None
+    updated_at: datetime.datetime | None
+    correction_note: str
+    url: str
+
+
+class PagePage(Schema):
+    items: list[Page]
+    next: str | None
+
+
 class Problem(Schema):
     detail: Any

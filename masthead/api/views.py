@@ -25,6 +25,7 @@ from masthead.api import schemas
 from masthead.api.pagination import page_by_date, page_by_key
 from masthead.api.search import search_posts
 from masthead.citations.csl import post_as_csl
+from masthead.pages.models import Page
 from masthead.publishing.models import Author, Blog, Institution, Post, Topic
 from masthead.publishing.rendering import with_absolute_image_addresses
 
@@ -37,7 +38,8 @@ api = NinjaAPI(
     title="Masthead Content API",
     version="1",
     description=(
-        "Read-only access to the published posts of every blog, their authors and topics. "
+        "Read-only access to the published posts of every blog, their authors and topics, "
+        "and the institution's standing pages. "
         "Lists are paged by cursor: follow `next` until it is null."
     ),
     openapi_url="/schema",
@@ -295,3 +297,46 @@ def list_topics(request, cursor: Cursor = None, limit: Limit = DEFAULT_LIMIT):
 )
 def get_topic(request, topic_slug: SlugPath):
     return topic_data(request, get_object_or_404(Topic, slug=topic_slug))
+
+
+def page_data(request, page):
+    return {
+        "path": page.path,
+        "title": page.title,
+        "parent": page.parent.path if page.parent_id else None,
+        "body_html": with_absolute_image_addresses(
+            page.body_html, request.build_absolute_uri("/").rstrip("/")
+        ),
+        "role": page.role,
+        "menus": [name for name in ("header", "footer") if getattr(page, f"in_{name}_menu")],
+        "published_at": page.published_at,
+        "updated_at": page.updated_at,
+        "correction_note": page.correction_note,
+        "url": absolute(request, page.get_absolute_url()),
+    }
+
+
+PagePath = Annotated[str, Path(pattern=r"^[-a-zA-Z0-9_]+(/[-a-zA-Z0-9_]+)*$", max_length=400)]
+
+
+@api.get(
+    "/pages",
+    response={200: schemas.PagePage, **LISTED},
+    tags=["pages"],
+    summary="The institution's public standing pages (About, Contact ...)",
+)
+def list_pages(request, cursor: Cursor = None, limit: Limit = DEFAULT_LIMIT):
+    pages = Page.objects.public().select_related("parent")
+    items, next_page = page_by_key(request, pages, cursor, limit)
+    return {"items": [page_data(request, page) for page in items], "next": next_page}
+
+
+@api.get(
+    "/pages/{path:page_path}",
+    response={200: schemas.Page, **FOUND},
+    tags=["pages"],
+    summary="One standing page, by its address without slashes at the ends (about/staff)",
+)
+def get_page(request, page_path: PagePath):
+    page = get_object_or_404(Page.objects.public().select_related("parent"), path=page_path)
+    return page_data(request, page)

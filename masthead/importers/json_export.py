@@ -12,6 +12,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from masthead.discussion.models import Comment
+from masthead.importers.wordpress_pages import pages_as_json
 from masthead.publishing.models import Author, Blog, Institution, Post, PostAuthor, Topic
 
 FORMAT = "masthead-export"
@@ -104,6 +105,7 @@ def write_json(out, site_url: str | None = None) -> dict[str, int]:
             {"slug": t.slug, "name": t.name, "description": t.description}
             for t in Topic.objects.order_by("pk")
         ],
+        "pages": pages_as_json(site),
     }  # fmt: skip
     opening = json.dumps(head, ensure_ascii=False, indent=1)
     # The head's closing brace is reopened to stream the posts into the same object.

@@ -4,7 +4,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 OUTCOMES = ("created", "updated", "unchanged", "skipped")
-KINDS = ("blogs", "authors", "topics", "posts", "comments", "attachments", "pages", "other items")
+KINDS = (
+    "blogs", "authors", "topics", "posts", "comments", "attachments", "pages", "menu items",
+    "menus", "other items",
+)  # fmt: skip
 
 
 @dataclass
@@ -33,10 +36,10 @@ class Summary:
         lines = []
         for kind in KINDS:
             counts = self.outcomes.get(kind)
-            if not counts:
+            if not counts and not self.notes.get(kind):
                 continue
-            figures = ", ".join(f"{counts[o]} {o}" for o in OUTCOMES if counts[o])
-            lines.append(f"{kind}: {figures}")
+            figures = ", ".join(f"{counts[o]} {o}" for o in OUTCOMES if counts and counts[o])
+            lines.append(f"{kind}: {figures or 'as noted'}")
             for reason, times in sorted(self.reasons[kind].items()):
                 lines.append(f"  {times} {reason}")
             for what, times in sorted(self.notes[kind].items()):

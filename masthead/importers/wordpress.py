@@ -55,6 +55,7 @@ from masthead.importers.wordpress_mapping import (  # noqa: F401
     parse_wordpress_date,
 )
 from masthead.importers.wordpress_media import WordPressMedia
+from masthead.importers.wordpress_pages import WordPressPages
 from masthead.importers.wxr import (
     WxrAuthor,
     WxrChannel,
@@ -74,9 +75,19 @@ from masthead.publishing.models import (
     PostAuthor,
     Topic,
 )
+from masthead.publishing.models.posts import validate_blog_slug
 from masthead.subprocesses import PandocError
 
 BATCH_SIZE = 50
+
+
+def _claimed_by_a_page(slug: str) -> bool:
+    """A top-level standing page has this address (a blog may not take it)."""
+    try:
+        validate_blog_slug(slug)
+    except ValidationError:
+        return True
+    return False
 
 
 class _DryRunDone(Exception):
@@ -130,6 +141,8 @@ class WordPressImport(WordPressMapping, WordPressMedia):
         self._stored_uploads: dict[str, str] = {}
         self._new_files: list[str] = []
         self._default_blog: Blog | None = None
+        # Pages and menu entries, written after the posts (wordpress_pages).
+        self.standing_pages = WordPressPages(self)
 
     # --- the run -------------------------------------------------------------------
     def run(self) -> Summary:
@@ -155,6 +168,7 @@ class WordPressImport(WordPressMapping, WordPressMedia):
                     waiting = planned
                 if waiting is not None:
                     done += self._write_batch(waiting)
+                self.standing_pages.write()
                 self.item_progress(done, self.channel.item_count)
                 if self.options.dry_run:
                     raise _DryRunDone
@@ -177,12 +191,8 @@ class WordPressImport(WordPressMapping, WordPressMedia):
                 posts.append(item)
             elif item.type == "attachment":
                 self._import_attachment_record(item)
-            elif item.type == "page":
-                # Masthead has no standing pages yet: pages are counted, not imported.
-                self.summary.count("pages", "skipped", "pages are not imported (see README)")
-                self._skip_comments(item, "on a page, which is not imported")
-            elif item.type == "nav_menu_item":
-                self.summary.count("other items", "skipped", "menu item")
+            elif self.standing_pages.take(item):
+                continue  # a page or a menu entry: written after the posts
             else:
                 self.summary.count("other items", "skipped", f"post type “{item.type}”")
         plan = self._plan_posts(posts)
@@ -231,7 +241,7 @@ class WordPressImport(WordPressMapping, WordPressMedia):
         return self._default_blog
 
     def _blog(self, slug: str, name: str, tagline: str) -> Blog:
-        if slug in RESERVED_BLOG_SLUGS:
+        if slug in RESERVED_BLOG_SLUGS or _claimed_by_a_page(slug):
             slug = f"{slug}-blog"
         slug = slug[:60]
         if slug in self._blogs:

@@ -23,6 +23,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from masthead.discussion.models import Comment
+from masthead.importers.wordpress_pages import write_pages
 from masthead.publishing.models import Author, Blog, Institution, Post, PostAuthor, Topic
 
 WP = "http://wordpress.org/export/1.2/"
@@ -131,6 +132,7 @@ def write_wxr(out, site_url: str | None = None) -> dict[str, int]:
     for post in posts.iterator(chunk_size=200):
         counts["posts"] += 1
         _write_post(out, post, site, counts)
+    counts.update(write_pages(out, site, _dates))
     out.write("</channel>\n</rss>\n")
     return counts
 

@@ -132,6 +132,7 @@ class WxrItem:
     meta: dict[str, str] = field(default_factory=dict)
     comments: list[WxrComment] = field(default_factory=list)
     comment_status: str = "open"
+    menu_order: int = 0  # the order of a page or a menu entry among its siblings
 
 
 @dataclass
@@ -204,6 +205,7 @@ def _item(element) -> WxrItem:
         parent_id=_int(get("wp:post_parent")),
         attachment_url=get("wp:attachment_url"),
         comment_status=get("wp:comment_status", "open"),
+        menu_order=_int(get("wp:menu_order")),
     )
     for child in element:
         name = short_name(child.tag)

@@ -28,6 +28,10 @@ EDITOR_PERMISSIONS = WRITER_PERMISSIONS + [
     ("publishing", "change_previewlink"),
     ("publishing", "add_author"), ("publishing", "change_author"),
     ("publishing", "add_topic"), ("publishing", "change_topic"),
+    # Standing pages (masthead.pages, migration 0002 there): only names, no import.
+    ("pages", "view_page"), ("pages", "add_page"), ("pages", "change_page"),
+    ("pages", "delete_page"), ("pages", "view_oldaddress"), ("pages", "add_oldaddress"),
+    ("pages", "change_oldaddress"), ("pages", "delete_oldaddress"),
 ]  # fmt: skip
 
 GROUPS = {WRITERS_GROUP: WRITER_PERMISSIONS, EDITORS_GROUP: EDITOR_PERMISSIONS}

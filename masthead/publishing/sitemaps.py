@@ -110,6 +110,22 @@ class BlogSitemap(Sitemap):
         return Blog.objects.all()
 
 
+# Sections higher apps add (standing pages): name -> Sitemap class, each small enough
+# to be one file however large the archive.
+EXTRA_SECTIONS: dict[str, type] = {}
+
+
+def add_section(name: str, sitemap_class: type) -> None:
+    """Have the sitemap list a section of another app's addresses (from its ready)."""
+    EXTRA_SECTIONS[name] = sitemap_class
+
+
+def extra_sections() -> dict:
+    """The added sections that list something (an empty one is named nowhere)."""
+    sections = {name: sitemap_class() for name, sitemap_class in EXTRA_SECTIONS.items()}
+    return {name: sitemap for name, sitemap in sections.items() if sitemap.items().exists()}
+
+
 def post_blocks() -> list[dict]:
     """Per id block holding a public post: its number, how many and the latest change."""
     return list(
@@ -133,7 +149,7 @@ def needs_index(request=None) -> bool:
 
 def whole_site() -> dict:
     """The sections of a site small enough for one file."""
-    return {"posts": PostSitemap(), "blogs": BlogSitemap()}
+    return {"posts": PostSitemap(), "blogs": BlogSitemap(), **extra_sections()}
 
 
 def index_sections(request=None) -> dict:
@@ -143,6 +159,7 @@ def index_sections(request=None) -> dict:
         for block in blocks_summary(request)
     }
     sections["blogs"] = BlogSitemap()
+    sections.update(extra_sections())
     return sections
 
 
@@ -150,6 +167,8 @@ def section(name: str) -> dict:
     """The one section called ``name`` (empty if there is none by that name)."""
     if name == "blogs":
         return {name: BlogSitemap()}
+    if name in EXTRA_SECTIONS:
+        return {key: value for key, value in extra_sections().items() if key == name}
     match = POSTS_SECTION.fullmatch(name)
     return {name: PostSitemap(int(match[1]))} if match else {}
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
+from masthead.pages.models import Page
 from masthead.search.service import Filters, NoSuchPage, search, suggestions
 
 SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,80}$")
@@ -77,6 +78,12 @@ def search_page(request):
         "typed_nothing": not (text or "").strip(),
         "page": page,
         "hits": page.hits,
+        # Standing pages are few: matched directly, above the posts, on the first page.
+        "standing_pages": (
+            Page.objects.matching(query.text)
+            if page.number == 1 and not filters.as_params()
+            else []
+        ),
         "facets": facets,
         "filtered": bool(filters.as_params()),
         "clear_filters_url": link(query.text, Filters()),

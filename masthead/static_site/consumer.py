@@ -40,6 +40,8 @@ def subjects_of(change: changes.Change) -> set[str]:
         if getattr(change.instance, "_masthead_posts_losing_topic", None) is not None:
             return {f"topic:{change.instance.pk}"}
         return {f"post:{post_id}" for post_id in change.post_ids}
+    if change.of("pages.Page"):
+        return {f"page:{change.pk}"}
     if change.label in OWN_PAGES:
         return {f"{OWN_PAGES[change.label]}:{change.pk}"}
     kind = SUBJECTS.get(change.label)

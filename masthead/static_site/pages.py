@@ -3,12 +3,12 @@
 The site is split into *owners*: "site" (hub, site feeds, archive index,
 the sitemap or its index, robots.txt ...), "blog:ID", "author:ID", "topic:ID",
 "month:YYYY-MM", "sitemap:N" (the sitemap section of the N-th block of post ids),
-"post:ID" (the page and its comment pages) and "extras:ID" (the post's cite page,
-exports, PDF and earlier versions). Each owner has a list of addresses computed from the database
-as it is now; a change record (``StaticChange.subject``) names the owners it
-touches. The writer keeps, per owner, the addresses it wrote last time, so an
-address an owner no longer has (an unpublished post, a page 7 that is now
-gone) is deleted.
+"post:ID" (the page and its comment pages), "extras:ID" (the post's cite page,
+exports, PDF and earlier versions) and "page:ID" (a standing page). Each owner has a
+list of addresses computed from the database as it is now; a change record
+(``StaticChange.subject``) names the owners it touches. The writer keeps, per
+owner, the addresses it wrote last time, so an address an owner no longer has
+(an unpublished post, a page 7 that is now gone) is deleted.
 """
 
 import calendar
@@ -21,6 +21,7 @@ from django.urls import resolve, reverse
 from django.utils import timezone
 
 from masthead.discussion.models import Thread
+from masthead.pages.models import Page
 from masthead.publishing import sitemaps
 from masthead.publishing.models import Author, Blog, Post, PostAuthor, Topic
 from masthead.publishing.related import score_related
@@ -47,7 +48,11 @@ def listing(url: str, posts) -> list[str]:
 def sitemap_urls() -> list[str]:
     # The post sections are owners of their own: a post change rewrites its section
     # and the index, not every section (seconds on a 10,000-post archive).
-    return [reverse("sitemap"), reverse("sitemap_section", args=["blogs"])]
+    return [
+        reverse("sitemap"),
+        reverse("sitemap_section", args=["blogs"]),
+        *(reverse("sitemap_section", args=[name]) for name in sitemaps.extra_sections()),
+    ]
 
 
 def sitemap_block_urls(key: str) -> list[str]:
@@ -134,6 +139,9 @@ def urls_of(owner: str) -> list[str]:
         return month_urls(key)
     if kind == "sitemap":
         return sitemap_block_urls(key)
+    if kind == "page":
+        page = Page.objects.public().filter(pk=int(key)).first()
+        return [page.get_absolute_url()] if page else []
     model = {"blog": Blog, "author": Author, "topic": Topic, "post": Post, "extras": Post}[kind]
     queryset = Post.objects.public().select_related("blog") if model is Post else model.objects
     instance = queryset.filter(pk=int(key)).first()
@@ -154,6 +162,7 @@ def every_owner() -> list[str]:
     owners += [f"sitemap:{block['block']}" for block in sitemaps.post_blocks()]
     for pk in Post.objects.public().values_list("pk", flat=True):
         owners += [f"post:{pk}", f"extras:{pk}"]
+    owners += [f"page:{pk}" for pk in Page.objects.public().values_list("pk", flat=True)]
     return owners
 
 
@@ -246,4 +255,8 @@ def owners_touched(subject: str, relations: dict[str, dict]) -> set[str]:
             if kind == "blog":  # the blog's address is part of its posts' addresses
                 owners.add(f"sitemap:{sitemaps.block_of(post.pk)}")
         return owners
+    if kind == "page":
+        # In the menus of every page and the comment form's guidelines link: everything,
+        # and the page itself even when it is no longer public (its file goes).
+        return {subject, *every_owner()}
     return set(every_owner())

@@ -249,6 +249,7 @@ def test_the_schema_is_openapi_3_and_describes_every_operation(client, archive):
         "/api/v1/blogs", "/api/v1/blogs/{blog_slug}", "/api/v1/posts",
         "/api/v1/posts/{blog_slug}/{post_slug}", "/api/v1/authors",
         "/api/v1/authors/{author_slug}", "/api/v1/topics", "/api/v1/topics/{topic_slug}",
+        "/api/v1/pages", "/api/v1/pages/{page_path}",
     }  # fmt: skip
     parameters = {p["name"] for p in schema["paths"]["/api/v1/posts"]["get"]["parameters"]}
     assert parameters == {

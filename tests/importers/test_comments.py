@@ -149,4 +149,4 @@ def test_comment_markup_becomes_plain_text_with_link_addresses_and_dates_are_kep
 def test_comments_on_pages_are_counted_as_skipped(import_wxr):
     summary = import_wxr(export(post(1, "About", type="page", comments=[comment(1)])))
     assert Comment.objects.count() == 0
-    assert "1 skipped: on a page, which is not imported" in summary
+    assert "1 skipped: on a page (pages have no discussion)" in summary

@@ -91,17 +91,24 @@ def discussion(context, post):
         "thread": thread,
         "comments_html": comments_html,
         "is_open": is_open,
-        "form_html": empty_form_html(post, institution) if is_open else "",
+        "form_html": (
+            empty_form_html(post, institution, context.get("guidelines_url", "")) if is_open else ""
+        ),
     }
 
 
 _TIMESTAMP_SLOT = "__masthead_form_started__"
 
 
-def empty_form_html(post, institution) -> str:
-    """The blank form for this post, rendered once and cached; only its timestamp is fresh."""
+def empty_form_html(post, institution, guidelines_url: str = "") -> str:
+    """The blank form for this post, rendered once and cached; only its timestamp is fresh.
+
+    ``guidelines_url``: the standing page of comment guidelines, when the site has one
+    (the pages app's context processor gives it); the form links to it instead of
+    showing the institution's short guidelines inline.
+    """
     guidelines = institution.comment_guidelines if institution else ""
-    version = hashlib.sha256(guidelines.encode()).hexdigest()[:12]
+    version = hashlib.sha256(f"{guidelines}\n{guidelines_url}".encode()).hexdigest()[:12]
     key = f"discussion:form:{post.pk}:{version}"
     html = caching.get(key)
     if html is None:
@@ -111,6 +118,7 @@ def empty_form_html(post, institution) -> str:
                 "post": post,
                 "form": CommentForm(initial={"started": _TIMESTAMP_SLOT}),
                 "institution": institution,
+                "guidelines_url": guidelines_url,
             },
         )
         caching.set(key, html, timeout=settings.MASTHEAD_COMMENT_CACHE_SECONDS)

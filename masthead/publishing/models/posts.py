@@ -31,9 +31,24 @@ RESERVED_BLOG_SLUGS = frozenset(
 RESERVED_POST_SLUGS = frozenset({"feed", "archive", "page"})
 
 
+# Higher apps whose addresses are top-level names too (standing pages) say here which
+# names they hold: each check returns why a blog may not take a slug, or None.
+_TOP_LEVEL_CLAIMS: list = []
+
+
+def claim_top_level_names(check) -> None:
+    """Have ``check(slug)`` asked before a blog takes ``slug`` (called from an app's ready)."""
+    if check not in _TOP_LEVEL_CLAIMS:
+        _TOP_LEVEL_CLAIMS.append(check)
+
+
 def validate_blog_slug(value: str) -> None:
     if value in RESERVED_BLOG_SLUGS:
         raise ValidationError(f"“{value}” is reserved for the site's own pages; choose another.")
+    for check in _TOP_LEVEL_CLAIMS:
+        reason = check(value)
+        if reason:
+            raise ValidationError(reason)
 
 
 def validate_post_slug(value: str) -> None:

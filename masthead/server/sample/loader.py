@@ -31,6 +31,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from masthead.changes import content_changed
+from masthead.pages.models import Page
 from masthead.publishing.models import Author, Blog, Institution, Post, PostAuthor, Topic
 from masthead.publishing.roles import EDITORS_GROUP, WRITERS_GROUP, ensure_editorial_groups
 from masthead.server.sample import images as sample_images
@@ -194,6 +195,7 @@ def load_sample_content(folder: Path = SAMPLE_DIR) -> str:
     sample = read_sample_site(folder)
     with transaction.atomic():
         created = _load(sample, now=timezone.localtime())
+        created += load_sample_pages(folder / "pages")
     public = Post.objects.public().count()
     # Drafts here are every post not yet on its way out: draft, in review or approved.
     drafts = Post.objects.exclude(status__in=Post.GOING_PUBLIC).count()
@@ -201,8 +203,45 @@ def load_sample_content(folder: Path = SAMPLE_DIR) -> str:
     return (
         f"Sample content: {Blog.objects.count()} blogs, {Author.objects.count()} authors, "
         f"{Topic.objects.count()} topics, {public} public posts, {drafts} drafts, "
-        f"{upcoming} scheduled ({created} new items this run)."
+        f"{upcoming} scheduled, {Page.objects.public().count()} standing pages "
+        f"({created} new items this run)."
     )
+
+
+def load_sample_pages(folder: Path) -> int:
+    """The standing pages (pages/<slug>.md, a YAML header and Markdown), parents first.
+
+    A page found by its address is left as it is (an editor may have changed it).
+    """
+    created = 0
+    specs = []
+    for path in sorted(folder.glob("*.md")):
+        try:
+            specs.append((path, frontmatter.loads(path.read_text(encoding="utf-8"))))
+        except (yaml.YAMLError, UnicodeDecodeError) as error:
+            raise SampleContentError(f"pages/{path.name}: {error}") from None
+    specs.sort(key=lambda entry: bool(entry[1].get("parent")))
+    for path, spec in specs:
+        parent_path = spec.get("parent") or ""
+        address = f"{parent_path}/{spec['slug']}" if parent_path else spec["slug"]
+        if Page.objects.filter(path=address).exists():
+            continue
+        try:
+            _create(
+                Page,
+                title=spec["title"], slug=spec["slug"], body=spec.content,
+                parent=Page.objects.get(path=parent_path) if parent_path else None,
+                status=Page.Status.PUBLISHED, role=spec.get("role", ""),
+                menu_label=spec.get("menu_label", ""),
+                in_header_menu="header_position" in spec,
+                header_position=spec.get("header_position", 0),
+                in_footer_menu="footer_position" in spec,
+                footer_position=spec.get("footer_position", 0),
+            )  # fmt: skip
+        except (ValidationError, KeyError, Page.DoesNotExist) as error:
+            raise SampleContentError(f"pages/{path.name}: {error}") from None
+        created += 1
+    return created
 
 
 def _load(sample: SampleSite, now: datetime.datetime) -> int:

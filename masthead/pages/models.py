@@ -1,0 +1,259 @@
+"""Standing pages: what the institution says about itself (About, Staff, Contact,
+Comment guidelines, Privacy ...), each at its own address, in the menus editors choose.
+
+A page's address follows its parents: a page "staff" under "about" is ``/about/staff/``.
+Only top-level names compete with the blogs (``/<blog>/``) and the site's own addresses,
+so a top-level page may not take a blog's slug or a reserved one, and a blog may not
+take a top-level page's (``top_level_claim``, which publishing asks).
+
+A page is public when it and every page above it are published: a draft parent keeps
+its children out of sight, as their addresses pass through it.
+"""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from masthead.publishing.models import RESERVED_BLOG_SLUGS, Blog
+from masthead.publishing.rendering import render_markdown
+
+# How deep pages may nest: enough for /about/people/research/, short enough to read.
+MAX_DEPTH = 4
+
+
+def top_level_claim(slug: str) -> str | None:
+    """Why a blog may not take ``slug``: a top-level page has that address already."""
+    page = Page.objects.filter(parent=None, slug=slug).only("title").first()
+    if page is None:
+        return None
+    return f"“{slug}” is the address of the page “{page.title}” (/{slug}/); choose another."
+
+
+class PageQuerySet(models.QuerySet):
+    def public(self):
+        """Published pages whose parents are all published (two queries however many)."""
+        return self.filter(pk__in=public_page_ids())
+
+    def matching(self, text: str, limit: int = 5) -> list["Page"]:
+        """Public pages holding every word of ``text`` in their title or body (search).
+
+        Pages are a few dozen, so a plain look-up serves; they are not in the posts' index.
+        """
+        words = re.findall(r"\w+", text or "")[:8]
+        if not words:
+            return []
+        found = self.filter(status=Page.Status.PUBLISHED)
+        for word in words:
+            found = found.filter(models.Q(title__icontains=word) | models.Q(body__icontains=word))
+        found = list(found.only("title", "path").order_by("path")[: limit * 4])
+        if not found:
+            return []  # the usual case costs one query
+        public = public_page_ids()
+        return [page for page in found if page.pk in public][:limit]
+
+    def in_menu(self, menu: str):
+        placed = self.public().filter(**{f"in_{menu}_menu": True})
+        return placed.order_by(f"{menu}_position", "title")
+
+
+def public_page_ids() -> set[int]:
+    return public_ids({row["pk"]: row for row in Page.objects.values("pk", "parent_id", "status")})
+
+
+def public_ids(rows: dict[int, dict]) -> set[int]:
+    """Of these rows (pk -> its parent_id and status), the pages that are public."""
+    public: dict[int, bool] = {}
+
+    def is_public(pk, seen=()) -> bool:
+        if pk in public:
+            return public[pk]
+        parent, status = rows[pk]["parent_id"], rows[pk]["status"]
+        answer = status == Page.Status.PUBLISHED and pk not in seen
+        if answer and parent is not None:
+            answer = parent in rows and is_public(parent, (*seen, pk))
+        public[pk] = answer
+        return answer
+
+    return {pk for pk in rows if is_public(pk)}
+
+
+class Page(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    class Role(models.TextChoices):
+        # What the site itself links to: the comment form's guidelines link, for one.
+        NONE = "", "—"
+        COMMENT_GUIDELINES = "comment_guidelines", "Comment guidelines"
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(
+        max_length=80,
+        help_text="The last part of the address. A top-level page may not share a blog's.",
+    )
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        help_text="The page this one sits under; its address follows the parent's.",
+    )
+    # The whole address without its slashes ("about/staff"), kept from the parents' slugs
+    # so a request finds its page with one indexed look-up.
+    path = models.CharField(max_length=400, unique=True, editable=False)
+    body = models.TextField(blank=True, help_text="Markdown, as in posts.")
+    body_html = models.TextField(editable=False, default="")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    role = models.CharField(
+        max_length=30,
+        choices=Role.choices,
+        blank=True,
+        default=Role.NONE,
+        help_text="What the site links to this page for (one page per role).",
+    )
+    in_header_menu = models.BooleanField("in the header menu", default=False)
+    in_footer_menu = models.BooleanField("in the footer menu", default=False)
+    menu_label = models.CharField(
+        max_length=60, blank=True, help_text="A shorter name for the menus; the title if empty."
+    )
+    header_position = models.PositiveSmallIntegerField(
+        default=0, help_text="Order in the header menu, smallest first."
+    )
+    footer_position = models.PositiveSmallIntegerField(
+        default=0, help_text="Order in the footer menu, smallest first."
+    )
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    updated_at = models.DateTimeField(
+        "last substantive update",
+        null=True,
+        blank=True,
+        help_text="Set when what the page says changed, not for a typo.",
+    )
+    correction_note = models.TextField(
+        blank=True, help_text="Shown with “Updated” on the page, e.g. what was corrected."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    modified_at = models.DateTimeField(auto_now=True)
+
+    objects = PageQuerySet.as_manager()
+    # Every saved version, with who saved it and when; editors compare and restore them in
+    # the admin. The address and the HTML are derived, so they are not kept.
+    history = HistoricalRecords(excluded_fields=["path", "body_html", "modified_at"])
+
+    class Meta:
+        ordering = ["path"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["role"],
+                condition=~models.Q(role=""),
+                name="one_page_per_role",
+                violation_error_message="Another page already has this role.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    # --- addresses --------------------------------------------------------------------
+    def ancestors(self) -> list["Page"]:
+        """The pages above this one, the top-level one first."""
+        chain, seen, page = [], {self.pk}, self.parent
+        while page is not None and page.pk not in seen and len(chain) <= MAX_DEPTH:
+            chain.append(page)
+            seen.add(page.pk)
+            page = page.parent
+        return list(reversed(chain))
+
+    def path_from_parents(self) -> str:
+        return "/".join([*(page.slug for page in self.ancestors()), self.slug])
+
+    def get_absolute_url(self):
+        return reverse("pages:page", args=[self.path or self.path_from_parents()])
+
+    @property
+    def menu_name(self) -> str:
+        return self.menu_label or self.title
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == self.Status.PUBLISHED and all(
+            page.status == self.Status.PUBLISHED for page in self.ancestors()
+        )
+
+    # --- checks -----------------------------------------------------------------------
+    def clean(self):
+        errors = {}
+        if self.parent_id is not None:
+            if self.pk is not None and (
+                self.parent_id == self.pk or self.pk in {p.pk for p in self.parent.ancestors()}
+            ):
+                errors["parent"] = "A page cannot sit under itself or under one of its own pages."
+            elif len(self.parent.ancestors()) + 1 >= MAX_DEPTH:
+                errors["parent"] = f"Pages nest at most {MAX_DEPTH} deep; choose a higher parent."
+        elif self.slug:
+            reason = self._top_level_conflict()
+            if reason:
+                errors["slug"] = reason
+        if self.slug and "parent" not in errors:
+            path = self.path_from_parents()
+            if Page.objects.exclude(pk=self.pk).filter(path=path).exists():
+                errors["slug"] = f"Another page already has the address /{path}/."
+        if self.correction_note and not self.updated_at:
+            errors["updated_at"] = "A correction note needs the time of the update."
+        if errors:
+            raise ValidationError(errors)
+
+    def _top_level_conflict(self) -> str | None:
+        if self.slug in RESERVED_BLOG_SLUGS:
+            return f"“{self.slug}” is reserved for the site's own pages; choose another."
+        blog = Blog.objects.filter(slug=self.slug).only("name").first()
+        if blog is not None:
+            return (
+                f"“{self.slug}” is the address of the blog “{blog.name}”; choose another "
+                "slug, or put this page under a parent page."
+            )
+        return None
+
+    # --- saving -----------------------------------------------------------------------
+    def save(self, *args, **kwargs):
+        self.body_html = render_markdown(self.body)
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        old_path = None
+        if self.pk is not None:
+            old_path = Page.objects.filter(pk=self.pk).values_list("path", flat=True).first()
+        self.path = self.path_from_parents()
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if old_path and old_path != self.path:
+                self._move_children()
+                # The latest page to leave an address is the one it leads to.
+                OldAddress.objects.update_or_create(path=f"/{old_path}/", defaults={"page": self})
+
+    def _move_children(self) -> None:
+        """The pages beneath follow a changed address (each save tells the registry)."""
+        for child in self.children.all():
+            child.parent = self
+            child.save()
+
+
+class OldAddress(models.Model):
+    """An address a page answered at before (a WordPress page link, an earlier slug):
+    asked for, it answers a permanent redirect to wherever the page is now."""
+
+    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="old_addresses")
+    path = models.CharField(max_length=500, unique=True)
+    # WordPress's own id of the page, for its plain links (/?page_id=N).
+    wordpress_id = models.PositiveBigIntegerField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name_plural = "old addresses"
+
+    def __str__(self):
+        return f"{self.path} → {self.page}"
