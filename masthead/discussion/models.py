@@ -20,7 +20,11 @@ from django.utils import timezone
 from masthead import caching
 from masthead.discussion import flags as comment_flags
 from masthead.discussion.signals import comment_approved
-from masthead.discussion.text import clean_text, render_comment_html
+from masthead.discussion.text import (
+    clean_text,
+    render_comment_html,
+    render_imported_comment_html,
+)
 from masthead.publishing.models import Post
 
 NAME_MAX_LENGTH = 80
@@ -247,6 +251,12 @@ class Comment(models.Model):
         self.body = clean_text(body)
         self.body_html = render_comment_html(self.body)
         self.body_fingerprint = body_fingerprint(self.body)
+
+    def set_imported_text(self, body: str, html: str) -> None:
+        """A comment brought from another system: ``body`` its words as plain text, ``html``
+        its formatting there, kept to the imported comments' allow-list."""
+        self.set_text(body)
+        self.body_html = render_imported_comment_html(html) or self.body_html
 
     def save(self, *args, **kwargs):
         self.email = self.email.strip().lower()

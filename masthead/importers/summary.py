@@ -4,7 +4,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 OUTCOMES = ("created", "updated", "unchanged", "skipped")
-KINDS = ("blogs", "authors", "topics", "posts", "comments", "attachments", "pages", "other items")
+KINDS = (
+    "institution", "blogs", "authors", "topics", "posts", "comments", "attachments", "pages",
+    "other items",
+)  # fmt: skip
 
 
 @dataclass

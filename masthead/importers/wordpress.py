@@ -55,6 +55,7 @@ from masthead.importers.wordpress_mapping import (  # noqa: F401
     parse_wordpress_date,
 )
 from masthead.importers.wordpress_media import WordPressMedia
+from masthead.importers.wordpress_site import adopt_site_identity
 from masthead.importers.wxr import (
     WxrAuthor,
     WxrChannel,
@@ -143,6 +144,7 @@ class WordPressImport(WordPressMapping, WordPressMedia):
                 ThreadPoolExecutor(max_workers=1, thread_name_prefix="pandoc") as converter,
             ):
                 self._default_blog = self._choose_default_blog()
+                adopt_site_identity(self.channel, self.summary)
                 # pandoc converts one batch while the previous one is written: it runs as its
                 # own process, so the two overlap on a second core.
                 done = 0
@@ -374,7 +376,7 @@ class WordPressImport(WordPressMapping, WordPressMedia):
                     (t for t in item.terms if t.kind == "category" and t.slug != "uncategorized"),
                     None,
                 )
-        post.title = _fit(item.title.strip(), 240) or "Untitled"
+        post.title = _fit(self._plain_title(item), 240) or "Untitled"
         post.status = status
         post.publish_at = publish_at
         post.summary = self._summary_text(item, prepared)

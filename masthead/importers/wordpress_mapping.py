@@ -32,7 +32,7 @@ from masthead.publishing.models import (
 )
 
 # Bump when the importer's output for the same input changes, so re-imports update.
-IMPORTER_VERSION = "1"
+IMPORTER_VERSION = "2"
 COAUTHORS_META = "_masthead_coauthors"
 WORDPRESS_DEFAULT_CATEGORY = "uncategorized"
 
@@ -181,6 +181,15 @@ class WordPressMapping:
                 plan.append((item, record, (prepared, fingerprint)))
         return plan
 
+    def _plain_title(self, item: WxrItem) -> str:
+        """The title as plain words: WordPress lets a title hold markup (``<em>``, ``<sup>``),
+        which a Masthead title (plain text in headings, listings, feeds, ``<title>`` and
+        references) would show as tags."""
+        title = wordpress_html.plain_text(item.title)
+        if title != " ".join(item.title.split()):
+            self.summary.note("posts", "title markup or entities turned into plain text")
+        return title
+
     def _summary_text(self, item: WxrItem, prepared) -> str:
         if item.excerpt.strip():
             return wordpress_html.plain_text(item.excerpt, 600)
@@ -200,7 +209,9 @@ class WordPressMapping:
                 f"“{source.approved}”: it awaits moderation."
             )
             status = Comment.Status.PENDING
-        text = clean_text(wordpress_html.plain_text_with_breaks(source.content))
+        # WordPress shows a comment with its automatic paragraphs, as it shows a post.
+        source_html = wordpress_html.auto_paragraphs(source.content)
+        text = clean_text(wordpress_html.plain_text_with_breaks(source_html))
         if not text:
             self.summary.count("comments", "skipped", "empty")
             return None
@@ -233,6 +244,6 @@ class WordPressMapping:
             if status == Comment.Status.PENDING
             else [],
         )
-        comment.set_text(text)
+        comment.set_imported_text(text, source_html)
         self.summary.count("comments", "created", f"as {comment.get_status_display().lower()}")
         return comment
