@@ -194,6 +194,17 @@ class Comment(models.Model):
         related_name="replies",
         help_text="The comment this replies to; replies are one level deep.",
     )
+    # The thread stays one level deep (``parent`` is its first comment); a reply to a reply
+    # remembers which one it answered, so the page can say "in reply to NAME" (an archive
+    # brought in from WordPress, where threads went ten deep, keeps who answered whom).
+    in_reply_to = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The reply this one answers, when it answers a reply rather than the thread.",
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     author_name = models.CharField("name", max_length=NAME_MAX_LENGTH)
     email = models.EmailField(help_text="Never shown publicly. Stored in lower case.")
@@ -341,7 +352,12 @@ class Comment(models.Model):
         waiting = list(comments)
         while waiting:
             # Parents before their replies: a reply is stored once its parent has an id.
-            ready = [c for c in waiting if c.parent is None or c.parent.pk is not None]
+            ready = [
+                c
+                for c in waiting
+                if (c.parent is None or c.parent.pk is not None)
+                and (c.in_reply_to is None or c.in_reply_to.pk is not None)
+            ]
             if not ready:
                 raise ValueError("a comment replies to a comment that is not being stored")
             cls.objects.bulk_create(ready)

@@ -215,7 +215,7 @@ class WordPressMapping:
         if not text:
             self.summary.count("comments", "skipped", "empty")
             return None
-        parent = None
+        parent = answered = None
         if source.parent_id:
             parent = known.get(source.parent_id)
             if parent is None:
@@ -224,9 +224,13 @@ class WordPressMapping:
                     f"{source.parent_id}, which is not in the export: shown as a new thread."
                 )
             elif parent.parent_id is not None or parent.pk is None:
-                # Replies are one level deep here: a reply to a reply joins its thread.
+                # Replies are one level deep here: a reply to a reply joins its thread,
+                # and remembers the reply it answered ("in reply to NAME" on the page).
                 # (A parent from this batch is not stored yet: its parent is the object.)
+                answered = parent
                 parent = parent.parent or parent
+                if answered is parent:
+                    answered = None
         email = source.email.strip().lower()
         try:
             validate_email(email)
@@ -236,6 +240,7 @@ class WordPressMapping:
             post_id=record.post_id,
             status=status,
             parent=parent,
+            in_reply_to=answered,
             author_name=_fit(clean_line(source.author), 80) or "Anonymous",
             email=email,
             ip_hash=hash_ip(source.ip) if source.ip else "",

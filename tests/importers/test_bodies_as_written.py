@@ -154,3 +154,49 @@ def test_a_named_site_without_a_tagline_gets_only_the_tagline(import_wxr):
         "Harbour Institute",
         "Notes on energy and cities",
     )
+
+
+def test_a_reply_to_a_reply_joins_the_thread_and_says_whom_it_answers(import_wxr, client):
+    import_wxr(
+        export(
+            post(
+                1,
+                comments=[
+                    comment(1, "Lines first.", name="Rosa Delgado"),
+                    comment(2, "Storage first.", name="Imre Kovacs", parent=1),
+                    comment(3, "Both, in turn.", name="Nia Mensah", parent=2),
+                    comment(4, "Agreed with Rosa.", name="Tom Baird", parent=1),
+                ],
+            )
+        )
+    )
+    by_name = {c.author_name.split()[0]: c for c in Comment.objects.all()}
+    rosa, imre, nia, tom = (by_name[name] for name in ("Rosa", "Imre", "Nia", "Tom"))
+    assert imre.parent == rosa and nia.parent == rosa and tom.parent == rosa
+    assert nia.in_reply_to == imre
+    page = client.get(imported_post().get_absolute_url()).text
+    nia_html = page[page.index(f'id="comment-{nia.pk}"') :]
+    nia_html = nia_html[: nia_html.index("</article>")]
+    assert re.search(rf'in reply to <a href="#comment-{imre.pk}">Imre Kovacs</a>', nia_html), (
+        nia_html
+    )
+    tom_html = page[page.index(f'id="comment-{tom.pk}"') :]
+    assert "in reply to" not in tom_html[: tom_html.index("</article>")]
+
+
+def test_a_reply_to_a_held_reply_does_not_name_its_hidden_author(import_wxr, client):
+    import_wxr(
+        export(
+            post(
+                1,
+                comments=[
+                    comment(1, "Lines first.", name="Rosa Delgado"),
+                    comment(2, "Held text.", name="Secret Sender", parent=1, approved="0"),
+                    comment(3, "Both, in turn.", name="Nia Mensah", parent=2),
+                ],
+            )
+        )
+    )
+    page = client.get(imported_post().get_absolute_url()).text
+    assert "Both, in turn." in page
+    assert "Secret Sender" not in page
