@@ -35,6 +35,7 @@ from django.db import transaction
 
 from masthead.discussion.models import Comment
 from masthead.importers import wordpress_html
+from masthead.importers.media_fetch import FetchPolicy
 from masthead.importers.models import (
     ImportedAuthor,
     ImportedComment,
@@ -95,6 +96,10 @@ class PlannedBatch:
 class Options:
     blog_slug: str | None = None
     media_dir: Path | None = None
+    # Download the pictures from the old site (media_fetch); hosts allowed by name although
+    # they resolve to private addresses.
+    fetch_media: bool = False
+    allowed_hosts: tuple[str, ...] = ()
     dry_run: bool = False
     blog_from_category: bool = False
 
@@ -127,8 +132,11 @@ class WordPressImport(WordPressMapping, WordPressMedia):
         self._authors: dict[str, Author] = {}
         self._topics: dict[tuple[str, str], Topic | None] = {}
         self._blogs: dict[str, Blog] = {}
-        self._stored_attachments: dict[int, str] = {}
-        self._stored_uploads: dict[str, str] = {}
+        # Pictures brought home: "attachment:ID" or an address → the cleaned full copy, or "".
+        self._copies: dict[str, str] = {}
+        self._attachments_by_upload: dict[str, WxrItem] | None = None
+        self._old_hosts: set[str] | None = None
+        self._fetch_policy = FetchPolicy.from_settings(options.allowed_hosts)
         self._new_files: list[str] = []
         self._default_blog: Blog | None = None
 
@@ -353,6 +361,8 @@ class WordPressImport(WordPressMapping, WordPressMedia):
                 prepared, fingerprint = work
                 body = wordpress_html.finish(next(markdown), prepared)
                 record = self._write_post(item, record, prepared, body, fingerprint)
+                if record is not None and prepared.images:
+                    self._show_body_images(record, prepared, body)
             if record is not None:
                 self._plan_comments(item, record, is_new, new_comments, links)
             else:
@@ -380,7 +390,9 @@ class WordPressImport(WordPressMapping, WordPressMedia):
         post.status = status
         post.publish_at = publish_at
         post.summary = self._summary_text(item, prepared)
-        post.body = body
+        # Pictures brought home are shown from here once the post has an id (below); until
+        # then they stand at their original addresses.
+        post.body = wordpress_html.with_pictures(body, prepared, {})
         post.comments_open = item.comment_status == "open"
         # Fields WordPress has no place for, as Masthead's own export writes them.
         post.correction_note = item.meta.get("_masthead_correction_note", "")
@@ -446,6 +458,28 @@ class WordPressImport(WordPressMapping, WordPressMedia):
             record.save()
             self.summary.count("posts", "updated", "changed in WordPress since the last import")
         return record
+
+    def _show_body_images(self, record: ImportedPost, prepared, body: str) -> None:
+        """The post's pictures as its own ``BodyImage``s, named ``image:N`` in its body,
+        as the editor's "Insert image" makes them; then the post saved again."""
+        post = record.post
+        named = {}
+        for number, picture in enumerate(prepared.images):
+            stored = picture.stored
+            if stored and not self.options.dry_run:
+                alt = self._picture_alt(picture.url, picture.alt)
+                named[number] = self._body_image(post, stored, alt, picture.caption)
+        # An update's earlier pictures that the new body no longer shows go.
+        for earlier in post.body_images.exclude(pk__in=[p.pk for p in named.values()]):
+            earlier.delete()
+        if not named:
+            return
+        post.body = wordpress_html.with_pictures(body, prepared, named)
+        post.full_clean()
+        post.save()
+        record.revision = post.revision
+        record.save(update_fields=["revision"])
+        self.summary.note("posts", "pictures in bodies shown from here (with srcset)", len(named))
 
     # --- comments --------------------------------------------------------------------
     def _skip_comments(self, item: WxrItem, reason: str) -> None:

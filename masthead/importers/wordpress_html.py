@@ -34,11 +34,12 @@ import re
 import secrets
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import nh3
 
+from masthead.importers import wordpress_pictures
 from masthead.publishing.rendering import sanitize_body_html
 from masthead.subprocesses import run_pandoc
 
@@ -92,6 +93,10 @@ class Prepared:
     counts: Counter
     # The word standing for footnotes in ``html`` until ``finish()``; None: the post has none.
     notes_word: str | None = None
+    # Pictures brought home, each standing as a placeholder word in ``html`` (see
+    # wordpress_pictures) until ``with_pictures()`` names its BodyImage.
+    images: list = field(default_factory=list)
+    pictures_word: str | None = None
 
 
 def _notes(footnotes_meta: str, counts: Counter) -> dict[str, str]:
@@ -284,7 +289,7 @@ def _inline_context_paragraphs(joined: str) -> str:
 def prepare(
     content: str,
     gallery_images: Callable[[dict], list[GalleryImage]] = lambda attrs: [],
-    image_url: Callable[[str], str] | None = None,
+    local_copy: Callable[[str], str] | None = None,
     footnotes_meta: str = "",
 ) -> Prepared:
     """Steps 1–4 and 6: the post's HTML, sanitised, with its teaser split off."""
@@ -297,21 +302,36 @@ def prepare(
         counts["page break (<!--nextpage-->) removed"] += 1
         text = _NEXTPAGE.sub("\n\n", text)
 
-    def clean(fragment: str) -> str:
+    pictures: list = []
+    pictures_word = wordpress_pictures.new_word()
+
+    def clean(fragment: str, *, body: bool = True) -> str:
         fragment = _COMMENT.sub("", fragment)
         fragment = _replace_shortcodes(fragment, counts, gallery_images)
         fragment = _auto_embeds(fragment, counts)
         fragment = sanitize_body_html(auto_paragraphs(fragment))
-        if image_url is not None:
-            fragment = _IMG_SRC.sub(lambda m: m[1] + html.escape(image_url(m[2])) + m[3], fragment)
+        if body and local_copy is not None:
+            fragment = wordpress_pictures.as_placeholders(
+                fragment, local_copy, pictures, pictures_word
+            )
         return fragment
 
     # The teaser is a copy of the body's opening: what it converts is counted once, below.
     note_counts = Counter(counts)
-    teaser_html = clean(teaser) if teaser is not None else None
+    teaser_html = clean(teaser, body=False) if teaser is not None else None
     counts.clear()
     counts.update(note_counts)
-    return Prepared(html=clean(text), teaser_html=teaser_html, counts=counts, notes_word=notes_word)
+    return Prepared(
+        html=clean(text), teaser_html=teaser_html, counts=counts, notes_word=notes_word,
+        images=pictures, pictures_word=pictures_word if pictures else None,
+    )  # fmt: skip
+
+
+def with_pictures(markdown: str, prepared: Prepared, named: dict) -> str:
+    """The Markdown with its pictures: ``named`` BodyImages by number, else the originals."""
+    return wordpress_pictures.with_pictures(
+        markdown, prepared.pictures_word, prepared.images, named
+    )
 
 
 def plain_text(fragment: str, limit: int | None = None) -> str:

@@ -137,7 +137,7 @@ class WordPressMapping:
             item.date_gmt, item.slug, item.password, item.creator, item.comment_status,
             [(t.kind, t.slug, t.name) for t in item.terms],
             (thumbnail.attachment_url, thumbnail.excerpt, thumbnail.meta) if thumbnail else None,
-            str(self.options.media_dir or ""),
+            str(self.options.media_dir or ""), bool(self.options.fetch_media),
             sorted((k, v) for k, v in item.meta.items() if k.startswith("_masthead_")),
         ]  # fmt: skip
         if "footnotes" in item.meta:
@@ -173,7 +173,7 @@ class WordPressMapping:
                 prepared = wordpress_html.prepare(
                     item.content,
                     self._gallery_images(item),
-                    self._image_url,
+                    self._local_copy,
                     footnotes_meta=item.meta.get("footnotes", ""),
                 )
                 for what, times in prepared.counts.items():
