@@ -173,7 +173,7 @@ class WordPressMapping:
                 prepared = wordpress_html.prepare(
                     item.content,
                     self._gallery_images(item),
-                    self._local_copy,
+                    self._pictures_of(item),
                     footnotes_meta=item.meta.get("footnotes", ""),
                 )
                 for what, times in prepared.counts.items():

@@ -96,6 +96,17 @@ class WordPressMedia:
         return self._old_hosts
 
     # --- one picture, cleaned once -------------------------------------------------------
+    def _pictures_of(self, item: WxrItem) -> Callable[[str], str]:
+        """``_local_copy`` for one post's pictures, remembering whether one was missing."""
+
+        def local_copy(url: str) -> str:
+            stored = self._local_copy(url)
+            if not stored and url in self._missing:
+                self._incomplete_items.add(item.id)
+            return stored
+
+        return local_copy
+
     def _local_copy(self, url: str) -> str:
         """The stored full copy (cleaned) of the picture at ``url``; "" if there is none."""
         if not self._brings_media:
@@ -109,6 +120,9 @@ class WordPressMedia:
                 self._copies[key] = self._bring_home([url], [self._upload_path(url)], url)
             else:
                 self._copies[key] = ""  # another site's picture: left where it is
+                return ""
+        if not self._copies[key]:
+            self._missing.add(url)
         return self._copies[key]
 
     def _attachment_copy(self, attachment: WxrItem, also: str = "") -> str:
@@ -289,6 +303,7 @@ class WordPressMedia:
             return  # set by an earlier import of this post
         stored = self._attachment_copy(attachment)
         if not stored:
+            self._incomplete_items.add(item.id)
             return
         caption = wordpress_html.plain_text(attachment.excerpt)
         alt = attachment.meta.get("_wp_attachment_image_alt", "").strip()

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 _FIGURE = re.compile(
-    r"<figure\b[^>]*>\s*(?P<link><a\b[^>]*>\s*)?(?P<img><img\b[^>]*>)\s*(?(link)</a>\s*)"
-    r"(?:<figcaption\b[^>]*>(?P<caption>.*?)</figcaption>\s*)?</figure>",
+    r"<figure\b[^>]*>\s*(?:<p>\s*)?(?P<link><a\b[^>]*>\s*)?(?P<img><img\b[^>]*>)\s*"
+    r"(?(link)</a>\s*)(?:</p>\s*)?(?:<figcaption\b[^>]*>(?P<caption>.*?)</figcaption>\s*)?</figure>",
     re.IGNORECASE | re.DOTALL,
 )
 _LINKED_IMAGE = re.compile(
