@@ -39,7 +39,7 @@ from pathlib import Path
 
 import nh3
 
-from masthead.importers import wordpress_pictures
+from masthead.importers import wordpress_galleries, wordpress_pictures
 from masthead.publishing.rendering import sanitize_body_html
 from masthead.subprocesses import run_pandoc
 
@@ -96,6 +96,7 @@ class Prepared:
     # Pictures brought home, each standing as a placeholder word in ``html`` (see
     # wordpress_pictures) until ``with_pictures()`` names its BodyImage.
     images: list = field(default_factory=list)
+    galleries: list = field(default_factory=list)
     pictures_word: str | None = None
 
 
@@ -165,7 +166,11 @@ def _figure(image_html: str, caption_html: str) -> str:
 
 
 def _replace_shortcodes(
-    text: str, counts: Counter, gallery_images: Callable[[dict], list[GalleryImage]]
+    text: str,
+    counts: Counter,
+    gallery_images: Callable[[dict], list[GalleryImage]],
+    galleries: list,
+    word: str,
 ) -> str:
     def replace(match):
         name = match["name"].lower()
@@ -184,15 +189,14 @@ def _replace_shortcodes(
             if not images:
                 counts["[gallery] dropped (no images found)"] += 1
                 return ""
-            counts["[gallery] converted to figures"] += 1
-            figures = [
-                _figure(
-                    f'<img src="{html.escape(image.url)}" alt="{html.escape(image.alt)}">',
-                    html.escape(image.caption),
-                )
+            counts["[gallery] kept as a gallery"] += 1
+            pictures = [
+                wordpress_galleries.GalleryPicture(image.url, image.alt, image.caption)
                 for image in images
             ]
-            return "\n\n" + "\n\n".join(figures) + "\n\n"
+            columns = wordpress_galleries.columns_between(attrs.get("columns"), len(pictures))
+            galleries.append(wordpress_galleries.Gallery(columns, pictures))
+            return wordpress_galleries.placeholder(word, len(galleries) - 1)
         if name == "playlist":
             counts["[playlist] dropped"] += 1
             return ""
@@ -303,16 +307,32 @@ def prepare(
         text = _NEXTPAGE.sub("\n\n", text)
 
     pictures: list = []
+    galleries: list = []
     pictures_word = wordpress_pictures.new_word()
 
     def clean(fragment: str, *, body: bool = True) -> str:
+        found: list = []
+        fragment = wordpress_galleries.block_galleries(fragment, found, pictures_word, counts)
         fragment = _COMMENT.sub("", fragment)
-        fragment = _replace_shortcodes(fragment, counts, gallery_images)
+        fragment = _replace_shortcodes(fragment, counts, gallery_images, found, pictures_word)
         fragment = _auto_embeds(fragment, counts)
         fragment = sanitize_body_html(auto_paragraphs(fragment))
-        if body and local_copy is not None:
+        if not body:  # a summary has no place for pictures
+            return re.sub(rf"<p>{pictures_word}gal\d+x</p>", "", fragment)
+        # This fragment's galleries, numbered after any found before.
+        fragment = re.sub(
+            rf"{pictures_word}gal(\d+)x",
+            lambda m: f"{pictures_word}gal{int(m[1]) + len(galleries)}x",
+            fragment,
+        )
+        galleries.extend(found)
+        if local_copy is not None:
             fragment = wordpress_pictures.as_placeholders(
                 fragment, local_copy, pictures, pictures_word
+            )
+        for gallery in found:
+            gallery.numbers = wordpress_pictures.count_gallery(
+                gallery, local_copy, pictures
             )
         return fragment
 
@@ -323,14 +343,15 @@ def prepare(
     counts.update(note_counts)
     return Prepared(
         html=clean(text), teaser_html=teaser_html, counts=counts, notes_word=notes_word,
-        images=pictures, pictures_word=pictures_word if pictures else None,
+        images=pictures, galleries=galleries,
+        pictures_word=pictures_word if pictures or galleries else None,
     )  # fmt: skip
 
 
 def with_pictures(markdown: str, prepared: Prepared, named: dict) -> str:
     """The Markdown with its pictures: ``named`` BodyImages by number, else the originals."""
     return wordpress_pictures.with_pictures(
-        markdown, prepared.pictures_word, prepared.images, named
+        markdown, prepared.pictures_word, prepared.images, named, prepared.galleries
     )
 
 

@@ -17,6 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from masthead.importers import wordpress_galleries
+
 _FIGURE = re.compile(
     r"<figure\b[^>]*>\s*(?:<p>\s*)?(?P<link><a\b[^>]*>\s*)?(?P<img><img\b[^>]*>)\s*"
     r"(?(link)</a>\s*)(?:</p>\s*)?(?:<figcaption\b[^>]*>(?P<caption>.*?)</figcaption>\s*)?</figure>",
@@ -81,19 +83,46 @@ def as_placeholders(
     return _LINKED_IMAGE.sub(image, fragment)
 
 
+def count_gallery(gallery, local_copy: Callable[[str], str] | None, pictures: list) -> list[int]:
+    """A gallery's pictures among the post's, brought home where they can be."""
+    numbers = []
+    for picture in gallery.pictures:
+        url = picture.url
+        stored = local_copy(url) if local_copy and url.startswith(("http://", "https://")) else ""
+        pictures.append(PictureRef(url, picture.alt, picture.caption, stored))
+        numbers.append(len(pictures) - 1)
+    return numbers
+
+
 def new_word() -> str:
     return "MastheadPicture" + secrets.token_hex(6)
 
 
-def _markdown_image(picture: PictureRef) -> str:
+def _markdown_image(picture: PictureRef, with_caption: bool = False) -> str:
     alt = re.sub(r"[\[\]\\\n]+", " ", picture.alt).strip()
-    return f"![{alt}](<{picture.url.replace('>', '%3E')}>)"
+    title = ""
+    if with_caption and picture.caption:
+        title = ' "' + picture.caption.replace("\\", "").replace('"', "\u201d") + '"'
+    return f"![{alt}](<{picture.url.replace('>', '%3E')}>{title})"
 
 
-def with_pictures(markdown: str, word: str | None, pictures: list[PictureRef], named: dict) -> str:
+def with_pictures(
+    markdown: str, word: str | None, pictures: list[PictureRef], named: dict, galleries=()
+) -> str:
     """Each placeholder as the ``BodyImage`` in ``named`` (by number), else the original."""
-    if not word or not pictures:
+    if not word or not (pictures or galleries):
         return markdown
+
+    def gallery(match):
+        shown = galleries[int(match[1])]
+        lines = [
+            named[number].markdown if number in named
+            else _markdown_image(pictures[number], with_caption=True)
+            for number in shown.numbers
+        ]  # fmt: skip
+        return wordpress_galleries.as_markdown(shown, lines)
+
+    markdown = re.sub(rf"^{word}gal(\d+)x$", gallery, markdown, flags=re.MULTILINE)
 
     def replace(line: str) -> str:
         in_html = line.lstrip().startswith("<")

@@ -56,7 +56,7 @@ def test_a_caption_shortcode_becomes_a_figure_with_its_caption(import_wxr, clien
     assert "1 [caption] converted to a figure" in summary
 
 
-def test_a_gallery_becomes_figures_of_the_images_it_names(import_wxr):
+def test_a_gallery_stays_a_gallery_of_the_images_it_names(import_wxr):
     summary = import_wxr(
         export(
             attachment(
@@ -68,15 +68,16 @@ def test_a_gallery_becomes_figures_of_the_images_it_names(import_wxr):
             attachment(
                 11, "https://old.example.org/wp-content/uploads/2021/03/b.jpg", alt="Cables"
             ),
-            post(1, content='<p>Pictures:</p>\n\n[gallery ids="10,11"]'),
+            post(1, content='<p>Pictures:</p>\n\n[gallery ids="10,11" columns="2"]'),
         )  # fmt: skip
     )
     html = imported_post().body_html
+    assert '<ul class="gallery gallery--columns-2">' in html
     assert 'src="https://old.example.org/wp-content/uploads/2021/03/a.jpg"' in html
     assert 'alt="Cables"' in html
     assert "<figcaption>Pylons in snow</figcaption>" in html
     assert "[gallery" not in html
-    assert "1 [gallery] converted to figures" in summary
+    assert "1 [gallery] kept as a gallery" in summary
 
 
 def test_embeds_become_links_and_a_playlist_is_dropped_with_counts(import_wxr):
