@@ -331,9 +331,7 @@ def prepare(
                 fragment, local_copy, pictures, pictures_word
             )
         for gallery in found:
-            gallery.numbers = wordpress_pictures.count_gallery(
-                gallery, local_copy, pictures
-            )
+            gallery.numbers = wordpress_pictures.count_gallery(gallery, local_copy, pictures)
         return fragment
 
     # The teaser is a copy of the body's opening: what it converts is counted once, below.

@@ -20,7 +20,9 @@ def grid_items(html: str) -> list[str]:
 
 
 def test_a_gallery_shortcode_with_its_pictures_brought_home_is_a_grid_with_srcset(
-    old_site, import_wxr, client  # noqa: F811
+    old_site,
+    import_wxr,
+    client,  # noqa: F811
 ):
     for name in ("pylon", "cable", "tower"):
         old_site.expect_request(f"/wp-content/uploads/2021/03/{name}.jpg").respond_with_data(
@@ -48,7 +50,8 @@ def test_a_gallery_shortcode_with_its_pictures_brought_home_is_a_grid_with_srcse
     assert len(items) == 3
     first = items[0]
     # Linked to its large copy, with srcset, and its caption.
-    assert re.search(r'<a href="(/media/posts/body/[^"]+/full[^"]*\.jpg)"[^>]*><img src="\1"', first)
+    large = r'<a href="(/media/posts/body/[^"]+/full[^"]*\.jpg)"[^>]*><img src="\1"'
+    assert re.search(large, first)
     assert "srcset=" in first and "<figcaption>Pylon in snow</figcaption>" in first
     assert "<figcaption>" not in items[1]
     # An editor changing the columns changes the grid.
