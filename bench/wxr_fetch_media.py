@@ -75,7 +75,7 @@ def main() -> int:
     text = options.file.read_text(encoding="utf-8")
     # The old site and the hosts its uploads are served from (WordPress.com: a files. host).
     hosts = {urlsplit(re.search(r"<wp:base_site_url>(.*?)</wp:base_site_url>", text)[1]).netloc}
-    for url in re.findall(r"<wp:attachment_url><!\[CDATA\[(.*?)\]\]>", text):
+    for url in re.findall(r"<wp:attachment_url>(?:<!\[CDATA\[)?(.*?)(?:\]\]>)?<", text):
         hosts.add(urlsplit(url.strip()).netloc)
     moved = text
     for host in filter(None, hosts):

@@ -76,15 +76,26 @@ class WordPressMedia:
             for attachment in self.attachments.values():
                 for relative in (
                     self._attachment_relative(attachment),
-                    self._upload_path(attachment.attachment_url or attachment.guid),
+                    self._file_of(attachment.attachment_url or attachment.guid),
                 ):
                     if relative:
                         index.setdefault(original_key(relative), attachment)
             self._attachments_by_upload = index
         return self._attachments_by_upload
 
+    @classmethod
+    def _file_of(cls, url: str) -> str:
+        """The upload a picture's address names: the path under ``/uploads/``, or for
+        uploads served from elsewhere (WordPress.com: ``files.<site>/2013/03/photo.jpg``)
+        the path's last three parts, year/month/name."""
+        relative = cls._upload_path(url)
+        if relative:
+            return relative
+        path = unquote(urlsplit(url).path).strip("/")
+        return "/".join(path.split("/")[-3:])
+
     def _attachment_for(self, url: str) -> WxrItem | None:
-        relative = self._upload_path(url)
+        relative = self._file_of(url)
         return self._uploads_index().get(original_key(relative)) if relative else None
 
     def _old_site_hosts(self) -> set[str]:
