@@ -5,7 +5,7 @@ import re
 
 from masthead.importers.models import ImportedPost
 from masthead.publishing.rendering import render_markdown
-from tests.importers.test_media_fetch import jpeg_with_a_location, old_site  # noqa: F401
+from tests.importers.test_media_fetch import jpeg_with_a_location
 from tests.importers.wxr_builder import attachment, export, post
 
 
@@ -22,7 +22,7 @@ def grid_items(html: str) -> list[str]:
 def test_a_gallery_shortcode_with_its_pictures_brought_home_is_a_grid_with_srcset(
     old_site,
     import_wxr,
-    client,  # noqa: F811
+    client,
 ):
     for name in ("pylon", "cable", "tower"):
         old_site.expect_request(f"/wp-content/uploads/2021/03/{name}.jpg").respond_with_data(

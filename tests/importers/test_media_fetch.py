@@ -28,13 +28,6 @@ def jpeg_with_a_location(width=1000, height=600) -> bytes:
     return buffer.getvalue()
 
 
-@pytest.fixture
-def old_site(httpserver, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.MASTHEAD_PRIVATE_MEDIA_ROOT = tmp_path / "media-private"
-    return httpserver
-
-
 def site_url(server, path: str) -> str:
     return server.url_for(path)
 
@@ -173,3 +166,57 @@ def test_importing_again_fetches_only_what_is_still_missing(old_site, import_wxr
     # A third time nothing is fetched at all.
     import_wxr(archive, "--fetch-media", "--allow-host", old_site.host)
     assert len(old_site.log) == 3
+
+
+NOT_PUBLIC = [
+    "127.0.0.1", "10.1.2.3", "192.168.0.7", "172.16.4.4", "169.254.169.254", "100.64.0.1",
+    "::1", "fe80::1", "fd12:3456::1", "::ffff:127.0.0.1", "224.0.0.1",
+    "0.0.0.0",  # noqa: S104 - an address to judge, not one to listen on
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("address", NOT_PUBLIC)
+def test_addresses_inside_a_network_are_not_public(address):
+    from masthead.importers.media_fetch import _is_public
+
+    assert not _is_public(address)
+
+
+def test_an_ordinary_internet_address_is_public():
+    from masthead.importers.media_fetch import _is_public
+
+    assert _is_public("93.184.215.14") and _is_public("2606:2800:21f:cb07:6820:80da:af6b:8b2c")
+
+
+def test_only_http_and_https_addresses_are_fetched():
+    from masthead.importers.media_fetch import FetchFailed, FetchPolicy, fetch
+
+    policy = FetchPolicy(max_bytes=1000, seconds=2, allowed_hosts=frozenset({"localhost"}))
+    for address in ("ftp://localhost/a.jpg", "file:///etc/passwd", "gopher://localhost/"):
+        with pytest.raises(FetchFailed, match="only http and https"):
+            fetch(address, policy)
+
+
+def test_with_a_media_folder_a_resized_copy_in_the_body_is_its_original(
+    import_wxr, tmp_path, settings
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.MASTHEAD_PRIVATE_MEDIA_ROOT = tmp_path / "media-private"
+    uploads = tmp_path / "uploads" / "2021" / "03"
+    uploads.mkdir(parents=True)
+    (uploads / "chart.jpg").write_bytes(jpeg_with_a_location(900, 600))
+    import_wxr(
+        export(
+            attachment(9, "https://old.example.org/wp-content/uploads/2021/03/chart.jpg",
+                       alt="A chart", file="2021/03/chart.jpg"),
+            post(1, content='<p><img src="https://old.example.org/wp-content/uploads/2021/03/'
+                 'chart-300x200.jpg" alt=""></p>'),
+        ),
+        "--media-dir", str(tmp_path / "uploads"),
+    )  # fmt: skip
+    the_post = imported_post()
+    (chart,) = the_post.body_images.all()
+    assert (chart.width, chart.height) == (900, 600)
+    assert chart.alt == "A chart"  # the attachment's alt text when the body gave none
+    assert "chart-300x200.jpg" not in the_post.body_html
+    assert "srcset=" in the_post.body_html
