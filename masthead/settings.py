@@ -265,6 +265,10 @@ MASTHEAD_PRIVATE_MEDIA_ROOT = env_str("MASTHEAD_PRIVATE_MEDIA_ROOT", "")
 # decoded (a "decompression bomb" declares a huge canvas in a small file).
 MASTHEAD_BODY_IMAGE_MAX_BYTES = env_int("MASTHEAD_BODY_IMAGE_MAX_BYTES", 10_000_000)
 MASTHEAD_BODY_IMAGE_MAX_PIXELS = env_int("MASTHEAD_BODY_IMAGE_MAX_PIXELS", 40_000_000)
+# import_wxr --fetch-media: how long one picture may take, and the hosts allowed although
+# they resolve to private or loopback addresses (an intranet site; a test's local server).
+MASTHEAD_MEDIA_FETCH_SECONDS = env_int("MASTHEAD_MEDIA_FETCH_SECONDS", 30)
+MASTHEAD_MEDIA_FETCH_ALLOWED_HOSTS = env_list("MASTHEAD_MEDIA_FETCH_ALLOWED_HOSTS", [])
 # Every pandoc run (Word and WordPress imports, citations) is killed past these bounds.
 MASTHEAD_PANDOC_SECONDS = env_int("MASTHEAD_PANDOC_SECONDS", 120)
 MASTHEAD_PANDOC_MEMORY_MB = env_int("MASTHEAD_PANDOC_MEMORY_MB", 1024)

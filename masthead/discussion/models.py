@@ -20,7 +20,11 @@ from django.utils import timezone
 from masthead import caching
 from masthead.discussion import flags as comment_flags
 from masthead.discussion.signals import comment_approved
-from masthead.discussion.text import clean_text, render_comment_html
+from masthead.discussion.text import (
+    clean_text,
+    render_comment_html,
+    render_imported_comment_html,
+)
 from masthead.publishing.models import Post
 
 NAME_MAX_LENGTH = 80
@@ -190,6 +194,17 @@ class Comment(models.Model):
         related_name="replies",
         help_text="The comment this replies to; replies are one level deep.",
     )
+    # The thread stays one level deep (``parent`` is its first comment); a reply to a reply
+    # remembers which one it answered, so the page can say "in reply to NAME" (an archive
+    # brought in from WordPress, where threads went ten deep, keeps who answered whom).
+    in_reply_to = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The reply this one answers, when it answers a reply rather than the thread.",
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     author_name = models.CharField("name", max_length=NAME_MAX_LENGTH)
     email = models.EmailField(help_text="Never shown publicly. Stored in lower case.")
@@ -247,6 +262,12 @@ class Comment(models.Model):
         self.body = clean_text(body)
         self.body_html = render_comment_html(self.body)
         self.body_fingerprint = body_fingerprint(self.body)
+
+    def set_imported_text(self, body: str, html: str) -> None:
+        """A comment brought from another system: ``body`` its words as plain text, ``html``
+        its formatting there, kept to the imported comments' allow-list."""
+        self.set_text(body)
+        self.body_html = render_imported_comment_html(html) or self.body_html
 
     def save(self, *args, **kwargs):
         self.email = self.email.strip().lower()
@@ -331,7 +352,12 @@ class Comment(models.Model):
         waiting = list(comments)
         while waiting:
             # Parents before their replies: a reply is stored once its parent has an id.
-            ready = [c for c in waiting if c.parent is None or c.parent.pk is not None]
+            ready = [
+                c
+                for c in waiting
+                if (c.parent is None or c.parent.pk is not None)
+                and (c.in_reply_to is None or c.in_reply_to.pk is not None)
+            ]
             if not ready:
                 raise ValueError("a comment replies to a comment that is not being stored")
             cls.objects.bulk_create(ready)

@@ -92,3 +92,38 @@ def count_links(text: str, html: str | None = None) -> int:
     """
     linked = len(_renderer.linkify.match(text) or []) if html is None else html.count("<a ")
     return max(linked, len(_LINK_PATTERN.findall(text)))
+
+
+# A comment brought from another system (a WordPress import) arrives as HTML its commenter
+# was allowed to write there. Its formatting is kept, within this smaller allow-list than a
+# post body's: a commenter typing here gets paragraphs and links only (Markdown is shown as
+# typed), but flattening an archive's quotes and lists would lose what people wrote.
+IMPORTED_COMMENT_TAGS = COMMENT_TAGS | {"em", "strong", "i", "b", "blockquote", "ul", "ol", "li"}
+_BLOCK_AS_PARAGRAPH = re.compile(
+    r"<(/?)(?:h[1-6]|dt|dd|dl|div|tr|table|thead|tbody|tfoot|pre|figure|figcaption|section|"
+    r"article|address|caption)\b[^>]*>",
+    re.IGNORECASE,
+)
+_CELL_END = re.compile(r"</t[dh]\s*>", re.IGNORECASE)
+
+
+def render_imported_comment_html(html: str) -> str:
+    """An imported comment's HTML as readers see it: paragraphs, line breaks, emphasis,
+    quotes, lists and links (nofollow, http/https), nothing else.
+
+    Blocks outside that list (headings, definition lists, tables) become paragraphs, so
+    their words stay apart instead of running together when the tags go.
+    """
+    html = _BLOCK_AS_PARAGRAPH.sub(lambda match: f"<{match[1]}p>", html or "")
+    html = _CELL_END.sub(" ", html)
+    cleaned = nh3.clean(
+        html,
+        tags=IMPORTED_COMMENT_TAGS,
+        attributes=COMMENT_ATTRIBUTES,
+        url_schemes={"http", "https"},
+        link_rel=COMMENT_LINK_REL,
+        strip_comments=True,
+    )
+    # Paragraphs emptied by the clean-up (a table's rows) leave no gaps.
+    cleaned = re.sub(r"[ \t]*\n\s*", "\n", cleaned)
+    return re.sub(r"<p>\s*</p>\n?", "", cleaned).strip()

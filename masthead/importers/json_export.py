@@ -59,6 +59,7 @@ def _post(post: Post, site: str) -> dict:
             {
                 "id": comment.pk,
                 "parent": comment.parent_id,
+                "in_reply_to": comment.in_reply_to_id,
                 "status": comment.status,
                 "author_name": comment.author_name,
                 "email": comment.email,

@@ -5,8 +5,8 @@ from dataclasses import dataclass, field
 
 OUTCOMES = ("created", "updated", "unchanged", "skipped")
 KINDS = (
-    "blogs", "authors", "topics", "posts", "comments", "attachments", "pages", "menu items",
-    "menus", "other items",
+    "institution", "blogs", "authors", "topics", "posts", "comments", "attachments", "pages",
+    "menu items", "menus", "other items",
 )  # fmt: skip
 
 

@@ -35,6 +35,7 @@ from django.db import transaction
 
 from masthead.discussion.models import Comment
 from masthead.importers import wordpress_html
+from masthead.importers.media_fetch import FetchPolicy
 from masthead.importers.models import (
     ImportedAuthor,
     ImportedComment,
@@ -56,6 +57,7 @@ from masthead.importers.wordpress_mapping import (  # noqa: F401
 )
 from masthead.importers.wordpress_media import WordPressMedia
 from masthead.importers.wordpress_pages import WordPressPages
+from masthead.importers.wordpress_site import adopt_site_identity
 from masthead.importers.wxr import (
     WxrAuthor,
     WxrChannel,
@@ -105,6 +107,10 @@ class PlannedBatch:
 class Options:
     blog_slug: str | None = None
     media_dir: Path | None = None
+    # Download the pictures from the old site (media_fetch); hosts allowed by name although
+    # they resolve to private addresses.
+    fetch_media: bool = False
+    allowed_hosts: tuple[str, ...] = ()
     dry_run: bool = False
     blog_from_category: bool = False
 
@@ -137,8 +143,14 @@ class WordPressImport(WordPressMapping, WordPressMedia):
         self._authors: dict[str, Author] = {}
         self._topics: dict[tuple[str, str], Topic | None] = {}
         self._blogs: dict[str, Blog] = {}
-        self._stored_attachments: dict[int, str] = {}
-        self._stored_uploads: dict[str, str] = {}
+        # Pictures brought home: "attachment:ID" or an address → the cleaned full copy, or "".
+        self._copies: dict[str, str] = {}
+        self._attachments_by_upload: dict[str, WxrItem] | None = None
+        self._old_hosts: set[str] | None = None
+        self._fetch_policy = FetchPolicy.from_settings(options.allowed_hosts)
+        # Addresses not brought home, and the posts showing one: importing again retries them.
+        self._missing: set[str] = set()
+        self._incomplete_items: set[int] = set()
         self._new_files: list[str] = []
         self._default_blog: Blog | None = None
         # Pages and menu entries, written after the posts (wordpress_pages).
@@ -156,6 +168,7 @@ class WordPressImport(WordPressMapping, WordPressMedia):
                 ThreadPoolExecutor(max_workers=1, thread_name_prefix="pandoc") as converter,
             ):
                 self._default_blog = self._choose_default_blog()
+                adopt_site_identity(self.channel, self.summary)
                 # pandoc converts one batch while the previous one is written: it runs as its
                 # own process, so the two overlap on a second core.
                 done = 0
@@ -361,6 +374,8 @@ class WordPressImport(WordPressMapping, WordPressMedia):
                 prepared, fingerprint = work
                 body = wordpress_html.finish(next(markdown), prepared)
                 record = self._write_post(item, record, prepared, body, fingerprint)
+                if record is not None and prepared.images:
+                    self._show_body_images(record, prepared, body)
             if record is not None:
                 self._plan_comments(item, record, is_new, new_comments, links)
             else:
@@ -384,11 +399,13 @@ class WordPressImport(WordPressMapping, WordPressMedia):
                     (t for t in item.terms if t.kind == "category" and t.slug != "uncategorized"),
                     None,
                 )
-        post.title = _fit(item.title.strip(), 240) or "Untitled"
+        post.title = _fit(self._plain_title(item), 240) or "Untitled"
         post.status = status
         post.publish_at = publish_at
         post.summary = self._summary_text(item, prepared)
-        post.body = body
+        # Pictures brought home are shown from here once the post has an id (below); until
+        # then they stand at their original addresses.
+        post.body = wordpress_html.with_pictures(body, prepared, {})
         post.comments_open = item.comment_status == "open"
         # Fields WordPress has no place for, as Masthead's own export writes them.
         post.correction_note = item.meta.get("_masthead_correction_note", "")
@@ -434,6 +451,10 @@ class WordPressImport(WordPressMapping, WordPressMedia):
             post.topics.set(topics)
         if hidden_because:
             self.summary.note("posts", f"kept as a draft: {hidden_because}")
+        if item.id in self._incomplete_items:
+            # A picture did not come home: a fingerprint no import matches, so the next one
+            # plans this post again and fetches what is still missing.
+            fingerprint = hashlib.sha256(f"incomplete {fingerprint}".encode()).hexdigest()
         old_path = unquote(urlsplit(item.link).path) if item.link else ""
         if old_path in ("", "/"):
             old_path = ""  # plain permalinks (/?p=ID) are answered from the id
@@ -454,6 +475,28 @@ class WordPressImport(WordPressMapping, WordPressMedia):
             record.save()
             self.summary.count("posts", "updated", "changed in WordPress since the last import")
         return record
+
+    def _show_body_images(self, record: ImportedPost, prepared, body: str) -> None:
+        """The post's pictures as its own ``BodyImage``s, named ``image:N`` in its body,
+        as the editor's "Insert image" makes them; then the post saved again."""
+        post = record.post
+        named = {}
+        for number, picture in enumerate(prepared.images):
+            stored = picture.stored
+            if stored and not self.options.dry_run:
+                alt = self._picture_alt(picture.url, picture.alt)
+                named[number] = self._body_image(post, stored, alt, picture.caption)
+        # An update's earlier pictures that the new body no longer shows go.
+        for earlier in post.body_images.exclude(pk__in=[p.pk for p in named.values()]):
+            earlier.delete()
+        if not named:
+            return
+        post.body = wordpress_html.with_pictures(body, prepared, named)
+        post.full_clean()
+        post.save()
+        record.revision = post.revision
+        record.save(update_fields=["revision"])
+        self.summary.note("posts", "pictures in bodies shown from here (with srcset)", len(named))
 
     # --- comments --------------------------------------------------------------------
     def _skip_comments(self, item: WxrItem, reason: str) -> None:

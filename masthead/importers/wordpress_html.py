@@ -34,12 +34,17 @@ import re
 import secrets
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import nh3
 
+from masthead.importers import wordpress_galleries, wordpress_pictures
 from masthead.publishing.rendering import sanitize_body_html
 from masthead.subprocesses import run_pandoc
+
+# Tables without a header stay HTML; line breaks where Markdown would show a backslash go.
+MARKDOWN_FILTER = Path(__file__).with_name("wordpress_markdown.lua")
 
 _MORE = re.compile(r"<!--\s*more\b.*?-->", re.IGNORECASE | re.DOTALL)
 _NEXTPAGE = re.compile(r"<!--\s*nextpage\s*-->", re.IGNORECASE)
@@ -57,12 +62,15 @@ _IMAGE_OR_LINKED_IMAGE = re.compile(
 )
 _BARE_URL_LINE = re.compile(r"^[ \t]*(https?://[^\s<>\"']+)[ \t]*$", re.MULTILINE)
 _PRE = re.compile(r"<pre\b.*?</pre>", re.IGNORECASE | re.DOTALL)
-_BLOCK_START = re.compile(
-    r"^(?:\x00PRE|<(?:p|div|h[1-6]|ul|ol|li|dl|table|thead|tbody|tr|blockquote|pre|figure|hr|"
-    r"address|section|article|aside|header|footer|nav|form|fieldset|iframe|video|audio|"
-    r"object|details|style|script|math|svg)\b)",
-    re.IGNORECASE,
+# The elements WordPress's automatic paragraphs treat as blocks: a newline next to one of
+# their tags is layout in the source, never a line break the author typed.
+_BLOCK_NAMES = (
+    "address|article|aside|blockquote|caption|col|colgroup|dd|details|div|dl|dt|fieldset|"
+    "figcaption|figure|footer|form|h[1-6]|header|hr|iframe|li|math|nav|object|ol|p|pre|"
+    "section|summary|svg|table|tbody|td|tfoot|th|thead|tr|ul|video|audio"
 )
+_BLOCK_TAG = re.compile(rf"</?(?:{_BLOCK_NAMES})\b[^>]*>", re.IGNORECASE)
+_BLOCK_START = re.compile(rf"^(?:\x00PRE|</?(?:{_BLOCK_NAMES})\b)", re.IGNORECASE)
 _NOTE_MARKER = re.compile(
     r"<sup\b[^>]*\bdata-fn\s*=\s*[\"']([^\"']+)[\"'][^>]*>.*?</sup>", re.IGNORECASE | re.DOTALL
 )
@@ -85,6 +93,11 @@ class Prepared:
     counts: Counter
     # The word standing for footnotes in ``html`` until ``finish()``; None: the post has none.
     notes_word: str | None = None
+    # Pictures brought home, each standing as a placeholder word in ``html`` (see
+    # wordpress_pictures) until ``with_pictures()`` names its BodyImage.
+    images: list = field(default_factory=list)
+    galleries: list = field(default_factory=list)
+    pictures_word: str | None = None
 
 
 def _notes(footnotes_meta: str, counts: Counter) -> dict[str, str]:
@@ -153,7 +166,11 @@ def _figure(image_html: str, caption_html: str) -> str:
 
 
 def _replace_shortcodes(
-    text: str, counts: Counter, gallery_images: Callable[[dict], list[GalleryImage]]
+    text: str,
+    counts: Counter,
+    gallery_images: Callable[[dict], list[GalleryImage]],
+    galleries: list,
+    word: str,
 ) -> str:
     def replace(match):
         name = match["name"].lower()
@@ -172,15 +189,14 @@ def _replace_shortcodes(
             if not images:
                 counts["[gallery] dropped (no images found)"] += 1
                 return ""
-            counts["[gallery] converted to figures"] += 1
-            figures = [
-                _figure(
-                    f'<img src="{html.escape(image.url)}" alt="{html.escape(image.alt)}">',
-                    html.escape(image.caption),
-                )
+            counts["[gallery] kept as a gallery"] += 1
+            pictures = [
+                wordpress_galleries.GalleryPicture(image.url, image.alt, image.caption)
                 for image in images
             ]
-            return "\n\n" + "\n\n".join(figures) + "\n\n"
+            columns = wordpress_galleries.columns_between(attrs.get("columns"), len(pictures))
+            galleries.append(wordpress_galleries.Gallery(columns, pictures))
+            return wordpress_galleries.placeholder(word, len(galleries) - 1)
         if name == "playlist":
             counts["[playlist] dropped"] += 1
             return ""
@@ -209,14 +225,22 @@ def _auto_embeds(text: str, counts: Counter) -> str:
 
 
 def auto_paragraphs(text: str) -> str:
-    """WordPress's rule: blank lines separate paragraphs, a single newline breaks a line."""
+    """WordPress's rule: blank lines separate paragraphs, a single newline breaks a line.
+
+    Only between words, though: a newline beside a block element's tag (``<ul>``, ``<li>``,
+    ``<tr>``, ``</h2>``) only lays out the source, and text before a list or a table is a
+    paragraph of its own. (Turning those newlines into breaks was what left a ``<br>`` at
+    the end of list items and a hundred of them hoisted out of a table.)
+    """
     kept: list[str] = []
 
     def protect(match):
         kept.append(match[0])
-        return f"\x00PRE{len(kept) - 1}\x00"
+        return f"\n\n\x00PRE{len(kept) - 1}\x00\n\n"
 
     text = _PRE.sub(protect, text.replace("\r\n", "\n").replace("\r", "\n"))
+    # Each block tag on its own, so that words beside one become paragraphs.
+    text = _BLOCK_TAG.sub(lambda match: f"\n\n{match[0]}\n\n", text)
     blocks = []
     for chunk in re.split(r"\n[ \t]*\n", text):
         chunk = chunk.strip()
@@ -225,15 +249,51 @@ def auto_paragraphs(text: str) -> str:
         if _BLOCK_START.match(chunk):
             blocks.append(chunk)
         else:
-            blocks.append("<p>" + chunk.replace("\n", "<br>\n") + "</p>")
-    joined = "\n\n".join(blocks)
+            blocks.append("\x01" + re.sub(r"[ \t]*\n[ \t]*", "<br>\n", chunk) + "\x02")
+    joined = "\n".join(blocks)
+    # A paragraph inside an element that holds only inline content (a cell, a list item,
+    # a caption) would be a new block there: only between blocks is it one.
+    joined = _inline_context_paragraphs(joined)
+    # The layout newlines this left inside a list item or a cell go too.
+    joined = _SPACE_AFTER_OPENING.sub(r"\1", _SPACE_BEFORE_CLOSING.sub(r"\1", joined))
     return re.sub(r"\x00PRE(\d+)\x00", lambda m: kept[int(m[1])], joined)
+
+
+# Elements whose words are a paragraph already: text right inside them is not wrapped again.
+_TEXT_HOLDERS = re.compile(r"^(?:li|td|th|dt|dd|caption|figcaption|h[1-6]|p|summary)$", re.I)
+_HOLDER_NAMES = r"(?:li|td|th|dt|dd|caption|figcaption|h[1-6]|p|summary)"
+_SPACE_AFTER_OPENING = re.compile(rf"(<{_HOLDER_NAMES}\b[^>]*>)\s+", re.IGNORECASE)
+_SPACE_BEFORE_CLOSING = re.compile(rf"\s+(</{_HOLDER_NAMES}>)", re.IGNORECASE)
+_TAG_NAME = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)")
+
+
+def _inline_context_paragraphs(joined: str) -> str:
+    """The paragraph marks (\\x01 … \\x02) as <p> where a paragraph may stand, else dropped."""
+    out = []
+    open_names: list[str] = []
+    for piece in re.split(r"([\x01\x02]|</?[a-zA-Z][^>]*>)", joined):
+        if piece in ("\x01", "\x02"):
+            inside_text_holder = bool(open_names) and _TEXT_HOLDERS.match(open_names[-1])
+            if not inside_text_holder:
+                out.append("<p>" if piece == "\x01" else "</p>")
+            continue
+        tag = _TAG_NAME.match(piece)
+        if tag and _BLOCK_TAG.fullmatch(piece):
+            closing, name = tag[1] == "/", tag[2].lower()
+            if closing:
+                if name in open_names:
+                    while open_names and open_names.pop() != name:
+                        pass
+            elif name not in ("hr", "col"):
+                open_names.append(name)
+        out.append(piece)
+    return "".join(out)
 
 
 def prepare(
     content: str,
     gallery_images: Callable[[dict], list[GalleryImage]] = lambda attrs: [],
-    image_url: Callable[[str], str] | None = None,
+    local_copy: Callable[[str], str] | None = None,
     footnotes_meta: str = "",
 ) -> Prepared:
     """Steps 1–4 and 6: the post's HTML, sanitised, with its teaser split off."""
@@ -246,21 +306,51 @@ def prepare(
         counts["page break (<!--nextpage-->) removed"] += 1
         text = _NEXTPAGE.sub("\n\n", text)
 
-    def clean(fragment: str) -> str:
+    pictures: list = []
+    galleries: list = []
+    pictures_word = wordpress_pictures.new_word()
+
+    def clean(fragment: str, *, body: bool = True) -> str:
+        found: list = []
+        fragment = wordpress_galleries.block_galleries(fragment, found, pictures_word, counts)
         fragment = _COMMENT.sub("", fragment)
-        fragment = _replace_shortcodes(fragment, counts, gallery_images)
+        fragment = _replace_shortcodes(fragment, counts, gallery_images, found, pictures_word)
         fragment = _auto_embeds(fragment, counts)
         fragment = sanitize_body_html(auto_paragraphs(fragment))
-        if image_url is not None:
-            fragment = _IMG_SRC.sub(lambda m: m[1] + html.escape(image_url(m[2])) + m[3], fragment)
+        if not body:  # a summary has no place for pictures
+            return re.sub(rf"<p>{pictures_word}gal\d+x</p>", "", fragment)
+        # This fragment's galleries, numbered after any found before.
+        fragment = re.sub(
+            rf"{pictures_word}gal(\d+)x",
+            lambda m: f"{pictures_word}gal{int(m[1]) + len(galleries)}x",
+            fragment,
+        )
+        galleries.extend(found)
+        if local_copy is not None:
+            fragment = wordpress_pictures.as_placeholders(
+                fragment, local_copy, pictures, pictures_word
+            )
+        for gallery in found:
+            gallery.numbers = wordpress_pictures.count_gallery(gallery, local_copy, pictures)
         return fragment
 
     # The teaser is a copy of the body's opening: what it converts is counted once, below.
     note_counts = Counter(counts)
-    teaser_html = clean(teaser) if teaser is not None else None
+    teaser_html = clean(teaser, body=False) if teaser is not None else None
     counts.clear()
     counts.update(note_counts)
-    return Prepared(html=clean(text), teaser_html=teaser_html, counts=counts, notes_word=notes_word)
+    return Prepared(
+        html=clean(text), teaser_html=teaser_html, counts=counts, notes_word=notes_word,
+        images=pictures, galleries=galleries,
+        pictures_word=pictures_word if pictures or galleries else None,
+    )  # fmt: skip
+
+
+def with_pictures(markdown: str, prepared: Prepared, named: dict) -> str:
+    """The Markdown with its pictures: ``named`` BodyImages by number, else the originals."""
+    return wordpress_pictures.with_pictures(
+        markdown, prepared.pictures_word, prepared.images, named, prepared.galleries
+    )
 
 
 def plain_text(fragment: str, limit: int | None = None) -> str:
@@ -289,7 +379,10 @@ def to_markdown(fragments: Sequence[str]) -> list[str]:
 def _pandoc(fragment: str) -> str:
     if not fragment.strip():
         return ""
-    return run_pandoc(["--from=html", "--to=gfm", "--wrap=none"], input_text=fragment)
+    return run_pandoc(
+        ["--from=html", "--to=gfm", "--wrap=none", f"--lua-filter={MARKDOWN_FILTER}"],
+        input_text=fragment,
+    )
 
 
 _ANCHOR = re.compile(r"<a\b[^>]*?\bhref\s*=\s*[\"']([^\"']*)[\"'][^>]*>(.*?)</a>", re.I | re.S)
@@ -306,6 +399,10 @@ def plain_text_with_breaks(fragment: str) -> str:
         return words if plain_words == address or not address else f"{words} ({address})"
 
     text = _ANCHOR.sub(link, fragment or "")
-    text = re.sub(r"<br\s*/?>", "\n", text, flags=re.I)
+    text = re.sub(r"<br\s*/?>\n?", "\n", text, flags=re.I)
     text = re.sub(r"</p\s*>", "\n\n", text, flags=re.I)
+    # Other blocks end a line too, so their words never run together ("friends.Do It Live").
+    text = re.sub(r"</(?:li|h\d|dt|dd|tr|blockquote|div|table|ul|ol|dl|pre|figure)\s*>", "\n",
+                  text, flags=re.I)  # fmt: skip
+    text = re.sub(r"</t[dh]\s*>", " ", text, flags=re.I)
     return html.unescape(nh3.clean(text, tags=set()))

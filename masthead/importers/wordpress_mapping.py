@@ -32,7 +32,7 @@ from masthead.publishing.models import (
 )
 
 # Bump when the importer's output for the same input changes, so re-imports update.
-IMPORTER_VERSION = "1"
+IMPORTER_VERSION = "2"
 COAUTHORS_META = "_masthead_coauthors"
 WORDPRESS_DEFAULT_CATEGORY = "uncategorized"
 
@@ -137,7 +137,7 @@ class WordPressMapping:
             item.date_gmt, item.slug, item.password, item.creator, item.comment_status,
             [(t.kind, t.slug, t.name) for t in item.terms],
             (thumbnail.attachment_url, thumbnail.excerpt, thumbnail.meta) if thumbnail else None,
-            str(self.options.media_dir or ""),
+            str(self.options.media_dir or ""), bool(self.options.fetch_media),
             sorted((k, v) for k, v in item.meta.items() if k.startswith("_masthead_")),
         ]  # fmt: skip
         if "footnotes" in item.meta:
@@ -173,13 +173,22 @@ class WordPressMapping:
                 prepared = wordpress_html.prepare(
                     item.content,
                     self._gallery_images(item),
-                    self._image_url,
+                    self._pictures_of(item),
                     footnotes_meta=item.meta.get("footnotes", ""),
                 )
                 for what, times in prepared.counts.items():
                     self.summary.note("posts", what, times)
                 plan.append((item, record, (prepared, fingerprint)))
         return plan
+
+    def _plain_title(self, item: WxrItem) -> str:
+        """The title as plain words: WordPress lets a title hold markup (``<em>``, ``<sup>``),
+        which a Masthead title (plain text in headings, listings, feeds, ``<title>`` and
+        references) would show as tags."""
+        title = wordpress_html.plain_text(item.title)
+        if title != " ".join(item.title.split()):
+            self.summary.note("posts", "title markup or entities turned into plain text")
+        return title
 
     def _summary_text(self, item: WxrItem, prepared) -> str:
         if item.excerpt.strip():
@@ -200,11 +209,13 @@ class WordPressMapping:
                 f"“{source.approved}”: it awaits moderation."
             )
             status = Comment.Status.PENDING
-        text = clean_text(wordpress_html.plain_text_with_breaks(source.content))
+        # WordPress shows a comment with its automatic paragraphs, as it shows a post.
+        source_html = wordpress_html.auto_paragraphs(source.content)
+        text = clean_text(wordpress_html.plain_text_with_breaks(source_html))
         if not text:
             self.summary.count("comments", "skipped", "empty")
             return None
-        parent = None
+        parent = answered = None
         if source.parent_id:
             parent = known.get(source.parent_id)
             if parent is None:
@@ -213,9 +224,13 @@ class WordPressMapping:
                     f"{source.parent_id}, which is not in the export: shown as a new thread."
                 )
             elif parent.parent_id is not None or parent.pk is None:
-                # Replies are one level deep here: a reply to a reply joins its thread.
+                # Replies are one level deep here: a reply to a reply joins its thread,
+                # and remembers the reply it answered ("in reply to NAME" on the page).
                 # (A parent from this batch is not stored yet: its parent is the object.)
+                answered = parent
                 parent = parent.parent or parent
+                if answered is parent:
+                    answered = None
         email = source.email.strip().lower()
         try:
             validate_email(email)
@@ -225,6 +240,7 @@ class WordPressMapping:
             post_id=record.post_id,
             status=status,
             parent=parent,
+            in_reply_to=answered,
             author_name=_fit(clean_line(source.author), 80) or "Anonymous",
             email=email,
             ip_hash=hash_ip(source.ip) if source.ip else "",
@@ -233,6 +249,6 @@ class WordPressMapping:
             if status == Comment.Status.PENDING
             else [],
         )
-        comment.set_text(text)
+        comment.set_imported_text(text, source_html)
         self.summary.count("comments", "created", f"as {comment.get_status_display().lower()}")
         return comment

@@ -17,6 +17,7 @@ from html import escape
 
 import nh3
 from markdown_it import MarkdownIt
+from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 NOTES_HEADING_ID = "notes-heading"
@@ -69,6 +70,8 @@ def _mark_figures(state):
 
 def _render_image(self, tokens, idx, options, env):
     token = tokens[idx]
+    if token.meta.get("gallery"):
+        return _gallery_item(self, token, options, env)
     number = _image_number(token)
     if number is None:
         return self.image(tokens, idx, options, env)
@@ -89,6 +92,80 @@ def _render_image(self, tokens, idx, options, env):
         caption += f' <small class="credit">{escape(picture.credit)}</small>'
     figcaption = f"<figcaption>{caption.strip()}</figcaption>" if caption.strip() else ""
     return f'<figure class="body-image">{img}{figcaption}</figure>\n'
+
+
+# A gallery in a body: a grid of pictures, each linked to its largest copy, written as
+#
+#     ::: gallery columns=3
+#     ![Alt text](image:12)
+#     ![Alt text](https://example.org/photo.jpg "Its caption")
+#     :::
+#
+# (one picture a line; ``columns`` 1 to 9, 3 when left out). An editor changes it like any
+# Markdown; the grid and its print layout are site.css's and print.css's.
+GALLERY_COLUMNS = re.compile(r"\bcolumns\s*=\s*([1-9])\b")
+
+
+def _gallery_columns(info: str) -> int:
+    match = GALLERY_COLUMNS.search(info)
+    return int(match[1]) if match else 3
+
+
+def _render_gallery(self, tokens, idx, options, env):
+    token = tokens[idx]
+    if token.nesting == 1:
+        columns = _gallery_columns(token.info)
+        return f'<ul class="gallery gallery--columns-{columns}">\n'
+    return "</ul>\n"
+
+
+def _mark_gallery_pictures(state):
+    """Inside a gallery each picture is an item of the grid; the paragraph around goes."""
+    depth = 0
+    for token in state.tokens:
+        if token.type == "container_gallery_open":
+            depth += 1
+        elif token.type == "container_gallery_close":
+            depth -= 1
+        elif depth and token.type in ("paragraph_open", "paragraph_close"):
+            token.hidden = True
+        elif depth and token.type == "inline":
+            for child in token.children or []:
+                if child.type == "image":
+                    child.meta["gallery"] = True
+                elif child.type in ("softbreak", "hardbreak") or not child.content.strip():
+                    child.type = "text"
+                    child.content = ""
+
+
+def _gallery_item(self, token, options, env) -> str:
+    number = _image_number(token)
+    alt = self.renderInlineAsText(token.children or [], options, env).strip()
+    if number is None:
+        src = token.attrGet("src") or ""
+        caption = token.attrGet("title") or ""
+        img = f'<img src="{escape(src)}" alt="{escape(alt)}" loading="lazy">'
+        large = src
+    else:
+        picture = env.get("images", {}).get(number)
+        if picture is None:
+            return ""
+        caption = picture.caption
+        img = (
+            f'<img src="{escape(picture.src)}" srcset="{escape(picture.srcset)}" '
+            f'sizes="{GALLERY_SIZES}" width="{picture.width}" height="{picture.height}" '
+            f'alt="{escape(alt or picture.alt)}" loading="lazy">'
+        )
+        large = picture.src
+    figcaption = f"<figcaption>{escape(caption)}</figcaption>" if caption.strip() else ""
+    return (
+        f'<li><figure class="body-image"><a href="{escape(large)}">{img}</a>'
+        f"{figcaption}</figure></li>\n"
+    )
+
+
+# A grid cell is narrower than the column: on a phone two a row, else a third of 40rem.
+GALLERY_SIZES = "(min-width: 42.5rem) 13rem, 50vw"
 
 
 def _note_number(token) -> str:
@@ -143,6 +220,8 @@ _markdown.add_render_rule("footnote_open", _render_footnote_open)
 _markdown.add_render_rule("footnote_anchor", _render_footnote_anchor)
 _markdown.add_render_rule("image", _render_image)
 _markdown.core.ruler.push("body_image_figures", _mark_figures)
+_markdown.use(container_plugin, name="gallery", render=_render_gallery)
+_markdown.core.ruler.push("gallery_pictures", _mark_gallery_pictures)
 
 BODY_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "del", "dd", "dl", "dt",
@@ -165,17 +244,22 @@ BODY_ATTRIBUTES = {
     "td": {"colspan", "rowspan"},
     "th": {"colspan", "rowspan", "scope"},
     "ol": {"start", "class"},
+    "ul": {"class"},
 }
 # One image candidate of a srcset: an address (a path, or http/https) and a width.
 _SRCSET_CANDIDATE = r"(?:/(?!/)|https?://)[^\s,\"'<>]+ \d{1,5}w"
 FILTERED_VALUES = {
     "id": FOOTNOTE_ID,
     "srcset": re.compile(rf"^{_SRCSET_CANDIDATE}(?:, {_SRCSET_CANDIDATE})*$"),
-    "sizes": re.compile(r"^\(min-width: 42\.5rem\) 40rem, calc\(100vw - 2\.5rem\)$"),
+    "sizes": re.compile(
+        r"^(\(min-width: 42\.5rem\) 40rem, calc\(100vw - 2\.5rem\)"
+        r"|\(min-width: 42\.5rem\) 13rem, 50vw)$"
+    ),
     "loading": re.compile(r"^lazy$"),
     "aria-labelledby": re.compile(rf"^{NOTES_HEADING_ID}$"),
     "class": re.compile(
-        r"^(footnotes|footnotes-list|footnote-(ref|item|backref)|body-image|credit)$"
+        r"^(footnotes|footnotes-list|footnote-(ref|item|backref)|body-image|credit"
+        r"|gallery gallery--columns-[1-9])$"
     ),
 }
 

@@ -46,3 +46,12 @@ def database_state() -> dict:
     """Every row an import can write, counted, so a test can see that nothing changed."""
     models = [Blog, Author, Topic, Post, Comment, ImportedPost, ImportedAuthor, ImportedAttachment]
     return {model.__name__: model.objects.count() for model in models}
+
+
+@pytest.fixture
+def old_site(httpserver, settings, tmp_path):
+    """A real HTTP server on the loopback interface standing in for the old WordPress site
+    (pytest-httpserver); pictures land in this test's own media folders."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.MASTHEAD_PRIVATE_MEDIA_ROOT = tmp_path / "media-private"
+    return httpserver

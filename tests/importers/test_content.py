@@ -56,7 +56,7 @@ def test_a_caption_shortcode_becomes_a_figure_with_its_caption(import_wxr, clien
     assert "1 [caption] converted to a figure" in summary
 
 
-def test_a_gallery_becomes_figures_of_the_images_it_names(import_wxr):
+def test_a_gallery_stays_a_gallery_of_the_images_it_names(import_wxr):
     summary = import_wxr(
         export(
             attachment(
@@ -68,15 +68,16 @@ def test_a_gallery_becomes_figures_of_the_images_it_names(import_wxr):
             attachment(
                 11, "https://old.example.org/wp-content/uploads/2021/03/b.jpg", alt="Cables"
             ),
-            post(1, content='<p>Pictures:</p>\n\n[gallery ids="10,11"]'),
+            post(1, content='<p>Pictures:</p>\n\n[gallery ids="10,11" columns="2"]'),
         )  # fmt: skip
     )
     html = imported_post().body_html
+    assert '<ul class="gallery gallery--columns-2">' in html
     assert 'src="https://old.example.org/wp-content/uploads/2021/03/a.jpg"' in html
     assert 'alt="Cables"' in html
     assert "<figcaption>Pylons in snow</figcaption>" in html
     assert "[gallery" not in html
-    assert "1 [gallery] converted to figures" in summary
+    assert "1 [gallery] kept as a gallery" in summary
 
 
 def test_embeds_become_links_and_a_playlist_is_dropped_with_counts(import_wxr):
@@ -131,7 +132,7 @@ def test_the_featured_image_keeps_its_address_without_a_media_folder(import_wxr)
     kept = ImportedAttachment.objects.get(wordpress_id=9)
     assert kept.url == "https://old.example.org/wp-content/uploads/2021/03/pylon.jpg"
     assert (kept.alt_text, kept.caption) == ("A pylon", "Pylon, 2021")
-    assert "featured image kept as its address only (no --media-dir)" in summary
+    assert "featured image kept as its address only (no --media-dir or --fetch-media)" in summary
 
 
 def picture(path):
@@ -168,7 +169,8 @@ def test_with_a_media_folder_the_featured_image_is_copied_with_alt_text_and_capt
         r"posts/\d{4}/[0-9a-f]{24}/full-\d+x\d+\.jpg", post_here.featured_image.name
     )
     assert (tmp_path / "media" / post_here.featured_image.name).exists()
-    assert (tmp_path / "media" / "wordpress" / "2021" / "03" / "pylon.jpg").exists()
+    # The file as WordPress had it (camera metadata and all) is never stored.
+    assert not list((tmp_path / "media").rglob("pylon.jpg"))
     assert (post_here.image_alt, post_here.image_caption) == ("A pylon", "Pylon, 2021")
     page = client.get(post_here.get_absolute_url()).text
     assert 'alt="A pylon"' in page
@@ -190,8 +192,12 @@ def test_with_a_media_folder_images_in_the_body_point_at_the_copies(import_wxr, 
         "--media-dir",
         str(uploads),
     )
-    html = imported_post().body_html
-    assert f'src="{settings.MEDIA_URL}wordpress/2021/03/chart.jpg"' in html
+    the_post = imported_post()
+    (chart,) = the_post.body_images.all()
+    assert f"![Chart](image:{chart.pk})" in the_post.body
+    html = the_post.body_html
+    assert f'src="{settings.MEDIA_URL}posts/body/' in html
+    assert "srcset=" in html
     assert 'src="https://old.example.org/wp-content/uploads/2021/03/missing.jpg"' in html
 
 
@@ -228,12 +234,15 @@ def test_importing_again_with_the_media_folder_copies_no_file_twice_and_a_dry_ru
     )  # fmt: skip
     rehearsal = import_wxr(archive, "--media-dir", str(uploads), "--dry-run")
     assert not (tmp_path / "media").exists() or not any((tmp_path / "media").rglob("*.jpg"))
-    assert "1 file copied from --media-dir" in rehearsal
+    assert "1 picture copied from --media-dir (dry run)" in rehearsal
     import_wxr(archive, "--media-dir", str(uploads))
     first_name = imported_post().featured_image.name
     changed = archive.replace("Transmission is the bottleneck.", "Lines first.")
     import_wxr(changed, "--media-dir", str(uploads))
     roots = [tmp_path / "media", tmp_path / "media-private"]
-    copies = sorted(p.name for root in roots for p in root.rglob("*.jpg"))
-    assert copies == [first_name.rsplit("/", 1)[1], "pylon.jpg"]
+    copies = sorted(str(p.relative_to(root)) for root in roots for p in root.rglob("*.jpg"))
+    # The attachment cleaned once (kept privately for later imports), and the post's copy.
+    assert len(copies) == 2
+    assert first_name in copies
+    assert any(name.startswith("wordpress/") for name in copies)
     assert imported_post().featured_image.name == first_name

@@ -48,10 +48,21 @@ def comment_page(post, thread, number: int) -> Page:
     reply_rows = (
         Comment.objects.approved()
         .filter(parent__in=[root.pk for root in roots])
-        .only("pk", "author_name", "body_html", "created_at", "erased_at", "parent_id")
-    )
+        .only(
+            "pk", "author_name", "body_html", "created_at", "erased_at", "parent_id",
+            "in_reply_to_id",
+        )
+    )  # fmt: skip
+    shown_by_pk = {root.pk: root for root in roots}
     for reply in reply_rows:
         replies.setdefault(reply.parent_id, []).append(reply)
+        shown_by_pk[reply.pk] = reply
+    for reply_list in replies.values():
+        for reply in reply_list:
+            # Only a comment shown on this page is named: an answered reply that is not
+            # approved stays unseen, its name included.
+            answered = reply.in_reply_to_id
+            reply.answers = shown_by_pk.get(answered) if answered != reply.parent_id else None
     for root in roots:
         root.shown_replies = replies.get(root.pk, [])
     page.object_list = roots

@@ -27,7 +27,20 @@ class Command(BaseCommand):
         parser.add_argument(
             "--media-dir",
             type=Path,
-            help="a copy of wp-content/uploads: images are copied from it (never downloaded)",
+            help="a copy of wp-content/uploads: pictures are taken from it first",
+        )
+        parser.add_argument(
+            "--fetch-media",
+            action="store_true",
+            help="download the pictures from the old site (public addresses only, bounded)",
+        )
+        parser.add_argument(
+            "--allow-host",
+            action="append",
+            default=[],
+            metavar="HOST",
+            help="fetch from HOST although it resolves to a private or loopback address "
+            "(an intranet site); may be repeated",
         )
         parser.add_argument(
             "--dry-run", action="store_true", help="print the summary; write nothing"
@@ -45,6 +58,8 @@ class Command(BaseCommand):
             media_dir=options["media_dir"],
             dry_run=options["dry_run"],
             blog_from_category=options["blog_from_category"],
+            fetch_media=options["fetch_media"],
+            allowed_hosts=tuple(options["allow_host"]),
         )
         # Progress and the summary go to standard output; standard error is for the one-line
         # reason an import did not happen.
