@@ -14,6 +14,7 @@ from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from masthead.publishing import media
+from masthead.publishing.automatic_summary import summary_from_body
 from masthead.publishing.identifiers import OrcidField, RorField
 from masthead.publishing.images import BODY_IMAGE_SIZES, prepare_body_image
 from masthead.publishing.models.desk import PostStatus, PostWorkflow
@@ -355,6 +356,7 @@ class Post(PostWorkflow, models.Model):
         if not self.slug:
             self.slug = slugify(self.title)[:120]
         self.body_html = self.render_body(self.body)
+        self._fill_automatic_summary()
         stored = self._store_new_featured_image()
         try:
             with transaction.atomic():
@@ -366,10 +368,33 @@ class Post(PostWorkflow, models.Model):
             for name in stored:
                 media.private_storage().delete(name)
             raise
+        self._summary_as_saved = self.summary
         if self.pk and isinstance(self.revision, models.expressions.Combinable):
             self.refresh_from_db(fields=["revision"])
         # Pictures follow the post: public root once it is public, private root otherwise.
         media.sync_post_media(self)
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        post = super().from_db(db, field_names, values)
+        # What the summary was when read: an automatic one handed back unchanged by a form
+        # is still automatic (it follows the body), an edited one is the editor's.
+        if "summary" in post.__dict__:  # not deferred
+            post._summary_as_saved = post.summary
+        return post
+
+    def _fill_automatic_summary(self) -> None:
+        """A post nobody wrote a summary for gets one from its body's first sentences.
+
+        It is marked automatic and follows the body's edits; a summary an editor writes
+        replaces it (and is never touched); clearing the summary brings an automatic one back.
+        """
+        unchanged = self.summary == getattr(self, "_summary_as_saved", self.summary)
+        if self.summary.strip() and not (self.summary_is_automatic and unchanged):
+            self.summary_is_automatic = False
+            return
+        self.summary = summary_from_body(self.body_html)
+        self.summary_is_automatic = True
 
     def _store_new_featured_image(self) -> list[str]:
         """A newly given featured image goes through the body images' pipeline (re-encoded,
