@@ -100,6 +100,10 @@ class Blog(models.Model):
         return reverse("publishing:blog", args=[self.slug])
 
 
+# The box a post's picture fills in a listing (site.css, "Post lists"): the column's width
+# on a phone, a 14rem column beside the text on a wider screen.
+LISTING_IMAGE_SIZES = "(min-width: 40rem) 14rem, calc(100vw - 2rem)"
+
 # The box an author's photo is shown in on the profile page.
 AUTHOR_PHOTO_SIZES = "120px"
 
@@ -416,6 +420,25 @@ class Post(PostWorkflow, models.Model):
             self.featured_image, alt=self.image_alt, sizes=BODY_IMAGE_SIZES,
             caption=self.image_caption, credit=self.image_credit,
         )  # fmt: skip
+
+    @property
+    def listing_picture(self):
+        """The featured image as a listing's card shows it: cropped to the card's shape by
+        CSS around the focal point (``image_focus_classes``), from the same resized copies."""
+        return media.picture_view(
+            self.featured_image, alt=self.image_alt, sizes=LISTING_IMAGE_SIZES
+        )
+
+    @property
+    def image_focus_classes(self) -> str:
+        """The focal point as two of the stylesheet's classes (tenths across and down).
+
+        Classes rather than a ``style`` attribute: the Content-Security-Policy refuses
+        inline styles, and a tenth of the picture is finer than any crop a card makes."""
+        across, down = (
+            round(min(max(v, 0.0), 1.0) * 10) for v in (self.image_focus_x, self.image_focus_y)
+        )
+        return f"focus-x-{across} focus-y-{down}"
 
     def _keep_version_replaced_by_this_update(self) -> None:
         """Before a substantive update of a public post, keep what readers saw until now.
