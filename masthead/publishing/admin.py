@@ -122,6 +122,18 @@ class BodyImageInline(admin.TabularInline):
         return format_html("<code>{}</code>", picture.markdown)
 
 
+def summary_help(post: Post) -> str:
+    """The summary field's note: whether what it holds was written or made from the body."""
+    usage = "One or two sentences for listings, feeds and link previews."
+    if post.pk and post.summary_is_automatic:
+        return (
+            "Automatic summary: taken from the body's first sentences, and it follows the "
+            "body as it is edited. Write your own here to replace it; empty the field to "
+            f"get an automatic one again. {usage}"
+        )
+    return f"{usage} Left empty, the body's first sentences are used (an automatic summary)."
+
+
 class PostAdminForm(forms.ModelForm):
     substantive_update = forms.BooleanField(
         required=False,
@@ -150,6 +162,8 @@ class PostAdminForm(forms.ModelForm):
         self.conflict = None
         if self.instance.pk:
             self.initial["base_revision"] = self.instance.revision
+        if "summary" in self.fields:
+            self.fields["summary"].help_text = summary_help(self.instance)
 
     def clean(self):
         data = super().clean()

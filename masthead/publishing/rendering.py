@@ -298,7 +298,19 @@ def render_markdown(text: str, images: dict[int, BodyImageView] | None = None) -
     """
     html = _markdown.render(text, {"images": images or {}})
     html = html.replace("<h1>", "<h2>").replace("</h1>", "</h2>")
-    return sanitize_body_html(html)
+    return tables_in_scroll_boxes(sanitize_body_html(html))
+
+
+# A table wider than the text column scrolls sideways inside a box of its own, never the
+# page; the box takes the keyboard's focus (and is named), so it scrolls without a mouse.
+# Added after sanitising, whose output writes every table as a bare "<table>".
+TABLE_SCROLL_BOX = '<div class="table-scroll" role="region" tabindex="0" aria-label="Table">'
+
+
+def tables_in_scroll_boxes(html: str) -> str:
+    return html.replace("<table>", TABLE_SCROLL_BOX + "<table>").replace(
+        "</table>", "</table></div>"
+    )
 
 
 IMAGE_ADDRESSES = re.compile(r'\b(src|srcset)="(/[^/"][^"]*)"')

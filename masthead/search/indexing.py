@@ -57,7 +57,9 @@ def document_for(post: Post) -> SearchDocument:
         publish_at=post.publish_at,
         year=publish_at.year,
         title=plain(post.title),
-        summary=plain(post.summary),
+        # An automatic summary is the body's own opening: indexed as a summary, the body's
+        # first words would count twice and outrank a summary someone wrote.
+        summary="" if post.summary_is_automatic else plain(post.summary),
         body=body_text(post.body_html),
         authors=plain(" · ".join(link.author.display_name for link in post.bylines.all())),
         topics=plain(" · ".join(topic.name for topic in post.topics.all())),

@@ -23,6 +23,8 @@ def test_each_save_keeps_a_version_with_its_author_and_time(editor_client, edito
 
 def test_an_editor_compares_two_versions_as_lines_removed_and_added(editor_client, draft_post):
     draft_post.body = "Tariffs rose.\n\nImports fell by a third."
+    # A written summary: an automatic one would follow the body and be listed as changed.
+    draft_post.summary = "Tariffs and imports."
     draft_post.save()
     draft_post.body = "Tariffs rose.\n\nImports fell by a quarter."
     draft_post.title = "Finished Thoughts on Tariffs"

@@ -14,6 +14,7 @@ from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from masthead.publishing import media
+from masthead.publishing.automatic_summary import summary_from_body
 from masthead.publishing.identifiers import OrcidField, RorField
 from masthead.publishing.images import BODY_IMAGE_SIZES, prepare_body_image
 from masthead.publishing.models.desk import PostStatus, PostWorkflow
@@ -113,6 +114,10 @@ class Blog(models.Model):
     def get_absolute_url(self):
         return reverse("publishing:blog", args=[self.slug])
 
+
+# The box a post's picture fills in a listing (site.css, "Post lists"): the column's width
+# on a phone, a 14rem column beside the text on a wider screen.
+LISTING_IMAGE_SIZES = "(min-width: 40rem) 14rem, calc(100vw - 2rem)"
 
 # The box an author's photo is shown in on the profile page.
 AUTHOR_PHOTO_SIZES = "120px"
@@ -370,6 +375,7 @@ class Post(PostWorkflow, models.Model):
         if not self.slug:
             self.slug = slugify(self.title)[:120]
         self.body_html = self.render_body(self.body)
+        self._fill_automatic_summary()
         stored = self._store_new_featured_image()
         try:
             with transaction.atomic():
@@ -381,10 +387,33 @@ class Post(PostWorkflow, models.Model):
             for name in stored:
                 media.private_storage().delete(name)
             raise
+        self._summary_as_saved = self.summary
         if self.pk and isinstance(self.revision, models.expressions.Combinable):
             self.refresh_from_db(fields=["revision"])
         # Pictures follow the post: public root once it is public, private root otherwise.
         media.sync_post_media(self)
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        post = super().from_db(db, field_names, values)
+        # What the summary was when read: an automatic one handed back unchanged by a form
+        # is still automatic (it follows the body), an edited one is the editor's.
+        if "summary" in post.__dict__:  # not deferred
+            post._summary_as_saved = post.summary
+        return post
+
+    def _fill_automatic_summary(self) -> None:
+        """A post nobody wrote a summary for gets one from its body's first sentences.
+
+        It is marked automatic and follows the body's edits; a summary an editor writes
+        replaces it (and is never touched); clearing the summary brings an automatic one back.
+        """
+        unchanged = self.summary == getattr(self, "_summary_as_saved", self.summary)
+        if self.summary.strip() and not (self.summary_is_automatic and unchanged):
+            self.summary_is_automatic = False
+            return
+        self.summary = summary_from_body(self.body_html)
+        self.summary_is_automatic = True
 
     def _store_new_featured_image(self) -> list[str]:
         """A newly given featured image goes through the body images' pipeline (re-encoded,
@@ -406,6 +435,25 @@ class Post(PostWorkflow, models.Model):
             self.featured_image, alt=self.image_alt, sizes=BODY_IMAGE_SIZES,
             caption=self.image_caption, credit=self.image_credit,
         )  # fmt: skip
+
+    @property
+    def listing_picture(self):
+        """The featured image as a listing's card shows it: cropped to the card's shape by
+        CSS around the focal point (``image_focus_classes``), from the same resized copies."""
+        return media.picture_view(
+            self.featured_image, alt=self.image_alt, sizes=LISTING_IMAGE_SIZES
+        )
+
+    @property
+    def image_focus_classes(self) -> str:
+        """The focal point as two of the stylesheet's classes (tenths across and down).
+
+        Classes rather than a ``style`` attribute: the Content-Security-Policy refuses
+        inline styles, and a tenth of the picture is finer than any crop a card makes."""
+        across, down = (
+            round(min(max(v, 0.0), 1.0) * 10) for v in (self.image_focus_x, self.image_focus_y)
+        )
+        return f"focus-x-{across} focus-y-{down}"
 
     def _keep_version_replaced_by_this_update(self) -> None:
         """Before a substantive update of a public post, keep what readers saw until now.
