@@ -563,3 +563,15 @@ MASTHEAD_DKIM_SELECTOR = env_str("MASTHEAD_DKIM_SELECTOR", "masthead")
 MASTHEAD_DKIM_DOMAIN = env_str("MASTHEAD_DKIM_DOMAIN", "")
 if MASTHEAD_DKIM_KEY_FILE and not MASTHEAD_DKIM_DOMAIN:
     raise ImproperlyConfigured("MASTHEAD_DKIM_KEY_FILE needs MASTHEAD_DKIM_DOMAIN (the d= domain).")
+
+# --- The desk (masthead.desk) --------------------------------------------------------------
+# Writers' and editors' room at /desk/. Its editor (EasyMDE) and the converter that turns
+# pasted rich text into Markdown (turndown) come prebuilt from npm (`make install` runs
+# `npm ci` in masthead/desk/vendor); their dist folders are served as they are, no build.
+INSTALLED_APPS += ["masthead.desk"]
+DESK_VENDOR = BASE_DIR / "desk" / "vendor" / "node_modules"
+STATICFILES_DIRS += [
+    ("desk/easymde", DESK_VENDOR / "easymde" / "dist"),
+    ("desk/turndown", DESK_VENDOR / "turndown" / "dist"),
+    ("desk/turndown-plugin-gfm", DESK_VENDOR / "turndown-plugin-gfm" / "dist"),
+]
