@@ -55,8 +55,9 @@ class PostForm(forms.ModelForm):
             "image_focus_x", "image_focus_y",
         ]  # fmt: skip
         widgets = {
-            "title": forms.TextInput(attrs={"class": "write__title", "placeholder": "Title"}),
-            "summary": forms.Textarea(attrs={"rows": 2, "class": "write__summary"}),
+            # Long titles wrap on the page as they will on the post, not scroll out of sight.
+            "title": forms.Textarea(attrs={"rows": 2, "class": "write__title"}),
+            "summary": forms.Textarea(attrs={"rows": 3, "class": "write__summary"}),
             "body": forms.Textarea(attrs={"rows": 20, "class": "write__body"}),
             "publish_at": forms.DateTimeInput(
                 attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
@@ -87,6 +88,9 @@ class PostForm(forms.ModelForm):
             ].help_text = "Set by publishing or scheduling; withdraw the post to change it."
         else:
             self.fields["publish_at"].help_text = "“Schedule” publishes the post at this time."
+
+    def clean_title(self):
+        return " ".join(self.cleaned_data["title"].split())
 
     def clean_slug(self):
         return self.cleaned_data["slug"] or slugify(self.data.get("title", ""))[:120]

@@ -26,6 +26,8 @@ class Step:
     permission: str
     needs_note: bool = False
     takes_note: bool = False
+    # The steps that move a post on stand out; the others (back, off, a note) do not.
+    moves_on: bool = True
 
 
 S = Post.Status
@@ -34,14 +36,14 @@ STEPS = [
     Step("approve", "Approve", frozenset({S.IN_REVIEW}), "publishing.review_post",
          takes_note=True),
     Step("return", "Return with a note", frozenset({S.IN_REVIEW, S.APPROVED}),
-         "publishing.review_post", needs_note=True),
+         "publishing.review_post", needs_note=True, moves_on=False),
     Step("schedule", "Schedule", frozenset({S.APPROVED}), "publishing.publish_post"),
     Step("publish", "Publish now", frozenset({S.APPROVED, S.SCHEDULED}),
          "publishing.publish_post"),
     Step("withdraw", "Withdraw", frozenset({S.SCHEDULED, S.PUBLISHED}),
-         "publishing.publish_post", takes_note=True),
+         "publishing.publish_post", takes_note=True, moves_on=False),
     Step("correction", "Record a correction", frozenset({S.PUBLISHED}),
-         "publishing.publish_post", needs_note=True),
+         "publishing.publish_post", needs_note=True, moves_on=False),
 ]  # fmt: skip
 BY_NAME = {step.name: step for step in STEPS}
 
