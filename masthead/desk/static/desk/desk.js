@@ -28,11 +28,11 @@
     });
     // Google Docs marks emphasis by inline style rather than by element.
     service.addRule("styledBold", {
-      filter: (node) => node.nodeName === "SPAN" && /font-weight:\s*(700|bold)/.test(node.getAttribute("style") || ""),
+      filter: (node) => node.nodeName === "SPAN" && /font-weight:\s*(700|bold)/.test(node.getAttribute("data-style") || ""),
       replacement: (content) => (content.trim() ? `**${content.trim()}**` : content),
     });
     service.addRule("styledItalic", {
-      filter: (node) => node.nodeName === "SPAN" && /font-style:\s*italic/.test(node.getAttribute("style") || ""),
+      filter: (node) => node.nodeName === "SPAN" && /font-style:\s*italic/.test(node.getAttribute("data-style") || ""),
       replacement: (content) => (content.trim() ? `*${content.trim()}*` : content),
     });
     // Footnotes: Word links "#_ftn1" / "#_ftnref1", Google Docs "#ftnt1" / "#ftnt_ref1".
@@ -53,32 +53,55 @@
   }
 
   function htmlToMarkdown(html) {
-    const markdown = makeConverter().turndown(html);
+    // Parsed as it comes, the clipboard's style sheets and style attributes would meet the
+    // page's Content-Security-Policy (and be reported as violations); only their words matter.
+    const inert = html
+      .replace(/<style[\s\S]*?<\/style\s*>/gi, "")
+      .replace(/(<[^>]*\s)style\s*=/gi, "$1data-style=");
+    const markdown = makeConverter().turndown(inert);
     // A footnote line sits inside the paragraph after its "[^1]: " marker: keep it at the
     // start of its own line, and superscript wrappers out of the way.
-    return markdown.replace(/\^?\[\^(\d+)\]\^?/g, "[^$1]").replace(/\n{3,}/g, "\n\n").trim();
+    return markdown
+      .replace(/\^?\[\^(\d+)\]\^?/g, "[^$1]")
+      .replace(/([^\s])[ \t]+\[\^(\d+)\](?!:)/g, "$1[^$2]")
+      .replace(/^\[\^(\d+)\]:\s+/gm, "[^$1]: ")
+      // turndown pads list markers to four columns; one space reads better in the source.
+      .replace(/^(\s*)([-*+]|\d+\.)[ \t]{2,}/gm, "$1$2 ")
+      .replace(/\n{3,}/g, "\n\n")
+      .trim();
   }
   window.deskHtmlToMarkdown = htmlToMarkdown;
 
   // --- pictures through the BodyImage pipeline ------------------------------------------
-  function uploadPicture(file, onSuccess, onError) {
+  // EasyMDE hands over each dropped or pasted file; the server stores it (or says why not)
+  // and answers with the Markdown that shows it, inserted where the cursor is.
+  function tell(text) {
+    status.textContent = text;
+  }
+
+  function uploadPicture(file) {
     const url = form.dataset.uploadUrl;
     if (!url) {
-      onError("Save the draft first: pictures belong to a saved post.");
+      tell("Save the draft first: pictures belong to a saved post.");
       return;
     }
     const alt = window.prompt(`Describe “${file.name}” for readers who cannot see it:`, "");
     if (!alt || !alt.trim()) {
-      onError("Not uploaded: a picture needs a description (its alt text).");
+      tell("Picture not added: it needs a description (its alt text).");
       return;
     }
     const data = new FormData();
     data.append("image", file);
     data.append("alt", alt.trim());
+    tell(`Uploading ${file.name}…`);
     fetch(url, { method: "POST", body: data, headers: { "X-CSRFToken": csrf }, credentials: "same-origin" })
       .then((response) => response.json().then((answer) => ({ ok: response.ok, answer })))
-      .then(({ ok, answer }) => (ok ? onSuccess(answer.markdown) : onError(answer.error || "The picture was refused.")))
-      .catch(() => onError("The picture could not be sent; check the connection and try again."));
+      .then(({ ok, answer }) => {
+        if (!ok) throw new Error(answer.error || "the picture was refused");
+        editor.codemirror.replaceSelection(answer.markdown);
+        tell(`${file.name} added.`);
+      })
+      .catch((error) => tell(`Picture not added: ${error.message}`));
   }
 
   // --- the editor --------------------------------------------------------------------------
@@ -108,9 +131,6 @@
       minHeight: "24rem",
       uploadImage: true,
       imageUploadFunction: uploadPicture,
-      imagePathAbsolute: true,
-      // The server answers with the whole Markdown of the picture, alt text included.
-      insertTexts: { uploadedImage: ["#url#", ""] },
       toolbar: [
         tool("bold", EasyMDE.toggleBold, "Bold", "Ctrl-B"),
         tool("italic", EasyMDE.toggleItalic, "Italic", "Ctrl-I"),
