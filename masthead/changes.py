@@ -162,7 +162,7 @@ PRIVATE: dict[str, str] = {
     "importers.ImportedComment": "where an import came from",
     "importers.ImportedAttachment": "where an import came from",
     "importers.ImportedDisqusComment": "where an import came from",
-    "desk.WordFile": "which Word file a draft came from (the desk notices a second import)",
+    "importers.ImportedWordFile": "where an import came from (a second import is noticed)",
     "search.SearchDocument": "derived (the search consumer's own rows; it announces them)",
     "search.SearchWord": "derived (the search consumer's own rows)",
     "static_site.StaticChange": "derived (the static consumer's own rows)",

@@ -6,7 +6,6 @@ someone may not read answers 404, as if it did not exist.
 """
 
 import functools
-import hashlib
 import tempfile
 from pathlib import Path
 
@@ -24,9 +23,9 @@ from django.views.decorators.http import require_POST, require_safe
 
 from masthead.desk import workflow
 from masthead.desk.forms import SUMMARY_AIM, PostForm, SearchForm, suggested_summary
-from masthead.desk.models import WordFile
 from masthead.discussion.models import Comment
 from masthead.importers.admin_views import WordImportForm
+from masthead.importers.models import ImportedWordFile
 from masthead.importers.word import WordDocumentError, import_word_document
 from masthead.publishing import post_admin_views
 from masthead.publishing.models import Author, Blog, Post, PostAutosave, Topic
@@ -286,14 +285,6 @@ def restore(request, pk, version_id):
 
 
 # --- Word files ---------------------------------------------------------------------------
-def file_hash(upload) -> str:
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    return digest.hexdigest()
-
-
 @desk_view
 def import_word(request):
     """A .docx becomes a draft (or replaces one's body); the same file twice is noticed."""
@@ -303,9 +294,10 @@ def import_word(request):
     earlier = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["document"]
-        digest = file_hash(upload)
+        digest = ImportedWordFile.digest(upload.chunks())
+        upload.seek(0)
         choice = request.POST.get("again", "")
-        known = WordFile.objects.filter(sha256=digest).select_related("post").last()
+        known = ImportedWordFile.earlier(digest)
         if known is not None and not may_read_post(request.user, known.post):
             known = None
         target = form.cleaned_data["draft"]
@@ -330,7 +322,7 @@ def import_word(request):
                 except WordDocumentError as error:
                     form.add_error("document", f"Nothing was imported: {error}")
                 else:
-                    WordFile.objects.create(
+                    ImportedWordFile.objects.create(
                         sha256=digest, post=result.post, name=upload.name[:200], by=request.user
                     )
                     if not result.post.bylines.exists():

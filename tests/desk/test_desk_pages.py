@@ -12,6 +12,7 @@ from django.utils import timezone
 from masthead.discussion.roles import ensure_moderators_group
 from masthead.publishing.models import Post, PostAutosave, Topic
 from tests.conftest import make_post
+from tests.importers.test_word import article_docx, media_root  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "a long enough password"
@@ -288,3 +289,31 @@ def test_nothing_on_the_desk_carries_inline_script_or_style(client, desk_editor,
         scripts = re.findall(r"<script[^>]*>", page)
         assert all(" src=" in tag or "application/json" in tag for tag in scripts)
         assert not re.search(r"\s(style|on[a-z]+)=", page), url
+
+
+def upload(client, path, blog, **extra):
+    with open(path, "rb") as handle:
+        return client.post("/desk/import/", {"document": handle, "blog": blog.pk, **extra})
+
+
+def test_a_word_file_lands_in_the_writing_view_and_a_second_upload_asks_what_to_do(
+    client,
+    writer,
+    blog,
+    article_docx,
+    media_root,  # noqa: F811 - the fixtures imported above
+):
+    client.force_login(writer)
+    answer = upload(client, article_docx, blog)
+    post = Post.objects.with_byline().get()
+    assert answer.status_code == 302 and answer["Location"] == f"/desk/{post.pk}/"
+    assert post.byline == [writer.author]
+    again = upload(client, article_docx, blog)
+    page = again.content.decode()
+    assert again.status_code == 200 and Post.objects.count() == 1
+    assert "This file was imported before" in page and f'href="/desk/{post.pk}/"' in page
+    assert 'value="replace"' in page and 'value="new"' in page
+    upload(client, article_docx, blog, again="replace")
+    assert Post.objects.count() == 1
+    upload(client, article_docx, blog, again="new")
+    assert Post.objects.count() == 2
