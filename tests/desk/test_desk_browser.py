@@ -247,3 +247,16 @@ def test_every_desk_page_passes_axe(chromium, live_server, blog, ada, width):
     page.keyboard.press("Escape")
     assert page.evaluate("() => document.activeElement.id") == "settings-toggle"
     assert {name: problems for name, problems in found.items() if problems} == {}
+
+    # By keyboard alone: the toolbar is in the Tab order and works with Enter; Tab leaves
+    # the text (no trap), Shift+Tab comes back to the toolbar.
+    page.goto(f"{base}/desk/{post.pk}/")
+    page.wait_for_function("() => window.deskEditor")
+    page.locator(".editor-toolbar button", has_text="Bold").focus()
+    page.keyboard.press("Enter")
+    assert "****" in page.evaluate("() => window.deskEditor.value()")
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.closest('.CodeMirror') === null")
+    page.locator(".CodeMirror textarea").focus()
+    page.keyboard.press("Shift+Tab")
+    assert page.evaluate("() => document.activeElement.textContent") == "Picture"

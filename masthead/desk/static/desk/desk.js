@@ -152,9 +152,13 @@
     const toolbar = editor.gui.toolbar;
     toolbar.setAttribute("role", "toolbar");
     toolbar.setAttribute("aria-label", "Formatting");
+    // EasyMDE keeps its buttons out of the Tab order and Tab inside the text: both would
+    // leave someone on a keyboard stuck. Tab moves on; the buttons are in the order.
     for (const button of toolbar.querySelectorAll("button")) {
       button.setAttribute("aria-label", button.title);
+      button.tabIndex = 0;
     }
+    cm.setOption("extraKeys", { ...cm.getOption("extraKeys"), Tab: false, "Shift-Tab": false });
     cm.on("paste", (_cm, event) => {
       const data = event.clipboardData;
       if (!data || [...data.items].some((item) => item.kind === "file")) return;
