@@ -157,6 +157,8 @@ def test_the_writing_view_offers_only_the_steps_this_person_may_take(
     draft_post.submit(by=writer)
     page = client.get(f"/desk/{draft_post.pk}/").content.decode()
     assert 'name="action"' not in page
+    # Submitted, it is the desk's: read-only for its writer, with no Save and no autosave.
+    assert 'form="post-form"' not in page and "data-autosave-url" not in page
     client.force_login(desk_editor)
     page = client.get(f"/desk/{draft_post.pk}/").content.decode()
     assert 'value="approve"' in page and 'value="return"' in page and 'value="publish"' not in page

@@ -330,9 +330,12 @@
     const across = document.getElementById("id_image_focus_x");
     const down = document.getElementById("id_image_focus_y");
     const mark = picker.querySelector(".focus-picker__mark");
+    const card = document.querySelector(".social-card__image");
     const place = () => {
       mark.style.left = `${Number(across.value) * 100}%`;
       mark.style.top = `${Number(down.value) * 100}%`;
+      // The card crops the picture as listings and shared links do: around the focal point.
+      if (card) card.style.objectPosition = `${Number(across.value) * 100}% ${Number(down.value) * 100}%`;
     };
     picker.querySelector("img").addEventListener("click", (event) => {
       const box = event.target.getBoundingClientRect();
