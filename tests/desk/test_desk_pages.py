@@ -298,24 +298,22 @@ def upload(client, path, blog, **extra):
         return client.post("/desk/import/", {"document": handle, "blog": blog.pk, **extra})
 
 
+@pytest.mark.usefixtures("media_root")
 def test_a_word_file_lands_in_the_writing_view_and_a_second_upload_asks_what_to_do(
-    client,
-    writer,
-    blog,
-    article_docx,
-    media_root,  # noqa: F811 - the fixtures imported above
+    client, writer, blog, request
 ):
+    document = request.getfixturevalue("article_docx")
     client.force_login(writer)
-    answer = upload(client, article_docx, blog)
+    answer = upload(client, document, blog)
     post = Post.objects.with_byline().get()
     assert answer.status_code == 302 and answer["Location"] == f"/desk/{post.pk}/"
     assert post.byline == [writer.author]
-    again = upload(client, article_docx, blog)
+    again = upload(client, document, blog)
     page = again.content.decode()
     assert again.status_code == 200 and Post.objects.count() == 1
     assert "This file was imported before" in page and f'href="/desk/{post.pk}/"' in page
     assert 'value="replace"' in page and 'value="new"' in page
-    upload(client, article_docx, blog, again="replace")
+    upload(client, document, blog, again="replace")
     assert Post.objects.count() == 1
-    upload(client, article_docx, blog, again="new")
+    upload(client, document, blog, again="new")
     assert Post.objects.count() == 2
