@@ -54,6 +54,16 @@ PASTE = """([html, image]) => {
                                                       cancelable: true}));
 }"""
 
+DROP = """(image) => {
+    const data = new DataTransfer();
+    const bytes = Uint8Array.from(atob(image), (c) => c.charCodeAt(0));
+    data.items.add(new File([bytes], "ports.png", {type: "image/png"}));
+    const target = document.querySelector(".CodeMirror-scroll");
+    const box = target.getBoundingClientRect();
+    target.dispatchEvent(new DragEvent("drop", {dataTransfer: data, bubbles: true,
+        cancelable: true, clientX: box.left + 10, clientY: box.top + 10}));
+}"""
+
 
 def png_base64() -> str:
     buffer = io.BytesIO()
@@ -130,6 +140,11 @@ def test_a_pasted_post_goes_from_writer_to_editor_and_out_at_its_time(
     preview.locator('.post__body img[alt="A bar chart of tariff rates"]').first.wait_for()
     picture = BodyImage.objects.get(post=post)
     assert page.evaluate("() => window.deskEditor.value()").count(f"(image:{picture.pk})") == 1
+    # A picture dragged onto the text takes the same way.
+    page.once("dialog", lambda dialog: dialog.accept("A map of the ports"))
+    page.evaluate(DROP, png_base64())
+    preview.locator('.post__body img[alt="A map of the ports"]').first.wait_for()
+    assert BodyImage.objects.filter(post=post).count() == 2
     assert "Kept at" in page.locator("#autosave-status").inner_text()
     page.click("text=Save")
     page.click("button[value=submit]")

@@ -179,7 +179,13 @@
     return editor ? editor.value() : body.value;
   }
 
+  // The latest text the server rendered: a frame that finishes loading after it arrived
+  // (slow network, or hidden on a phone) is brought up to date once it has loaded.
+  let lastAnswer = null;
+  if (frame) frame.addEventListener("load", () => lastAnswer && showPreview(lastAnswer));
+
   function showPreview(answer) {
+    lastAnswer = answer;
     if (!frame || !frame.contentDocument) return;
     const page = frame.contentDocument;
     const article = page.querySelector(".post__body");
