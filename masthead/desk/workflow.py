@@ -96,16 +96,27 @@ def take(post: Post, name: str, user, note: str = "") -> str:
 
 def record_correction(post: Post, user, note: str) -> None:
     """A substantive update of a published post: "Updated" with the note, and the text
-    readers saw until now kept as an earlier version (``Post.save`` keeps it)."""
+    readers saw until now kept as an earlier version (``Post.save`` keeps it).
+
+    The corrected words are the ones this editor has typed and not saved (their
+    autosave): saved with the note in one go, so the version kept is what readers saw.
+    A plain "Save" on a published post is a silent fix, such as a typo.
+    """
     if post.status != S.PUBLISHED or not (
         user.has_perm("publishing.publish_post") and may_change_post(user, post)
     ):
         raise PermissionDenied("Only an editor can record a correction on a published post.")
+    typed = post.autosaves.filter(user=user).first()
+    if typed is not None:
+        post.title, post.summary, post.body = typed.title or post.title, typed.summary, typed.body
+        post.full_clean(exclude=["featured_image"])
     post.updated_at = timezone.now()
     post.correction_note = note
     post._history_user = user
     post._change_reason = f"Correction: {note}"[:100]
     post.save()
+    if typed is not None:
+        typed.delete()
 
 
 def mail_writers(post: Post, editor, step: Step, note: str) -> None:

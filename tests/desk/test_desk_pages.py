@@ -206,17 +206,23 @@ def test_a_writer_cannot_publish_their_own_draft_by_posting_the_step(client, wri
     assert draft_post.status == Post.Status.DRAFT
 
 
-def test_a_correction_on_a_published_post_keeps_the_old_text_and_shows_the_note(
+def test_a_correction_publishes_the_typed_text_and_keeps_what_readers_saw_as_a_version(
     client, desk_editor, published_post
 ):
     client.force_login(desk_editor)
-    client.post(
-        f"/desk/{published_post.pk}/step/", {"action": "correction", "note": "Fixed a date."}
-    )
+    typed = published_post.body.replace("in *time*", "in *time* (hours, not seasons)")
+    client.post(f"/desk/{published_post.pk}/autosave/", {
+        "title": published_post.title, "summary": published_post.summary, "body": typed,
+    })  # fmt: skip
+    step = {"action": "correction", "note": "Fixed a date."}
+    client.post(f"/desk/{published_post.pk}/step/", step)
     published_post.refresh_from_db()
     assert published_post.correction_note == "Fixed a date." and published_post.updated_at
-    assert published_post.versions.count() == 1
-    assert "Fixed a date." in client.get(published_post.get_absolute_url()).content.decode()
+    assert published_post.body == typed
+    earlier = published_post.versions.get()
+    assert "hours, not seasons" not in earlier.body and "in *time*" in earlier.body
+    page = client.get(published_post.get_absolute_url()).content.decode()
+    assert "Fixed a date." in page and "hours, not seasons" in page
 
 
 def test_the_preview_shows_the_writers_unsaved_text_through_the_public_template(
