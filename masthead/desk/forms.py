@@ -115,6 +115,17 @@ class PostForm(forms.ModelForm):
             )
         return wanted
 
+    def settle_summary(self, post: Post) -> None:
+        """An empty summary takes the body's first sentences, marked as automatic, and
+        follows the body's edits until someone writes one of their own."""
+        typed = (self.cleaned_data.get("summary") or "").strip()
+        untouched = self.instance.summary_is_automatic and typed == self.initial.get("summary")
+        if not typed or untouched:
+            post.summary = suggested_summary(post.body)
+            post.summary_is_automatic = bool(post.summary)
+        else:
+            post.summary_is_automatic = False
+
     def save_relations(self, post: Post) -> None:
         """The topics and, for editors, the byline, in the order given."""
         topics = []

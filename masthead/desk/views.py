@@ -159,6 +159,7 @@ def new_post(request):
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             post = form.save(commit=False)
+            form.settle_summary(post)
             post._history_user = request.user
             post.save()
             form.save_relations(post)
@@ -177,6 +178,7 @@ def write(request, pk):
         if form.is_valid():
             with transaction.atomic():
                 post = form.save(commit=False)
+                form.settle_summary(post)
                 post._history_user = request.user
                 post.save()
                 form.save_relations(post)

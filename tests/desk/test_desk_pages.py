@@ -323,3 +323,23 @@ def test_a_word_file_lands_in_the_writing_view_and_a_second_upload_asks_what_to_
     assert Post.objects.count() == 1
     upload(client, document, blog, again="new")
     assert Post.objects.count() == 2
+
+
+def test_an_empty_summary_follows_the_body_until_the_writer_writes_one(client, writer, blog):
+    client.force_login(writer)
+    form = {
+        "title": "Grids", "summary": "", "blog": blog.pk, "slug": "",
+        "body": "Queues are long. Most projects never get built.", "image_focus_x": "0.5",
+        "image_focus_y": "0.5",
+    }  # fmt: skip
+    client.post("/desk/new/", form)
+    post = Post.objects.get(title="Grids")
+    assert post.summary == "Queues are long. Most projects never get built."
+    assert post.summary_is_automatic
+    url = f"/desk/{post.pk}/"
+    client.post(url, {**form, "summary": post.summary, "body": "Queues are shorter now."})
+    post.refresh_from_db()
+    assert post.summary == "Queues are shorter now." and post.summary_is_automatic
+    client.post(url, {**form, "summary": "My own words.", "body": "Queues grew again."})
+    post.refresh_from_db()
+    assert post.summary == "My own words." and not post.summary_is_automatic
