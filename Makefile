@@ -19,6 +19,8 @@ $(BIN)/python:
 
 install: $(BIN)/python
 	$(BIN)/pip install --quiet -c requirements.lock -e .
+	@command -v npm >/dev/null || { echo "npm is missing: the desk's editor comes from the npm registry. Install it as root: apt-get install npm" >&2; exit 1; }
+	npm ci --prefix masthead/desk/vendor --no-audit --no-fund --loglevel=error
 
 install-test: $(BIN)/python
 	$(BIN)/pip install --quiet -c requirements.lock -e '.[test]'
@@ -27,6 +29,7 @@ install-test: $(BIN)/python
 	@command -v npm >/dev/null || { echo "npm is missing: the browser tests load axe-core from the npm registry. Install it as root: apt-get install npm" >&2; exit 1; }
 	npm ci --prefix tests/e2e --no-audit --no-fund --loglevel=error
 	npm ci --prefix harness/citeproc_js --no-audit --no-fund --loglevel=error
+	npm ci --prefix masthead/desk/vendor --no-audit --no-fund --loglevel=error
 
 demo: install
 	$(BIN)/masthead demo --port $(PORT)

@@ -169,6 +169,7 @@ PRIVATE: dict[str, str] = {
     "importers.ImportedComment": "where an import came from",
     "importers.ImportedAttachment": "where an import came from",
     "importers.ImportedDisqusComment": "where an import came from",
+    "importers.ImportedWordFile": "where an import came from (a second import is noticed)",
     "search.SearchDocument": "derived (the search consumer's own rows; it announces them)",
     "search.SearchWord": "derived (the search consumer's own rows)",
     "static_site.StaticChange": "derived (the static consumer's own rows)",

@@ -579,3 +579,15 @@ INSTALLED_APPS += ["masthead.pages"]
 # as a page first, and only then as an old WordPress link.
 MIDDLEWARE += ["masthead.pages.views.StandingPagesMiddleware"]
 TEMPLATES[0]["OPTIONS"]["context_processors"].append("masthead.pages.menus.menus")
+
+# --- The desk (masthead.desk) --------------------------------------------------------------
+# Writers' and editors' room at /desk/. Its editor (EasyMDE) and the converter that turns
+# pasted rich text into Markdown (turndown) come prebuilt from npm (`make install` runs
+# `npm ci` in masthead/desk/vendor); their dist folders are served as they are, no build.
+INSTALLED_APPS += ["masthead.desk"]
+DESK_VENDOR = BASE_DIR / "desk" / "vendor" / "node_modules"
+STATICFILES_DIRS += [
+    ("desk/easymde", DESK_VENDOR / "easymde" / "dist"),
+    ("desk/turndown", DESK_VENDOR / "turndown" / "dist"),
+    ("desk/turndown-plugin-gfm", DESK_VENDOR / "turndown-plugin-gfm" / "dist"),
+]

@@ -27,6 +27,7 @@ urlpatterns = [
 prefix = settings.MEDIA_URL.lstrip("/")
 urlpatterns.append(re_path(rf"^{prefix}(?P<path>.*)$", serve_media))
 
+urlpatterns.append(path("desk/", include("masthead.desk.urls", namespace="desk")))
 urlpatterns.append(path("api/v1/", include("masthead.api.urls", namespace="api")))
 urlpatterns.append(path("", include("masthead.citations.urls")))
 urlpatterns.append(path("", include("masthead.discussion.urls")))

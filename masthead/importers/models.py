@@ -5,7 +5,11 @@ way round. Deleting a post deletes its record here, so importing again brings
 it back rather than leaving a dangling mapping.
 """
 
+import hashlib
+
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from masthead.discussion.models import Comment
 from masthead.publishing.models import Author, Post
@@ -102,3 +106,34 @@ class ImportedDisqusComment(models.Model):
 
     def __str__(self):
         return f"Disqus comment {self.disqus_id}"
+
+
+class ImportedWordFile(models.Model):
+    """One Word document imported into a post, known by the SHA-256 of its bytes, so that
+    bringing the same file again is noticed (replace that draft, or make a new one)."""
+
+    sha256 = models.CharField(max_length=64, db_index=True)
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField("file name", max_length=200, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    imported_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["imported_at", "pk"]
+
+    def __str__(self):
+        return f"{self.name or 'Word file'} → {self.post}"
+
+    @staticmethod
+    def digest(chunks) -> str:
+        found = hashlib.sha256()
+        for chunk in chunks:
+            found.update(chunk)
+        return found.hexdigest()
+
+    @classmethod
+    def earlier(cls, sha256: str) -> "ImportedWordFile | None":
+        """The latest import of a file with these bytes, if any."""
+        return cls.objects.filter(sha256=sha256).select_related("post__blog").last()

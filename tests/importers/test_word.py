@@ -76,16 +76,37 @@ def rewrite(path, target, replace):
     return target
 
 
-def test_a_word_document_becomes_a_draft_and_the_command_prints_its_admin_address(
-    article_docx, blog, ada, media_root
+def test_a_word_document_becomes_a_draft_and_the_command_prints_its_desk_address(
+    article_docx, blog, ada, media_root, settings
 ):
+    settings.MASTHEAD_SITE_URL = "https://commentary.example.org"
     output = run_import(article_docx, "--blog", "energy", "--author", "ada-okafor")
     post = Post.objects.with_byline().get()
     assert post.status == Post.Status.DRAFT and post.blog == blog
     assert post.title == "Rates, Rents and the Next Budget"
     assert post.byline == [ada]
-    assert f"/admin/publishing/post/{post.pk}/change/" in output.splitlines()[-1]
+    assert output.splitlines()[-1] == f"https://commentary.example.org/desk/{post.pk}/"
     assert "1 picture(s)" in output
+
+
+def test_the_same_file_again_is_named_and_imported_only_when_told_how(
+    article_docx, blog, ada, media_root
+):
+    run_import(article_docx, "--blog", "energy")
+    first = Post.objects.get()
+    with pytest.raises(
+        CommandError, match=f"imported before.*as “{first.title}”.*/desk/{first.pk}/"
+    ):
+        run_import(article_docx, "--blog", "energy")
+    assert Post.objects.count() == 1
+    first.body = "Edited since the import."
+    first.save()
+    output = run_import(article_docx, "--blog", "energy", "--replace")
+    first.refresh_from_db()
+    assert Post.objects.count() == 1 and "What changes" in first.body
+    assert "replaced the text of" in output
+    run_import(article_docx, "--blog", "energy", "--new")
+    assert Post.objects.count() == 2
 
 
 def test_the_converted_post_keeps_headings_emphasis_lists_links_tables_footnotes_and_pictures(

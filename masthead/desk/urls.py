@@ -1,0 +1,18 @@
+from django.urls import path
+
+from masthead.desk import views
+
+app_name = "desk"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("new/", views.new_post, name="new"),
+    path("import/", views.import_word, name="import"),
+    path("<int:pk>/", views.write, name="write"),
+    path("<int:pk>/preview/", views.preview, name="preview"),
+    path("<int:pk>/autosave/", views.autosave, name="autosave"),
+    path("<int:pk>/images/", views.upload_image, name="images"),
+    path("<int:pk>/step/", views.take_step, name="step"),
+    path("<int:pk>/history/", views.history, name="history"),
+    path("<int:pk>/history/<int:version_id>/restore/", views.restore, name="restore"),
+]

@@ -1,0 +1,338 @@
+"""The desk's pages: home, the writing view, its preview, the workflow, history, Word import.
+
+Every page that reads or writes a post finds it with ``readable_post`` or
+``changeable_post``, which ask the one rule in ``publishing/permissions.py``; a post
+someone may not read answers 404, as if it did not exist.
+"""
+
+import functools
+import tempfile
+from pathlib import Path
+
+from csp.decorators import csp_replace
+from django.contrib import admin, messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.http import require_POST, require_safe
+
+from masthead.desk import workflow
+from masthead.desk.forms import SUMMARY_AIM, PostForm, SearchForm, suggested_summary
+from masthead.discussion.models import Comment
+from masthead.importers.admin_views import WordImportForm
+from masthead.importers.models import ImportedWordFile
+from masthead.importers.word import WordDocumentError, import_word_document
+from masthead.publishing import post_admin_views
+from masthead.publishing.models import Author, Blog, Post, PostAutosave, Topic
+from masthead.publishing.permissions import (
+    may_change_post,
+    may_read_post,
+    may_restore_version,
+    posts_readable_by,
+)
+from masthead.publishing.versions import compare
+from masthead.publishing.views import render_preview
+
+MODERATE = "discussion.moderate_comment"
+LIST_LENGTH = 10
+
+
+def desk_view(view):
+    """Writers, editors and administrators come in; moderators go to their queue;
+    anyone signed out signs in first."""
+
+    @functools.wraps(view)
+    def guarded(request, *args, **kwargs):
+        user = request.user
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+        if not (user.is_active and user.has_perm("publishing.change_post")):
+            if user.is_active and user.has_perm(MODERATE):
+                return redirect("discussion:queue")
+            raise PermissionDenied("The desk is for writers and editors.")
+        return view(request, *args, **kwargs)
+
+    return guarded
+
+
+def readable_post(request, pk) -> Post:
+    post = Post.objects.with_byline().select_related("blog").filter(pk=pk).first()
+    if post is None or not may_read_post(request.user, post):
+        raise Http404("There is no such post, or it is not yours to read.")
+    return post
+
+
+def changeable_post(request, pk) -> Post:
+    post = readable_post(request, pk)
+    if not may_change_post(request.user, post):
+        raise PermissionDenied("This post is not yours to change now.")
+    return post
+
+
+def the_post_admin():
+    return admin.site.get_model_admin(Post)
+
+
+# --- home ----------------------------------------------------------------------------------
+def returned_notes(posts):
+    """For each draft that an editor sent back, the note of that return."""
+    notes = {}
+    for post in posts:
+        last = post.transitions.first()
+        if last and last.to_status == Post.Status.DRAFT and last.from_status != last.to_status:
+            notes[post.pk] = last
+    return notes
+
+
+@require_safe
+@desk_view
+def home(request):
+    user = request.user
+    readable = posts_readable_by(user, Post.objects.all()).select_related("blog")
+    mine = Post.objects.written_by(user).select_related("blog")
+    drafts = list(mine.filter(status=Post.Status.DRAFT).order_by("-modified_at"))
+    notes = returned_notes(drafts)
+    returned = [(post, notes[post.pk]) for post in drafts if post.pk in notes]
+    now = timezone.now()
+    search = SearchForm(request.GET or None)
+    results = None
+    if search.is_bound and search.is_valid() and any(search.cleaned_data.values()):
+        results = search.filter(readable).order_by("-modified_at")[:50]
+    context = {
+        "returned": returned,
+        "drafts": [post for post in drafts if post.pk not in notes],
+        "awaiting_review": (
+            list(readable.filter(status=Post.Status.IN_REVIEW).order_by("modified_at"))
+            if user.has_perm("publishing.review_post")
+            else []
+        ),
+        "approved": (
+            list(readable.filter(status=Post.Status.APPROVED).order_by("modified_at"))
+            if user.has_perm("publishing.publish_post")
+            else []
+        ),
+        "scheduled": list(
+            readable.filter(status__in=Post.GOING_PUBLIC, publish_at__gt=now).order_by("publish_at")
+        ),
+        "published": list(readable.public().order_by("-publish_at")[:LIST_LENGTH]),
+        "may_moderate": user.has_perm(MODERATE),
+        "pending_comments": Comment.objects.pending().count() if user.has_perm(MODERATE) else 0,
+        "search": search,
+        "results": results,
+    }
+    return render(request, "desk/home.html", context)
+
+
+# --- writing view --------------------------------------------------------------------------
+def writing_context(request, post, form):
+    user = request.user
+    mine = post.autosaves.filter(user=user).first() if post.pk else None
+    unsaved = mine if mine and (mine.body, mine.title) != (post.body, post.title) else None
+    transitions = list(post.transitions.select_related("by")[:20]) if post.pk else []
+    return {
+        "post": post,
+        "form": form,
+        "may_change": not post.pk or may_change_post(user, post),
+        "steps": workflow.steps_for(user, post) if post.pk else [],
+        "transitions": transitions,
+        "unsaved": unsaved,
+        "suggested_summary": suggested_summary(post.body),
+        "summary_aim": SUMMARY_AIM,
+        "authors": Author.objects.order_by("display_name").values_list("display_name", flat=True),
+        "topics": Topic.objects.values_list("name", flat=True),
+        "site_url": request.build_absolute_uri("/").rstrip("/"),
+        "blog_slugs": dict(Blog.objects.values_list("pk", "slug")),
+    }
+
+
+@desk_view
+def new_post(request):
+    if not request.user.has_perm("publishing.add_post"):
+        raise PermissionDenied("Only writers and editors can start a post.")
+    post = Post(status=Post.Status.DRAFT)
+    form = PostForm(request.POST or None, request.FILES or None, instance=post, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            post = form.save(commit=False)
+            form.settle_summary(post)
+            post._history_user = request.user
+            post.save()
+            form.save_relations(post)
+        messages.success(request, "The draft is saved.")
+        return redirect("desk:write", post.pk)
+    return render(request, "desk/write.html", writing_context(request, post, form))
+
+
+@desk_view
+def write(request, pk):
+    post = readable_post(request, pk)
+    if request.method == "POST":
+        if not may_change_post(request.user, post):
+            raise PermissionDenied("This post is not yours to change now.")
+        form = PostForm(request.POST, request.FILES, instance=post, user=request.user)
+        if form.is_valid():
+            with transaction.atomic():
+                post = form.save(commit=False)
+                form.settle_summary(post)
+                post._history_user = request.user
+                post.save()
+                form.save_relations(post)
+                PostAutosave.objects.filter(post=post, user=request.user).delete()
+            messages.success(request, "Saved.")
+            return redirect("desk:write", post.pk)
+    else:
+        form = PostForm(instance=post, user=request.user)
+        if not may_change_post(request.user, post):
+            for field in form.fields.values():
+                field.disabled = True
+    return render(request, "desk/write.html", writing_context(request, post, form))
+
+
+@require_safe
+@desk_view
+@xframe_options_sameorigin
+@csp_replace({"frame-ancestors": ["'self'"]})
+def preview(request, pk):
+    """The post through the public template, with this person's unsaved text if any:
+    the writing view shows it in a frame and refreshes it as they type."""
+    post = readable_post(request, pk)
+    post = Post.objects.with_byline().prefetch_related("topics").get(pk=post.pk)
+    mine = post.autosaves.filter(user=request.user).first()
+    if mine is not None and may_change_post(request.user, post):
+        post.title, post.summary, post.body = mine.title or post.title, mine.summary, mine.body
+        post.body_html = post.render_body(post.body)
+    return render_preview(request, post)
+
+
+@desk_view
+def autosave(request, pk):
+    """The admin's autosave (with its own permission checks), from the writing view."""
+    return post_admin_views.autosave(the_post_admin(), request, str(pk))
+
+
+@desk_view
+def upload_image(request, pk):
+    """Pictures dropped or pasted into the body: the ``BodyImage`` pipeline, as in the admin."""
+    return post_admin_views.upload_body_image(the_post_admin(), request, str(pk))
+
+
+@require_POST
+@desk_view
+def take_step(request, pk):
+    post = readable_post(request, pk)
+    try:
+        text = workflow.take(post, request.POST.get("action", ""), request.user,
+                             request.POST.get("note", ""))  # fmt: skip
+    except (PermissionDenied, ValidationError) as refusal:
+        reason = " ".join(refusal.messages) if isinstance(refusal, ValidationError) else None
+        messages.error(request, reason or str(refusal) or "You may not do that.")
+    else:
+        messages.success(request, text)
+    return redirect("desk:write", post.pk)
+
+
+# --- history ------------------------------------------------------------------------------
+@require_safe
+@desk_view
+def history(request, pk):
+    """The saved versions, any two compared as a diff (the newest two by default)."""
+    post = readable_post(request, pk)
+    versions = list(post.history.select_related("history_user").order_by("-history_date")[:200])
+    by_id = {str(saved.history_id): saved for saved in versions}
+    newer = by_id.get(request.GET.get("to", ""), versions[0] if versions else None)
+    older = by_id.get(request.GET.get("from", ""), versions[1] if len(versions) > 1 else None)
+    if older and newer and older.history_date > newer.history_date:
+        older, newer = newer, older
+    context = {
+        "post": post,
+        "versions": versions,
+        "older": older,
+        "newer": newer,
+        "changes": compare(older, newer) if older and newer else [],
+        "may_restore": may_restore_version(request.user, post),
+        "transitions": post.transitions.select_related("by"),
+    }
+    return render(request, "desk/history.html", context)
+
+
+@require_POST
+@desk_view
+def restore(request, pk, version_id):
+    """An editor puts an earlier version's words back; status and publish time stay."""
+    post = readable_post(request, pk)
+    if not may_restore_version(request.user, post):
+        raise PermissionDenied("Only an editor can restore a version of this post.")
+    record = post.history.filter(history_id=version_id).first()
+    if record is None:
+        raise Http404("This post has no such saved version.")
+    for name in post_admin_views.RESTORED:
+        attname = post._meta.get_field(name).attname
+        setattr(post, attname, getattr(record, attname))
+    try:
+        post.full_clean(exclude=["featured_image"])
+    except ValidationError as refusal:
+        messages.error(request, "Not restored: " + " ".join(refusal.messages))
+        return redirect("desk:history", post.pk)
+    post._history_user = request.user
+    when = timezone.localtime(record.history_date)
+    post._change_reason = f"Restored the version of {when:%Y-%m-%d %H:%M}"
+    post.save()
+    messages.success(request, f"The version of {when:%Y-%m-%d %H:%M} is back.")
+    return redirect("desk:write", post.pk)
+
+
+# --- Word files ---------------------------------------------------------------------------
+@desk_view
+def import_word(request):
+    """A .docx becomes a draft (or replaces one's body); the same file twice is noticed."""
+    if not request.user.has_perm("publishing.add_post"):
+        raise PermissionDenied("Only writers and editors can import documents.")
+    form = WordImportForm(request.POST or None, request.FILES or None, user=request.user)
+    earlier = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["document"]
+        digest = ImportedWordFile.digest(upload.chunks())
+        upload.seek(0)
+        choice = request.POST.get("again", "")
+        known = ImportedWordFile.earlier(digest)
+        if known is not None and not may_read_post(request.user, known.post):
+            known = None
+        target = form.cleaned_data["draft"]
+        if known is not None and not target and choice not in {"replace", "new"}:
+            earlier = known
+        else:
+            if choice == "replace" and known is not None:
+                if not may_change_post(request.user, known.post):
+                    raise PermissionDenied("That draft is not yours to change now.")
+                target = known.post
+            suffix = Path(upload.name).suffix.lower()[:8]
+            with tempfile.TemporaryDirectory(prefix="masthead-upload-") as folder:
+                path = Path(folder) / f"document{suffix}"
+                with path.open("wb") as handle:
+                    for chunk in upload.chunks():
+                        handle.write(chunk)
+                try:
+                    result = import_word_document(
+                        path, blog=form.cleaned_data["blog"],
+                        author=form.cleaned_data["author"], post=target,
+                    )  # fmt: skip
+                except WordDocumentError as error:
+                    form.add_error("document", f"Nothing was imported: {error}")
+                else:
+                    ImportedWordFile.objects.create(
+                        sha256=digest, post=result.post, name=upload.name[:200], by=request.user
+                    )
+                    if not result.post.bylines.exists():
+                        own = Author.objects.filter(user=request.user).first()
+                        if own is not None:
+                            result.post.bylines.create(author=own, position=0)
+                    text = f"Imported “{result.post}” with {len(result.images)} picture(s)."
+                    messages.success(request, " ".join([text, *result.notes]))
+                    return redirect("desk:write", result.post.pk)
+    context = {"form": form, "earlier": earlier}
+    return render(request, "desk/import.html", context)

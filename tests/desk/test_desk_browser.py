@@ -1,0 +1,277 @@
+"""The desk in Chromium: a post from pasted rich text to its scheduled time, and axe on
+every desk page at a desktop and a phone width."""
+
+import base64
+import datetime
+import io
+import os
+import time
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core import mail
+from django.utils import timezone
+from PIL import Image
+
+from masthead.discussion.roles import ensure_moderators_group
+from masthead.publishing.models import BodyImage, Post
+from tests.browser import launch_chromium
+from tests.e2e.conftest import AXE_SCRIPT
+from tests.e2e.test_accessibility import BLOCKING_IMPACTS, RULE_TAGS, WIDTHS, described
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+PASSWORD = "a long enough password"
+SCREENSHOTS = os.environ.get("MASTHEAD_SCREENSHOTS", "")
+
+# What Word puts on the clipboard for a short passage: its own markup around headings,
+# emphasis, a link, a list, a table and a footnote.
+WORD_HTML = """<html xmlns:o="urn:schemas-microsoft-com:office:office"><head><style>
+p.MsoNormal {margin:0}</style></head><body>
+<h2>Who pays the tariff<o:p></o:p></h2>
+<p class=MsoNormal>Importers pay <b>first</b>, then <i>consumers</i>; see
+<a href="https://example.org/tariffs">the schedule</a>.<a href="#_ftn1" name="_ftnref1">
+<span class=MsoFootnoteReference>[1]</span></a><o:p></o:p></p>
+<ul><li>Steel</li><li>Aluminium</li></ul>
+<table><tr><th>Good</th><th>Rate</th></tr><tr><td>Steel</td><td>25%</td></tr></table>
+<div id=ftn1><p class=MsoFootnoteText><a href="#_ftnref1" name="_ftn1">[1]</a>
+Customs data, 2025.</p></div></body></html>"""
+
+PASTE = """([html, image]) => {
+    const data = new DataTransfer();
+    if (html) { data.setData("text/html", html); data.setData("text/plain", "plain"); }
+    if (image) {
+        const bytes = Uint8Array.from(atob(image), (c) => c.charCodeAt(0));
+        data.items.add(new File([bytes], "chart.png", {type: "image/png"}));
+    }
+    const target = document.querySelector(".CodeMirror textarea");
+    target.focus();
+    target.dispatchEvent(new ClipboardEvent("paste", {clipboardData: data, bubbles: true,
+                                                      cancelable: true}));
+}"""
+
+DROP = """(image) => {
+    const data = new DataTransfer();
+    const bytes = Uint8Array.from(atob(image), (c) => c.charCodeAt(0));
+    data.items.add(new File([bytes], "ports.png", {type: "image/png"}));
+    const target = document.querySelector(".CodeMirror-scroll");
+    const box = target.getBoundingClientRect();
+    target.dispatchEvent(new DragEvent("drop", {dataTransfer: data, bubbles: true,
+        cancelable: true, clientX: box.left + 10, clientY: box.top + 10}));
+}"""
+
+
+def png_base64() -> str:
+    buffer = io.BytesIO()
+    Image.new("RGB", (320, 180), "#14365d").save(buffer, "PNG")
+    return base64.b64encode(buffer.getvalue()).decode()
+
+
+def member(group, username, email=True):
+    user = get_user_model().objects.create_user(
+        username, f"{username}@example.org" if email else "", PASSWORD, is_staff=True
+    )
+    user.groups.add(group if isinstance(group, Group) else Group.objects.get(name=group))
+    return user
+
+
+@pytest.fixture
+def chromium(monkeypatch):
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with launch_chromium() as browser:
+        yield browser
+
+
+def signed_in(chromium, base, username, path, **options):
+    page = chromium.new_context(**options).new_page()
+    violations = []
+    page.on("console", lambda m: violations.append(m.text) if "Security Policy" in m.text else None)
+    page.violations = violations
+    page.goto(f"{base}/admin/login/?next={path}")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_load_state("networkidle")
+    return page
+
+
+def message(page) -> str:
+    return page.locator(".desk-messages").inner_text()
+
+
+def test_a_pasted_post_goes_from_writer_to_editor_and_out_at_its_time(
+    chromium, live_server, blog, ada
+):
+    base = live_server.url
+    writer = member("Writers", "ada")
+    ada.user = writer
+    ada.save()
+    member("Editors", "ines")
+    member(ensure_moderators_group(), "mo")
+
+    # The writer starts a post from a passage copied out of Word.
+    page = signed_in(chromium, base, "ada", "/desk/new/", viewport={"width": 1280, "height": 900})
+    page.fill("#id_title", "Who pays the tariff")
+    page.evaluate(PASTE, [WORD_HTML, None])
+    source = page.evaluate("() => window.deskEditor.value()")
+    assert "## Who pays the tariff" in source and "**first**" in source and "*consumers*" in source
+    assert "[the schedule](https://example.org/tariffs)" in source
+    assert "| Good | Rate |" in source and "- Steel" in source
+    assert "[^1]" in source and "[^1]: Customs data, 2025." in source
+    page.click("text=Save the draft")
+    page.wait_for_function("() => window.deskEditor")
+    assert "The draft is saved." in message(page)
+    post = Post.objects.get(title="Who pays the tariff")
+    assert post.byline == [ada]
+
+    # The preview is the public page: the site's template, its headings, table and footnote.
+    preview = page.frame_locator("#preview-frame")
+    preview.locator(".post__body h2", has_text="Who pays the tariff").wait_for()
+    assert preview.locator(".post__body table th").first.inner_text() == "Good"
+    assert preview.locator(".post__body li", has_text="Customs data, 2025.").count() == 1
+    # A picture pasted into the text goes through the BodyImage pipeline and into the preview.
+    page.once("dialog", lambda dialog: dialog.accept("A bar chart of tariff rates"))
+    page.evaluate("() => window.deskEditor.codemirror.execCommand('goDocEnd')")
+    page.evaluate(PASTE, [None, png_base64()])
+    preview.locator('.post__body img[alt="A bar chart of tariff rates"]').first.wait_for()
+    picture = BodyImage.objects.get(post=post)
+    assert page.evaluate("() => window.deskEditor.value()").count(f"(image:{picture.pk})") == 1
+    # A picture dragged onto the text takes the same way.
+    page.once("dialog", lambda dialog: dialog.accept("A map of the ports"))
+    page.evaluate(DROP, png_base64())
+    preview.locator('.post__body img[alt="A map of the ports"]').first.wait_for()
+    assert BodyImage.objects.filter(post=post).count() == 2
+    assert "Kept at" in page.locator("#autosave-status").inner_text()
+    page.click("text=Save")
+    page.click("button[value=submit]")
+    assert "is now in review" in message(page)
+    assert page.violations == []
+
+    # The editor returns it with a note, mailed to the writer.
+    editing = signed_in(chromium, base, "ines", "/desk/", viewport={"width": 1280, "height": 900})
+    editing.locator("section", has_text="Awaiting my review").get_by_role(
+        "link", name="Who pays the tariff"
+    ).click()
+    editing.fill("#workflow-note", "Say which year the rates are from.")
+    editing.click("button[value=return]")
+    assert "is now draft" in message(editing)
+    assert "Say which year the rates are from." in mail.outbox[-1].body
+    assert mail.outbox[-1].to == ["ada@example.org"]
+
+    # The writer sees the note first thing, revises on a phone, and submits again.
+    phone = signed_in(chromium, base, "ada", "/desk/", **WIDTHS["390px"])
+    returned = phone.locator("section", has_text="Returned to me")
+    assert "Say which year the rates are from." in returned.inner_text()
+    returned.get_by_role("link", name="Who pays the tariff").click()
+    phone.wait_for_function("() => window.deskEditor")
+    assert not phone.locator("#write-preview").is_visible()
+    phone.evaluate("() => window.deskEditor.codemirror.execCommand('goDocEnd')")
+    phone.evaluate("() => window.deskEditor.codemirror.replaceSelection('\\n\\nRates as of 2025.')")
+    phone.locator("#autosave-status", has_text="Kept at").wait_for()
+    phone.click("#preview-toggle")
+    assert (
+        phone.locator("#preview-frame").is_visible() and not phone.locator("#id_title").is_visible()
+    )
+    phone.wait_for_function(
+        "() => document.getElementById('preview-frame').contentDocument"
+        ".querySelector('.post__body').textContent.includes('Rates as of 2025.')"
+    )
+    phone.click("#preview-toggle")
+    phone.get_by_role("button", name="Save", exact=True).click()
+    phone.click("button[value=submit]")
+    assert "is now in review" in message(phone)
+    post.refresh_from_db()
+    assert "Rates as of 2025." in post.body
+
+    # The editor approves, sets the publish time in the side panel and schedules.
+    editing.goto(f"{base}/desk/{post.pk}/")
+    editing.click("button[value=approve]")
+    assert "is now approved" in message(editing)
+    editing.click("#settings-toggle")
+    when = timezone.localtime() + datetime.timedelta(hours=2)
+    editing.fill("#id_publish_at", when.strftime("%Y-%m-%dT%H:%M"))
+    editing.keyboard.press("Escape")
+    assert editing.locator("#settings-panel").is_hidden()
+    editing.get_by_role("button", name="Save", exact=True).click()
+    editing.click("button[value=schedule]")
+    assert "is now scheduled" in message(editing)
+    post.refresh_from_db()
+    assert post.status == Post.Status.SCHEDULED
+    assert editing.goto(base + post.get_absolute_url()).status == 404
+    assert editing.violations == []
+
+    # Its time comes (the clock moved on, nobody did anything): the post is public.
+    Post.objects.filter(pk=post.pk).update(
+        publish_at=timezone.now() + datetime.timedelta(seconds=1)
+    )
+    time.sleep(1.5)
+    response = editing.goto(base + post.get_absolute_url())
+    assert response.status == 200 and "Importers pay" in editing.content()
+
+    # A moderator is kept out of the desk: sent to the moderation queue.
+    moderator = signed_in(chromium, base, "mo", "/desk/", viewport={"width": 1280, "height": 900})
+    assert moderator.url == f"{base}/moderation/"
+
+
+def audit(page) -> list[str]:
+    page.add_script_tag(path=str(AXE_SCRIPT))
+    results = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, "
+        "resultTypes: ['violations']})",
+        RULE_TAGS,
+    )
+    return described([v for v in results["violations"] if v["impact"] in BLOCKING_IMPACTS])
+
+
+@pytest.mark.parametrize("width", WIDTHS.keys())
+def test_every_desk_page_passes_axe(chromium, live_server, blog, ada, width):
+    base = live_server.url
+    editor = member("Editors", "ines")
+    ada.user = editor
+    ada.save()
+    post = Post.objects.create(blog=blog, title="An audited draft", body="## Part\n\nText.")
+    post.bylines.create(author=ada)
+    post.body += "\n\nMore."
+    post.save()
+    post.submit(by=editor)
+    post.return_to_writer(by=editor, note="A note for the audit.")
+    page = signed_in(chromium, base, "ines", "/desk/", bypass_csp=True, **WIDTHS[width])
+    pages = {
+        "home": "/desk/",
+        "home with search results": "/desk/?q=audited",
+        "new post": "/desk/new/",
+        "writing view": f"/desk/{post.pk}/",
+        "history": f"/desk/{post.pk}/history/",
+        "Word import": "/desk/import/",
+    }
+    found = {}
+    for name, path in pages.items():
+        page.goto(base + path)
+        page.wait_for_load_state("networkidle")
+        found[name] = audit(page)
+        if SCREENSHOTS:
+            page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}-{width}.png"), full_page=True)
+    page.goto(f"{base}/desk/{post.pk}/")
+    page.click("#settings-toggle")
+    found["side panel"] = audit(page)
+    assert page.evaluate("() => document.activeElement.id") == "id_blog"
+    page.keyboard.press("Escape")
+    assert page.evaluate("() => document.activeElement.id") == "settings-toggle"
+    assert {name: problems for name, problems in found.items() if problems} == {}
+
+    # By keyboard alone: the toolbar is in the Tab order and works with Enter; Tab leaves
+    # the text (no trap), Shift+Tab comes back to the toolbar.
+    page.goto(f"{base}/desk/{post.pk}/")
+    page.wait_for_function("() => window.deskEditor")
+    page.locator(".editor-toolbar button", has_text="Bold").focus()
+    page.keyboard.press("Enter")
+    assert "****" in page.evaluate("() => window.deskEditor.value()")
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.closest('.CodeMirror') === null")
+    page.locator(".CodeMirror textarea").focus()
+    page.keyboard.press("Shift+Tab")
+    assert page.evaluate("() => document.activeElement.textContent") == "Picture"
