@@ -5,8 +5,6 @@ time only while the post is not yet going public: a scheduled or published post 
 rescheduled by withdrawing it and publishing it again.
 """
 
-import re
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.text import slugify
@@ -14,24 +12,8 @@ from django.utils.text import slugify
 from masthead.publishing.models import Author, Blog, Post, Topic
 from masthead.publishing.permissions import may_edit_byline
 
-SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
-MARKDOWN_NOISE = re.compile(r"!\[[^\]]*\]\([^)]*\)|\[\^[^\]]+\]|[#>*_`]|^\s*[-+]\s+", re.M)
-LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 # Link previews and listings cut a summary longer than this; the field allows 600.
 SUMMARY_AIM = 200
-
-
-def suggested_summary(body: str, limit: int = SUMMARY_AIM) -> str:
-    """The body's first sentences, as plain text, up to about ``limit`` characters."""
-    paragraphs = [p for p in LINK.sub(r"\1", body or "").split("\n\n") if p.strip()]
-    prose = next((p for p in paragraphs if not p.lstrip().startswith(("#", "!", "|", "[^"))), "")
-    text = " ".join(MARKDOWN_NOISE.sub("", prose).split())
-    chosen = ""
-    for sentence in SENTENCE_END.split(text):
-        if chosen and len(chosen) + 1 + len(sentence) > limit:
-            break
-        chosen = f"{chosen} {sentence}".strip()
-    return chosen[:600]
 
 
 def names(text: str) -> list[str]:
@@ -114,17 +96,6 @@ class PostForm(forms.ModelForm):
                 f"There is no topic {', '.join(unknown)}; an editor can add new topics."
             )
         return wanted
-
-    def settle_summary(self, post: Post) -> None:
-        """An empty summary takes the body's first sentences, marked as automatic, and
-        follows the body's edits until someone writes one of their own."""
-        typed = (self.cleaned_data.get("summary") or "").strip()
-        untouched = self.instance.summary_is_automatic and typed == self.initial.get("summary")
-        if not typed or untouched:
-            post.summary = suggested_summary(post.body)
-            post.summary_is_automatic = bool(post.summary)
-        else:
-            post.summary_is_automatic = False
 
     def save_relations(self, post: Post) -> None:
         """The topics and, for editors, the byline, in the order given."""

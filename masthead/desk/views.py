@@ -22,12 +22,13 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST, require_safe
 
 from masthead.desk import workflow
-from masthead.desk.forms import SUMMARY_AIM, PostForm, SearchForm, suggested_summary
+from masthead.desk.forms import SUMMARY_AIM, PostForm, SearchForm
 from masthead.discussion.models import Comment
 from masthead.importers.admin_views import WordImportForm
 from masthead.importers.models import ImportedWordFile
 from masthead.importers.word import WordDocumentError, import_word_document
 from masthead.publishing import post_admin_views
+from masthead.publishing.automatic_summary import summary_from_body
 from masthead.publishing.models import Author, Blog, Post, PostAutosave, Topic
 from masthead.publishing.permissions import (
     may_change_post,
@@ -141,7 +142,8 @@ def writing_context(request, post, form):
         "steps": workflow.steps_for(user, post) if post.pk else [],
         "transitions": transitions,
         "unsaved": unsaved,
-        "suggested_summary": suggested_summary(post.body),
+        # The suggestion is what the post would get as its automatic summary (Post.save).
+        "suggested_summary": summary_from_body(post.body_html),
         "summary_aim": SUMMARY_AIM,
         "authors": Author.objects.order_by("display_name").values_list("display_name", flat=True),
         "topics": Topic.objects.values_list("name", flat=True),
@@ -159,7 +161,6 @@ def new_post(request):
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             post = form.save(commit=False)
-            form.settle_summary(post)
             post._history_user = request.user
             post.save()
             form.save_relations(post)
@@ -178,7 +179,6 @@ def write(request, pk):
         if form.is_valid():
             with transaction.atomic():
                 post = form.save(commit=False)
-                form.settle_summary(post)
                 post._history_user = request.user
                 post.save()
                 form.save_relations(post)
