@@ -76,7 +76,7 @@ def empty_the_site() -> None:
     the foreign keys are checked when the test's transaction ends, so the order is free.
     """
     with connection.cursor() as cursor:
-        for label in ("importers", "discussion", "citations", "publishing"):
+        for label in ("importers", "newsletter", "discussion", "citations", "pages", "publishing"):
             for model in apps.get_app_config(label).get_models(include_auto_created=True):
                 table = connection.ops.quote_name(model._meta.db_table)
                 cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - our own table names

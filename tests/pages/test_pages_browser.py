@@ -13,7 +13,12 @@ pytestmark = [
 
 
 @pytest.mark.parametrize("width", [390, 1280])
-def test_the_about_page_and_its_child_fit_the_window_with_their_menus(live_server, width):
+def test_the_about_page_and_its_child_fit_the_window_with_their_menus(
+    live_server, width, monkeypatch
+):
+    # The ORM is used while Playwright's event loop runs in this thread (as the other
+    # browser tests do).
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from masthead.publishing.models import Institution
 
     Institution.objects.create(name="Harbour Institute for Public Affairs", short_name="Harbour")

@@ -13,6 +13,7 @@ import pytest
 from django.utils import timezone
 
 from masthead.discussion.models import Comment
+from masthead.pages.models import Page
 from masthead.publishing.models import Author, Blog, Post, PostVersion, Topic
 from masthead.server.sample.loader import load_sample_content
 from tests.browser import launch_chromium
@@ -26,7 +27,8 @@ pytestmark = [
 WIDTHS = (390, 1280)
 LONG_TITLE = "Unbroken" + "titletext" * 24  # 224 letters, no space anywhere
 LONG_URL = "https://example.org/" + "/".join(f"segment-{n}-of-a-very-deep-path" for n in range(14))
-LONG_NAME = "Maximiliana" + "Wolfeschlegelsteinhausenbergerdorff" * 4
+# As long as the fields hold (PostgreSQL refuses longer; SQLite would not say).
+LONG_NAME = "Maximiliana" + "Wolfeschlegelsteinhausenbergerdorff" * 3  # 116 letters
 WIDE_TABLE = (
     "| " + " | ".join(f"Column heading {n}" for n in range(14)) + " |\n"
     "|" + "---|" * 14 + "\n"
@@ -57,10 +59,10 @@ MEASURE = """() => {
 def hostile_posts():
     blog = Blog.objects.order_by("position").first()
     long_author = Author.objects.create(
-        display_name=LONG_NAME, given_name="Maximiliana", family_name=LONG_NAME[11:],
+        display_name=LONG_NAME, given_name="Maximiliana", family_name=LONG_NAME[11:][:80],
         slug="long-name",
     )  # fmt: skip
-    topic = Topic.objects.create(name="Topic" + "withoutspaces" * 12, slug="long-topic")
+    topic = Topic.objects.create(name="Topic" + "withoutspaces" * 5, slug="long-topic")
     yesterday = timezone.now() - datetime.timedelta(days=1)
     long_title = make_post(blog, [long_author], title=LONG_TITLE, slug="long-title",
                            publish_at=yesterday, body=HOSTILE_BODY)  # fmt: skip
@@ -89,6 +91,7 @@ def public_paths() -> list[str]:
         for at in Post.objects.public().values_list("publish_at", flat=True)
     }
     paths += [f"/archive/{year}/{month}/" for year, month in sorted(months)]
+    paths += [page.get_absolute_url() for page in Page.objects.public()]
     return paths
 
 
