@@ -4,9 +4,9 @@ A post that goes public (now, or at its scheduled time) gets one ``Mailing``; it
 task runs at the publish time through django-tasks' database backend, so no cron
 is needed. The task writes one ``Delivery`` per reader (a reader who follows the
 blog and an author is one row: the table's unique pair), then sends them in rounds
-over a few connections side by side. Each round is recorded (one UPDATE for the
-mails the server accepted) before the next is sent, so a worker killed mid-send
-leaves at most the mails of one round unrecorded: those, and only those, may go twice.
+over a few connections side by side. Each mail the server accepts is recorded before
+its connection hands over the next one, so a worker killed mid-send leaves at most
+the mail in flight on each connection unrecorded: those, and only those, may go twice.
 
 Who sends is decided by a lease on the mailing row. A turn holds it for at most
 half of ``MASTHEAD_NEWSLETTER_LEASE_SECONDS`` and queues the next turn when it
@@ -17,6 +17,7 @@ does nothing if the sending went on, and takes over if the worker died.
 import dataclasses
 import enum
 import logging
+import queue
 import smtplib
 import threading
 import time
@@ -257,17 +258,18 @@ class Result(NamedTuple):
 def deliver(mailing: Mailing, until: float) -> tuple[int, bool]:
     """Send due deliveries in rounds until none are left or the turn is over.
 
-    A round takes up to connections × batch pending deliveries in id order, sends
-    them over the connections side by side (each its share, in order), then records
-    what came of them: one UPDATE for all that were accepted. The next round is read
-    and its mails made while this one is on the wire, but it is only sent once this
-    one is recorded. A worker killed in the middle of a round leaves that round
-    unrecorded, so at most those mails (one round) can arrive twice; every earlier one
-    is recorded, and none is skipped.
+    A round takes up to connections × batch pending deliveries in id order and sends
+    them over the connections side by side (each its share, in order, in a thread of
+    its own). Each accepted mail is recorded (this thread, one short UPDATE) before its
+    connection hands over the next: a worker killed at any moment leaves at most the
+    mail in flight on each connection unrecorded, so at most those can arrive twice;
+    every earlier one is recorded, and none is skipped. Refusals are written down when
+    the round ends.
 
     Returns how many were accepted, and whether the turn ended on a broken connection.
     """
     count = max(1, settings.MASTHEAD_NEWSLETTER_CONNECTIONS)
+    size = count * max(1, settings.MASTHEAD_NEWSLETTER_BATCH)
     pace = Pace(settings.MASTHEAD_NEWSLETTER_RATE)
     connections = []
     sent = 0
@@ -284,24 +286,102 @@ def deliver(mailing: Mailing, until: float) -> tuple[int, bool]:
         # Finished bytes go straight to an SMTP server; other backends get Django's message.
         rounds = Rounds(mailing, as_bytes=isinstance(connections[0], SMTPBackend))
         with ThreadPoolExecutor(max_workers=count, thread_name_prefix="newsletter") as pool:
-            outgoing = rounds.next(count * max(1, settings.MASTHEAD_NEWSLETTER_BATCH))
+            outgoing = rounds.next(size)
             while outgoing is not None:
+                handshake = Handshake()
                 on_the_wire = [
-                    pool.submit(send_share, connection, outgoing[n::count], pace)
+                    pool.submit(send_share, connection, outgoing[n::count], pace, handshake)
                     for n, connection in enumerate(connections)
                 ]
-                upcoming = None
-                if time.monotonic() < until:
-                    upcoming = rounds.next(count * max(1, settings.MASTHEAD_NEWSLETTER_BATCH))
+                # The next round is made a mail at a time between recordings, while this
+                # one is on the wire (it is sent only once this one has ended).
+                upcoming = rounds.making(size) if time.monotonic() < until else None
+                sent += handshake.record_until_done(on_the_wire, meanwhile=upcoming)
                 results = [result for share in on_the_wire for result in share.result()]
-                sent += record(results)
+                record(results)
                 if any(result.outcome is Outcome.BROKEN for result in results):
                     return sent, True
-                outgoing = upcoming
+                outgoing = upcoming.finish() if upcoming is not None else None
     finally:
         for connection in connections:
             connection.close()
     return sent, False
+
+
+class Handshake:
+    """Between the sending threads and this one: a thread reports each mail the server
+    accepted and waits until it is recorded (by this thread, on its own database
+    connection, so that the recording is part of whatever transaction it is in)."""
+
+    def __init__(self):
+        self.accepted = queue.SimpleQueue()
+        self.stopped = threading.Event()
+
+    def report(self, delivery: Delivery) -> bool:
+        """Called by a sending thread; False once the round is stopped."""
+        recorded = threading.Event()
+        self.accepted.put((delivery, recorded))
+        while not recorded.wait(0.5):
+            if self.stopped.is_set():
+                return False
+        return not self.stopped.is_set()
+
+    def record_until_done(self, shares, meanwhile) -> int:
+        """Record accepted mails as they are reported (those reported together in one
+        UPDATE) until every share has ended; between reports, take steps of
+        ``meanwhile``. Returns how many were recorded."""
+        recorded = 0
+        idle = False
+        try:
+            while True:
+                reported = []
+                try:
+                    reported.append(self.accepted.get(timeout=0.05 if idle else 0))
+                    while True:
+                        reported.append(self.accepted.get_nowait())
+                except queue.Empty:
+                    pass
+                if reported:
+                    record_sent([delivery.pk for delivery, _ in reported])
+                    recorded += len(reported)
+                    for _, done in reported:
+                        done.set()
+                    continue
+                if all(share.done() for share in shares) and self.accepted.empty():
+                    return recorded
+                if not idle:
+                    idle = meanwhile is None or not meanwhile.step()  # else wait for reports
+        except BaseException:
+            # Mails just accepted stay unrecorded (they may go twice); the threads stop
+            # before their next mail, which stays pending.
+            self.stopped.set()
+            raise
+
+
+def record_sent(delivery_pks: list[int]) -> None:
+    """Write down accepted mails at once: they are what a restarted worker trusts.
+
+    Plain SQL rather than a queryset's update: this runs once for every few mails, and
+    building the query was most of its cost.
+    """
+    ops = db_connection.ops
+    marks = ", ".join(["%s"] * len(delivery_pks))
+    update = (
+        f"UPDATE {ops.quote_name(Delivery._meta.db_table)} SET status = %s, sent_at = %s"  # noqa: S608 - names from the model, values as parameters
+        f" WHERE id IN ({marks})"
+    )
+    values = [Delivery.Status.SENT.value, ops.adapt_datetimefield_value(timezone.now()),
+              *delivery_pks]  # fmt: skip
+    if db_connection.vendor != "postgresql":
+        with db_connection.cursor() as cursor:
+            cursor.execute(update, values)
+        return
+    with transaction.atomic(), db_connection.cursor() as cursor:
+        # Safe against a killed worker (the server has the rows at once); only a crash of
+        # PostgreSQL itself in the next fraction of a second could lose them. Waiting for
+        # the disk for every few mails would bound sending by fsync.
+        cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        cursor.execute(update, values)
 
 
 class Rounds:
@@ -320,25 +400,53 @@ class Rounds:
     def next(self, size: int) -> list["Outgoing"] | None:
         """Up to ``size`` mails ready to send (readers who left are marked skipped);
         None when no due delivery is left."""
-        rows = list(
-            self.mailing.deliveries.filter(status=Delivery.Status.PENDING, pk__gt=self.last_pk)
+        return self.making(size).finish()
+
+    def making(self, size: int) -> "RoundInMaking":
+        return RoundInMaking(self, size)
+
+
+class RoundInMaking:
+    """The next round, made one mail at a time (``step``) or all at once (``finish``)."""
+
+    def __init__(self, rounds: Rounds, size: int):
+        self.rounds = rounds
+        self.rows = list(
+            rounds.mailing.deliveries.filter(status=Delivery.Status.PENDING,
+                                             pk__gt=rounds.last_pk)
             .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=timezone.now()))
             .select_related("subscriber")
             .order_by("pk")[:size]
-        )
-        if not rows:
+        )  # fmt: skip
+        if self.rows:
+            rounds.last_pk = self.rows[-1].pk
+        self.made = 0
+        self.outgoing, self.skipped = [], []
+
+    def step(self) -> bool:
+        """Make one more mail; False when every one is made."""
+        if self.made == len(self.rows):
+            return False
+        rounds, delivery = self.rounds, self.rows[self.made]
+        item = prepare(rounds.mailing, delivery, rounds.content, rounds.posts, rounds.as_bytes)
+        if item is None:
+            self.skipped.append(delivery.pk)
+        else:
+            self.outgoing.append(item)
+        self.made += 1
+        return True
+
+    def finish(self) -> list["Outgoing"] | None:
+        """The whole round (readers who left are marked skipped); None when no due
+        delivery was left."""
+        if not self.rows:
             return None
-        self.last_pk = rows[-1].pk
-        outgoing, skipped = [], []
-        for delivery in rows:
-            item = prepare(self.mailing, delivery, self.content, self.posts, self.as_bytes)
-            if item is None:
-                skipped.append(delivery.pk)
-            else:
-                outgoing.append(item)
-        if skipped:
-            Delivery.objects.filter(pk__in=skipped).update(status=Delivery.Status.SKIPPED)
-        return outgoing
+        while self.step():
+            pass
+        if self.skipped:
+            Delivery.objects.filter(pk__in=self.skipped).update(status=Delivery.Status.SKIPPED)
+            self.skipped = []
+        return self.outgoing
 
 
 def prepare(mailing: Mailing, delivery: Delivery, content, posts, as_bytes: bool
@@ -358,8 +466,10 @@ def prepare(mailing: Mailing, delivery: Delivery, content, posts, as_bytes: bool
     return Outgoing(delivery, message=content.message_for(reader, delivery.reason))
 
 
-def send_share(mail_connection, items: list[Outgoing], pace: Pace) -> list[Result]:
-    """Hand ``items`` to the server one after another on one connection (in a thread).
+def send_share(mail_connection, items: list[Outgoing], pace: Pace, handshake: Handshake
+               ) -> list[Result]:  # fmt: skip
+    """Hand ``items`` to the server one after another on one connection (in a thread),
+    each accepted one recorded before the next is handed over.
 
     Stops at a broken connection: the items after it are left pending, untouched.
     """
@@ -378,6 +488,8 @@ def send_share(mail_connection, items: list[Outgoing], pace: Pace) -> list[Resul
             results.append(Result(item.delivery, outcome, f"{code} {text}"))
             continue
         results.append(Result(item.delivery, Outcome.SENT))
+        if not handshake.report(item.delivery):
+            break
     return results
 
 
@@ -398,13 +510,8 @@ def hand_over(mail_connection, item: Outgoing) -> None:
         raise smtplib.SMTPServerDisconnected("the mail backend did not send the message")
 
 
-def record(results: list[Result]) -> int:
-    """Write down what came of a round; returns how many mails were accepted."""
-    accepted = [result.delivery.pk for result in results if result.outcome is Outcome.SENT]
-    if accepted:
-        # Committed at once (autocommit): these rows are what a restarted worker trusts.
-        Delivery.objects.filter(pk__in=accepted).update(status=Delivery.Status.SENT,
-                                                        sent_at=timezone.now())  # fmt: skip
+def record(results: list[Result]) -> None:
+    """Write down the refusals of a round (accepted mails are recorded as they go)."""
     for delivery, outcome, error in results:
         if outcome is Outcome.FAILED:
             Suppression.add(delivery.subscriber.email, Suppression.Reason.BOUNCED, error)
@@ -412,7 +519,6 @@ def record(results: list[Result]) -> int:
                  attempts=delivery.attempts + 1)  # fmt: skip
         elif outcome in (Outcome.RETRY, Outcome.BROKEN):
             retry_later(delivery, error)
-    return len(accepted)
 
 
 def reader_posts(reader: Subscriber, posts: list[Post]) -> list[Post]:

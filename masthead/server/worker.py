@@ -7,8 +7,12 @@ from a thread: when it exits, the exit is logged with its code and the worker
 is started again after a pause. The pause doubles while the worker keeps dying
 soon after starting (a broken configuration should not spin a core) and is
 short again once a worker has run for a while. The worker is stopped with the
-server. In a deployment on several machines run ``masthead db_worker`` as its
-own service instead (under systemd or the like, which restarts it).
+server. It runs at a lower CPU priority than the web server (``--niceness``):
+a newsletter going out to a hundred thousand readers may take every idle
+cycle, but not the ones a reader's page needs. In a deployment on several
+machines run ``masthead db_worker`` as its own service instead (under
+systemd or the like, which restarts it; give it ``--niceness`` there too
+when it shares a machine with the web server).
 """
 
 import atexit
@@ -21,6 +25,9 @@ import threading
 import time
 
 logger = logging.getLogger("masthead.server.worker")
+
+# How much lower than the web server's the worker's CPU priority is (`nice`).
+SERVE_NICENESS = 10
 
 
 def describe_exit(code: int) -> str:
@@ -38,7 +45,8 @@ class SupervisedWorker:
     def __init__(self, interval: float = 2.0, *, first_pause: float = 1.0,
                  longest_pause: float = 60.0, steady_after: float = 60.0):  # fmt: skip
         self.command = [sys.executable, "-m", "masthead.cli", "db_worker",
-                        "--interval", str(interval), "--no-reload", "--verbosity", "0"]  # fmt: skip
+                        "--interval", str(interval), "--no-reload", "--verbosity", "0",
+                        "--niceness", str(SERVE_NICENESS)]  # fmt: skip
         self.first_pause = first_pause
         self.longest_pause = longest_pause
         self.steady_after = steady_after

@@ -117,6 +117,23 @@ def test_a_worker_that_dies_is_restarted_by_serve_which_says_so(new_site):
     assert wait_for(lambda: style_is_formatted(site), 60), site.log("serve")[-3000:]
 
 
+def niceness(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
+
+
+def test_the_worker_beside_serve_gives_way_to_the_web_server_for_the_cpu(new_site):
+    """A newsletter to many readers keeps the worker busy; readers' pages must come first."""
+    site = new_site()
+    site.serve("--no-collectstatic")
+    server = site.processes[-1]
+    assert wait_for(lambda: len(worker_children(server.pid)) == 1, 30), site.log("serve")
+    (worker,) = worker_children(server.pid)
+    assert wait_for(lambda: niceness(worker) > niceness(server.pid), 30), (
+        niceness(worker),
+        niceness(server.pid),
+    )
+
+
 def test_serve_stops_its_worker_when_it_stops(new_site):
     site = new_site()
     site.serve("--no-collectstatic")

@@ -22,6 +22,7 @@ from django.utils.autoreload import DJANGO_AUTORELOAD_ENV, run_with_reloader
 from django_tasks.backends.database.management.commands import db_worker as tasks_db_worker
 
 from masthead.server.lifeline import exit_with_parent
+from masthead.server.worker import SERVE_NICENESS
 
 logger = logging.getLogger("masthead.server.worker")
 
@@ -74,9 +75,23 @@ class Command(tasks_db_worker.Command):
         "a locked database is retried, not fatal."
     )
 
+    def add_arguments(self, parser) -> None:
+        super().add_arguments(parser)
+        parser.add_argument(
+            "--niceness",
+            type=int,
+            default=0,
+            choices=range(20),
+            metavar="0-19",
+            help=f"Lower this worker's CPU priority by this much (`masthead serve` uses "
+            f"{SERVE_NICENESS}), so that readers' pages come first when both want the CPU.",
+        )
+
     def handle(self, *, verbosity, queue_name, interval, batch, backend_name, startup_delay,
-               reload, max_tasks, worker_id, **options):  # fmt: skip
+               reload, max_tasks, worker_id, niceness, **options):  # fmt: skip
         self.configure_logging(verbosity)
+        if niceness:
+            os.nice(niceness)
         # Started by `masthead serve`: end with it, even when it is killed outright.
         exit_with_parent()
         worker = LockTolerantWorker(
