@@ -7,6 +7,7 @@ app_name = "desk"
 urlpatterns = [
     path("", views.home, name="home"),
     path("new/", views.new_post, name="new"),
+    path("new/autosave/", views.new_autosave, name="new_autosave"),
     path("import/", views.import_word, name="import"),
     path("<int:pk>/", views.write, name="write"),
     path("<int:pk>/preview/", views.preview, name="preview"),

@@ -6,23 +6,27 @@ someone may not read answers 404, as if it did not exist.
 """
 
 import functools
+import json
 import tempfile
+import uuid
 from pathlib import Path
 
 from csp.decorators import csp_replace
 from django.contrib import admin, messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.http import Http404
+from django.db import IntegrityError, transaction
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST, require_safe
 
 from masthead.desk import workflow
 from masthead.desk.forms import SUMMARY_AIM, PostForm, SearchForm
+from masthead.desk.models import NewPostKey
 from masthead.discussion.models import Comment
 from masthead.importers.admin_views import WordImportForm
 from masthead.importers.models import ImportedWordFile
@@ -41,6 +45,8 @@ from masthead.publishing.views import render_preview
 
 MODERATE = "discussion.moderate_comment"
 LIST_LENGTH = 10
+# A new post's title until the writer gives it one (its first autosave made the draft).
+UNTITLED = "Untitled draft"
 
 
 def desk_view(view):
@@ -152,21 +158,144 @@ def writing_context(request, post, form):
     }
 
 
+def the_new_key(request) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(request.POST.get("new_key", ""))
+    except ValueError:
+        return None
+
+
+def post_made_by_key(request, key) -> Post | None:
+    """The draft this new-post page already made, if it made one (only its maker's)."""
+    if key is None:
+        return None
+    made = NewPostKey.objects.filter(key=key).select_related("post").first()
+    if made is None:
+        return None
+    if made.user_id != request.user.pk:
+        raise PermissionDenied("This page belongs to someone else's new post.")
+    return made.post
+
+
+def free_slug(blog: Blog, title: str) -> str:
+    """A slug no other post of ``blog`` has: the title's, numbered if it is taken."""
+    base = slugify(title)[:100] or "draft"
+    taken = set(
+        Post.objects.filter(blog=blog, slug__startswith=base).values_list("slug", flat=True)
+    )
+    candidate, number = base, 1
+    while candidate in taken:
+        number += 1
+        candidate = f"{base}-{number}"
+    return candidate
+
+
+def create_draft(request, key, make) -> Post:
+    """Run ``make`` (which saves a new post) and remember the page's key with it, once.
+
+    Two requests with the same key (a retry, a double click) race to here: the key is
+    unique, so the second one's insert fails, its post is rolled back with it, and it
+    answers with the draft the first one made.
+    """
+    try:
+        with transaction.atomic():
+            post = make()
+            if key is not None:
+                NewPostKey.objects.create(key=key, user=request.user, post=post)
+            return post
+    except IntegrityError:
+        made = post_made_by_key(request, key)
+        if made is None:
+            raise
+        return made
+
+
 @desk_view
 def new_post(request):
     if not request.user.has_perm("publishing.add_post"):
         raise PermissionDenied("Only writers and editors can start a post.")
+    key = the_new_key(request) if request.method == "POST" else uuid.uuid4()
+    made = post_made_by_key(request, key) if request.method == "POST" else None
+    if made is not None:
+        # This page's draft exists already (its first autosave, or a first "Save" sent
+        # twice): the form saves that draft, never a second one.
+        return write(request, made.pk)
     post = Post(status=Post.Status.DRAFT)
     form = PostForm(request.POST or None, request.FILES or None, instance=post, user=request.user)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            post = form.save(commit=False)
-            post._history_user = request.user
-            post.save()
-            form.save_relations(post)
+
+        def make():
+            saved = form.save(commit=False)
+            saved._history_user = request.user
+            saved.save()
+            form.save_relations(saved)
+            return saved
+
+        post = create_draft(request, key, make)
         messages.success(request, "The draft is saved.")
         return redirect("desk:write", post.pk)
-    return render(request, "desk/write.html", writing_context(request, post, form))
+    context = writing_context(request, post, form)
+    context["new_key"] = key
+    return render(request, "desk/write.html", context)
+
+
+@require_POST
+@desk_view
+def new_autosave(request):
+    """A new post's first keystrokes: the draft is made then (once per page), so its
+    preview and pictures work at once; the answer says where the post now lives."""
+    if not request.user.has_perm("publishing.add_post"):
+        return JsonResponse({"error": "Only writers and editors can start a post."}, status=403)
+    key = the_new_key(request)
+    if key is None:
+        return JsonResponse({"error": "This page has no key for a new post."}, status=400)
+    blog = Blog.objects.filter(pk=request.POST.get("blog") or None).first()
+    if blog is None:
+        blog = Blog.objects.order_by("pk").first()
+    if blog is None:
+        return JsonResponse({"error": "There is no blog yet to write in."}, status=400)
+    title = " ".join(request.POST.get("title", "").split())[
+        : Post._meta.get_field("title").max_length
+    ]
+    summary = request.POST.get("summary", "")[:600]
+    body = request.POST.get("body", "")
+
+    def make():
+        post = Post(
+            status=Post.Status.DRAFT, blog=blog, title=title or UNTITLED,
+            slug=free_slug(blog, title or UNTITLED), summary=summary, body=body,
+        )  # fmt: skip
+        post._history_user = request.user
+        post.save()
+        own = Author.objects.filter(user=request.user).first()
+        if own is not None:
+            post.bylines.create(author=own, position=0)
+        return post
+
+    post = post_made_by_key(request, key)
+    if post is None:
+        post = create_draft(request, key, make)
+        answer = post_admin_views.autosave_answer(
+            post, request.user, body, post.revision, timezone.now()
+        )
+    else:
+        # A retried first request, or one sent before the page heard of its draft.
+        if not may_change_post(request.user, post):
+            return JsonResponse({"error": "This post is not yours to change now."}, status=403)
+        return_value = post_admin_views.autosave(the_post_admin(), request, str(post.pk))
+        answer = json.loads(return_value.content)
+        if return_value.status_code != 200:
+            return JsonResponse(answer, status=return_value.status_code)
+    answer["post"] = {
+        "id": post.pk,
+        "revision": post.revision,
+        "write_url": reverse("desk:write", args=[post.pk]),
+        "autosave_url": reverse("desk:autosave", args=[post.pk]),
+        "upload_url": reverse("desk:images", args=[post.pk]),
+        "preview_url": reverse("desk:preview", args=[post.pk]),
+        "history_url": reverse("desk:history", args=[post.pk]),
+    }
+    return JsonResponse(answer)
 
 
 @desk_view

@@ -122,9 +122,11 @@ def test_a_pasted_post_goes_from_writer_to_editor_and_out_at_its_time(
     assert "[the schedule](https://example.org/tariffs)" in source
     assert "| Good | Rate |" in source and "- Steel" in source
     assert "[^1]" in source and "[^1]: Customs data, 2025." in source
-    page.click("text=Save the draft")
+    # The pasted text made the draft by itself: the page is now that post's writing view.
+    page.wait_for_url(f"{base}/desk/*/")
+    page.get_by_role("button", name="Save", exact=True).click()
     page.wait_for_function("() => window.deskEditor")
-    assert "The draft is saved." in message(page)
+    assert "Saved." in message(page)
     post = Post.objects.get(title="Who pays the tariff")
     assert post.byline == [ada]
 
@@ -215,6 +217,54 @@ def test_a_pasted_post_goes_from_writer_to_editor_and_out_at_its_time(
     # A moderator is kept out of the desk: sent to the moderation queue.
     moderator = signed_in(chromium, base, "mo", "/desk/", viewport={"width": 1280, "height": 900})
     assert moderator.url == f"{base}/moderation/"
+
+
+def test_a_new_post_previews_and_takes_pictures_from_the_first_keystroke(
+    chromium, live_server, blog, ada
+):
+    base = live_server.url
+    ada.user = member("Writers", "ada")
+    ada.save()
+    page = signed_in(chromium, base, "ada", "/desk/new/", viewport={"width": 1280, "height": 900})
+    page.wait_for_function("() => window.deskEditor")
+    page.locator(".CodeMirror textarea").focus()
+    page.keyboard.type("## First words\n\nNobody pressed Save.")
+    preview = page.frame_locator("#preview-frame")
+    preview.locator(".post__body h2", has_text="First words").wait_for()
+    preview.locator(".post__body", has_text="Nobody pressed Save.").wait_for()
+    post = Post.objects.get()
+    assert page.url == f"{base}/desk/{post.pk}/"
+    assert post.status == Post.Status.DRAFT and post.byline == [ada]
+
+    # A picture pasted straight away goes to this draft and shows in the preview.
+    page.once("dialog", lambda dialog: dialog.accept("A first chart"))
+    page.evaluate("() => window.deskEditor.codemirror.execCommand('goDocEnd')")
+    page.evaluate(PASTE, [None, png_base64()])
+    preview.locator('.post__body img[alt="A first chart"]').wait_for()
+    assert BodyImage.objects.get().post == post
+    page.fill("#id_title", "Named at last")
+    page.get_by_role("button", name="Save", exact=True).click()
+    assert "Saved." in message(page)
+    assert list(Post.objects.values_list("title", flat=True)) == ["Named at last"]
+    assert "(image:" in Post.objects.get().body
+    assert page.violations == []
+
+
+def test_a_picture_pasted_into_an_empty_new_post_makes_the_draft_first(
+    chromium, live_server, blog, ada
+):
+    base = live_server.url
+    ada.user = member("Writers", "ada")
+    ada.save()
+    page = signed_in(chromium, base, "ada", "/desk/new/", viewport={"width": 1280, "height": 900})
+    page.wait_for_function("() => window.deskEditor")
+    page.once("dialog", lambda dialog: dialog.accept("A map before any words"))
+    page.evaluate(PASTE, [None, png_base64()])
+    page.frame_locator("#preview-frame").locator(
+        '.post__body img[alt="A map before any words"]'
+    ).wait_for()
+    picture = BodyImage.objects.get()
+    assert page.url == f"{base}/desk/{picture.post_id}/" and Post.objects.count() == 1
 
 
 def audit(page) -> list[str]:

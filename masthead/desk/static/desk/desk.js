@@ -80,9 +80,8 @@
   }
 
   function uploadPicture(file) {
-    const url = form.dataset.uploadUrl;
-    if (!url) {
-      tell("Save the draft first: pictures belong to a saved post.");
+    if (!form.dataset.uploadUrl && !form.dataset.newUrl) {
+      tell("Pictures cannot be added to this post now.");
       return;
     }
     const alt = window.prompt(`Describe “${file.name}” for readers who cannot see it:`, "");
@@ -94,7 +93,11 @@
     data.append("image", file);
     data.append("alt", alt.trim());
     tell(`Uploading ${file.name}…`);
-    fetch(url, { method: "POST", body: data, headers: { "X-CSRFToken": csrf }, credentials: "same-origin" })
+    // A new post's pictures wait for its draft, which the first autosave makes.
+    whenSaved()
+      .then(() => fetch(form.dataset.uploadUrl, {
+        method: "POST", body: data, headers: { "X-CSRFToken": csrf }, credentials: "same-origin",
+      }))
       .then((response) => response.json().then((answer) => ({ ok: response.ok, answer })))
       .then(({ ok, answer }) => {
         if (!ok) throw new Error(answer.error || "the picture was refused");
@@ -196,8 +199,40 @@
     frame.dispatchEvent(new CustomEvent("preview-updated"));
   }
 
+  // A new post becomes a draft at its first autosave; from then on the page is that
+  // post's writing view (its address, preview, pictures, history), without a reload.
+  const waitingForDraft = [];
+  function whenSaved() {
+    if (form.dataset.uploadUrl) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      waitingForDraft.push({ resolve, reject });
+      send();
+    });
+  }
+
+  function adopt(post) {
+    form.dataset.autosaveUrl = post.autosave_url;
+    form.dataset.uploadUrl = post.upload_url;
+    form.dataset.baseRevision = String(post.revision);
+    delete form.dataset.newUrl;
+    form.action = post.write_url;
+    window.history.replaceState(null, "", post.write_url);
+    const history = document.getElementById("history-link");
+    if (history) {
+      history.href = post.history_url;
+      history.hidden = false;
+    }
+    const hint = document.getElementById("new-post-hint");
+    if (hint) hint.remove();
+    const save = document.querySelector("button[form=post-form]");
+    if (save) save.textContent = "Save";
+    if (frame) frame.src = post.preview_url;
+    for (const waiting of waitingForDraft.splice(0)) waiting.resolve();
+  }
+
   function send() {
-    const url = form.dataset.autosaveUrl;
+    const creating = !form.dataset.autosaveUrl;
+    const url = creating ? form.dataset.newUrl : form.dataset.autosaveUrl;
     if (!url) return;
     if (inFlight) {
       pending = true;
@@ -209,11 +244,17 @@
     data.append("title", title.value);
     data.append("summary", summary.value);
     data.append("body", bodyText());
-    data.append("base_revision", form.dataset.baseRevision);
+    if (creating) {
+      data.append("new_key", document.getElementById("new-key").value);
+      data.append("blog", document.getElementById("id_blog").value);
+    } else {
+      data.append("base_revision", form.dataset.baseRevision);
+    }
     fetch(url, { method: "POST", body: data, headers: { "X-CSRFToken": csrf }, credentials: "same-origin" })
       .then((response) => response.json())
       .then((answer) => {
         if (answer.error) throw new Error(answer.error);
+        if (answer.post) adopt(answer.post);
         showPreview(answer);
         wordsText = answer.words ? ` · ${answer.words} words, ${answer.minutes} min read` : "";
         let text = `Kept at ${answer.saved_at}${wordsText}`;
@@ -223,6 +264,7 @@
       })
       .catch((error) => {
         status.textContent = `Not kept: ${error.message}. Your text is still here.`;
+        for (const waiting of waitingForDraft.splice(0)) waiting.reject(error);
       })
       .finally(() => {
         inFlight = false;
