@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/", views.write, name="write"),
     path("<int:pk>/preview/", views.preview, name="preview"),
     path("<int:pk>/autosave/", views.autosave, name="autosave"),
+    path("<int:pk>/autosave/discard/", views.discard_autosave, name="discard_autosave"),
     path("<int:pk>/images/", views.upload_image, name="images"),
     path("<int:pk>/step/", views.take_step, name="step"),
     path("<int:pk>/history/", views.history, name="history"),

@@ -139,7 +139,10 @@ def home(request):
 def writing_context(request, post, form):
     user = request.user
     mine = post.autosaves.filter(user=user).first() if post.pk else None
-    unsaved = mine if mine and (mine.body, mine.title) != (post.body, post.title) else None
+    unsaved = None
+    if mine is not None and may_change_post(user, post):
+        typed = (mine.title or post.title, mine.summary, mine.body)
+        unsaved = mine if typed != (post.title, post.summary, post.body) else None
     transitions = list(post.transitions.select_related("by")[:20]) if post.pk else []
     return {
         "post": post,
@@ -148,6 +151,13 @@ def writing_context(request, post, form):
         "steps": workflow.steps_for(user, post) if post.pk else [],
         "transitions": transitions,
         "unsaved": unsaved,
+        "unsaved_text": unsaved
+        and {
+            "title": unsaved.title or post.title,
+            "summary": unsaved.summary,
+            "body": unsaved.body,
+            "base_revision": unsaved.base_revision,
+        },  # fmt: skip
         # The suggestion is what the post would get as its automatic summary (Post.save).
         "suggested_summary": summary_from_body(post.body_html),
         "summary_aim": SUMMARY_AIM,
@@ -327,14 +337,12 @@ def write(request, pk):
 @xframe_options_sameorigin
 @csp_replace({"frame-ancestors": ["'self'"]})
 def preview(request, pk):
-    """The post through the public template, with this person's unsaved text if any:
-    the writing view shows it in a frame and refreshes it as they type."""
+    """The post as stored, through the public template: the writing view shows it in a
+    frame and puts in what its editor holds as they type. Unsaved text from an earlier
+    visit is not shown here until the writer loads it into the editor, so the preview
+    and the editor never disagree."""
     post = readable_post(request, pk)
     post = Post.objects.with_byline().prefetch_related("topics").get(pk=post.pk)
-    mine = post.autosaves.filter(user=request.user).first()
-    if mine is not None and may_change_post(request.user, post):
-        post.title, post.summary, post.body = mine.title or post.title, mine.summary, mine.body
-        post.body_html = post.render_body(post.body)
     return render_preview(request, post)
 
 
@@ -342,6 +350,16 @@ def preview(request, pk):
 def autosave(request, pk):
     """The admin's autosave (with its own permission checks), from the writing view."""
     return post_admin_views.autosave(the_post_admin(), request, str(pk))
+
+
+@require_POST
+@desk_view
+def discard_autosave(request, pk):
+    """Drop this person's unsaved text of a post (the writing view's "Discard")."""
+    post = changeable_post(request, pk)
+    PostAutosave.objects.filter(post=post, user=request.user).delete()
+    messages.success(request, "The unsaved text is discarded.")
+    return redirect("desk:write", post.pk)
 
 
 @desk_view

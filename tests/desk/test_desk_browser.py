@@ -16,7 +16,7 @@ from django.utils import timezone
 from PIL import Image
 
 from masthead.discussion.roles import ensure_moderators_group
-from masthead.publishing.models import BodyImage, Post
+from masthead.publishing.models import BodyImage, Post, PostAutosave
 from tests.browser import launch_chromium
 from tests.e2e.conftest import AXE_SCRIPT
 from tests.e2e.test_accessibility import BLOCKING_IMPACTS, RULE_TAGS, WIDTHS, described
@@ -265,6 +265,51 @@ def test_a_picture_pasted_into_an_empty_new_post_makes_the_draft_first(
     ).wait_for()
     picture = BodyImage.objects.get()
     assert page.url == f"{base}/desk/{picture.post_id}/" and Post.objects.count() == 1
+
+
+def test_the_editor_offers_unsaved_text_and_the_preview_always_shows_what_it_holds(
+    chromium, live_server, blog, ada
+):
+    base = live_server.url
+    ada.user = member("Writers", "ada")
+    ada.save()
+    post = Post.objects.create(blog=blog, title="Grid notes", body="The saved paragraph.")
+    post.bylines.create(author=ada)
+    PostAutosave.objects.create(
+        post=post, user=ada.user, title="Grid notes, revised", summary="",
+        body="## Typed on Monday\n\nNever saved.", base_revision=post.revision,
+    )  # fmt: skip
+    page = signed_in(chromium, base, "ada", f"/desk/{post.pk}/",
+                     viewport={"width": 1280, "height": 900})  # fmt: skip
+    page.wait_for_function("() => window.deskEditor")
+    preview = page.frame_locator("#preview-frame")
+    preview.locator(".post__body", has_text="The saved paragraph.").wait_for()
+    assert page.evaluate("() => window.deskEditor.value()") == "The saved paragraph."
+    assert "Typed on Monday" not in preview.locator(".post__body").inner_text()
+    offer = page.locator("#unsaved-offer")
+    assert "Unsaved text from" in offer.inner_text()
+
+    page.get_by_role("button", name="Load the unsaved text").click()
+    assert page.evaluate("() => window.deskEditor.value()") == "## Typed on Monday\n\nNever saved."
+    assert page.input_value("#id_title") == "Grid notes, revised"
+    preview.locator(".post__body h2", has_text="Typed on Monday").wait_for()
+    assert not offer.count()
+    page.get_by_role("button", name="Save", exact=True).click()
+    assert "Saved." in message(page)
+    post.refresh_from_db()
+    # (A form sends its text's line ends as CRLF.)
+    assert post.body.replace("\r\n", "\n") == "## Typed on Monday\n\nNever saved."
+    assert post.title == "Grid notes, revised"
+
+    # Discarded instead: gone from the server, and the page shows the saved text alone.
+    PostAutosave.objects.create(post=post, user=ada.user, title="", summary="",
+                                body="Second thoughts.", base_revision=post.revision)  # fmt: skip
+    page.goto(f"{base}/desk/{post.pk}/")
+    page.get_by_role("button", name="Discard it").click()
+    assert "discarded" in message(page)
+    assert not page.locator("#unsaved-offer").count() and not PostAutosave.objects.exists()
+    assert "Typed on Monday" in page.evaluate("() => window.deskEditor.value()")
+    assert page.violations == []
 
 
 def audit(page) -> list[str]:

@@ -225,7 +225,7 @@ def test_a_correction_publishes_the_typed_text_and_keeps_what_readers_saw_as_a_v
     assert "Fixed a date." in page and "hours, not seasons" in page
 
 
-def test_the_preview_shows_the_writers_unsaved_text_through_the_public_template(
+def test_unsaved_text_is_offered_to_load_and_the_preview_shows_the_saved_text_until_then(
     client, writer, draft_post
 ):
     client.force_login(writer)
@@ -233,13 +233,38 @@ def test_the_preview_shows_the_writers_unsaved_text_through_the_public_template(
         "title": draft_post.title, "summary": "", "body": "## Typed, not saved\n\nWords.",
     })  # fmt: skip
     assert answer.status_code == 200 and "Typed, not saved" in answer.json()["preview_html"]
+    # Coming back: the editor holds the saved text, and so does the preview...
     preview = client.get(f"/desk/{draft_post.pk}/preview/")
     page = preview.content.decode()
-    assert '<div class="post__body">' in page and "Typed, not saved</h2>" in page
+    assert '<div class="post__body">' in page and "Typed, not saved" not in page
+    assert draft_post.body.split()[0] in page
     assert "frame-ancestors 'self'" in preview["Content-Security-Policy"]
     assert preview["X-Frame-Options"] == "SAMEORIGIN"
+    # ...and the page offers the unsaved text, to load or to discard.
+    writing = client.get(f"/desk/{draft_post.pk}/").content.decode()
+    assert 'id="unsaved-offer"' in writing and "Discard it" in writing
+    offered = writing.split('id="unsaved-text"')[1]
+    assert "## Typed, not saved" in offered.split("</script>")[0]
     draft_post.refresh_from_db()
     assert "Typed, not saved" not in draft_post.body  # kept apart until Save
+    discarded = client.post(f"/desk/{draft_post.pk}/autosave/discard/")
+    assert discarded.status_code == 302 and not PostAutosave.objects.exists()
+    assert 'id="unsaved-offer"' not in client.get(f"/desk/{draft_post.pk}/").content.decode()
+
+
+def test_nobody_discards_a_colleagues_unsaved_text_or_a_post_they_may_not_change(
+    client, writer, draft_post, desk_editor
+):
+    client.force_login(desk_editor)
+    client.post(f"/desk/{draft_post.pk}/autosave/", {"title": "t", "body": "the editor's words"})
+    client.force_login(writer)
+    client.post(f"/desk/{draft_post.pk}/autosave/discard/")
+    # The writer's discard drops only their own (they had none); the editor's stays.
+    assert PostAutosave.objects.get().user == desk_editor
+    draft_post.submit(by=writer)
+    client.post(f"/desk/{draft_post.pk}/autosave/", {"title": "t", "body": "late words"})
+    assert client.post(f"/desk/{draft_post.pk}/autosave/discard/").status_code == 403
+    assert PostAutosave.objects.count() == 1
 
 
 def test_saving_the_writing_view_keeps_a_version_and_drops_the_autosave(client, writer, draft_post):

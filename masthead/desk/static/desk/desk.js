@@ -294,6 +294,28 @@
     window.addEventListener("scroll", follow, { passive: true });
   }
 
+  // --- unsaved text from an earlier visit: load it into the editor, or discard it -------
+  // The editor and the preview show the saved text until the writer chooses; loading puts
+  // the unsaved text in the editor, and the preview follows what the editor holds.
+  const offer = document.getElementById("unsaved-offer");
+  const load = document.getElementById("unsaved-load");
+  if (offer && load && editor) {
+    const unsaved = JSON.parse(document.getElementById("unsaved-text").textContent);
+    load.hidden = false;
+    load.addEventListener("click", () => {
+      // The loaded words were typed over this revision: a newer save is then reported.
+      form.dataset.baseRevision = String(unsaved.base_revision);
+      title.value = unsaved.title;
+      summary.value = unsaved.summary;
+      title.dispatchEvent(new Event("input"));
+      summary.dispatchEvent(new Event("input"));
+      editor.value(unsaved.body);
+      offer.remove();
+      tell("The unsaved text is in the editor; “Save” keeps it.");
+      editor.codemirror.focus();
+    });
+  }
+
   // --- the phone's preview toggle ---------------------------------------------------------
   const previewToggle = document.getElementById("preview-toggle");
   if (previewToggle) {
