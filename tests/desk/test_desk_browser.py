@@ -312,6 +312,51 @@ def test_the_editor_offers_unsaved_text_and_the_preview_always_shows_what_it_hol
     assert page.violations == []
 
 
+SCROLL_SOURCE = """(fraction) => {
+    // The source scrolls where it overflows: the editor's own scroller, or else the page.
+    const scroller = document.querySelector(".CodeMirror-scroll");
+    if (scroller.scrollHeight > scroller.clientHeight + 4) {
+        scroller.scrollTop = fraction * (scroller.scrollHeight - scroller.clientHeight);
+        return "editor";
+    }
+    const page = document.scrollingElement;
+    window.scrollTo(0, fraction * (page.scrollHeight - page.clientHeight));
+    return "page";
+}"""
+
+PREVIEW_FRACTION = """() => {
+    const view = document.getElementById("preview-frame").contentWindow;
+    const page = view.document.scrollingElement;
+    return page.scrollTop / Math.max(1, page.scrollHeight - view.innerHeight);
+}"""
+
+
+def test_scrolling_a_long_source_scrolls_the_preview_in_proportion(
+    chromium, live_server, blog, ada
+):
+    base = live_server.url
+    ada.user = member("Writers", "ada")
+    ada.save()
+    body = "\n\n".join(
+        f"## Part {number}\n\nParagraph {number} of a long argument, " + "with words " * 40
+        for number in range(1, 121)
+    )
+    post = Post.objects.create(blog=blog, title="A long read", body=body)
+    post.bylines.create(author=ada)
+    page = signed_in(chromium, base, "ada", f"/desk/{post.pk}/",
+                     viewport={"width": 1280, "height": 900})  # fmt: skip
+    page.wait_for_function("() => window.deskEditor")
+    page.frame_locator("#preview-frame").locator(".post__body h2", has_text="Part 120").wait_for(
+        state="attached"
+    )
+    assert page.evaluate(PREVIEW_FRACTION) < 0.05
+    for fraction in [0.5, 0.9, 0.25, 0.0]:
+        page.evaluate(SCROLL_SOURCE, fraction)
+        page.wait_for_function(
+            f"() => Math.abs(({PREVIEW_FRACTION})() - {fraction}) < 0.05", timeout=3000
+        )
+
+
 def audit(page) -> list[str]:
     page.add_script_tag(path=str(AXE_SCRIPT))
     results = page.evaluate(
