@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.new_post, name="new"),
     path("new/autosave/", views.new_autosave, name="new_autosave"),
     path("import/", views.import_word, name="import"),
+    path("names/", views.suggest_names, name="names"),
     path("<int:pk>/", views.write, name="write"),
     path("<int:pk>/preview/", views.preview, name="preview"),
     path("<int:pk>/autosave/", views.autosave, name="autosave"),

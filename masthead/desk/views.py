@@ -16,6 +16,7 @@ from django.contrib import admin, messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Case, Value, When
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -36,6 +37,7 @@ from masthead.publishing.automatic_summary import summary_from_body
 from masthead.publishing.models import Author, Blog, Post, PostAutosave, Topic
 from masthead.publishing.permissions import (
     may_change_post,
+    may_edit_byline,
     may_read_post,
     may_restore_version,
     posts_readable_by,
@@ -135,6 +137,36 @@ def home(request):
     return render(request, "desk/home.html", context)
 
 
+# --- names suggested as the byline and topics are typed ----------------------------------
+SUGGESTIONS = 10
+
+
+@require_safe
+@desk_view
+def suggest_names(request):
+    """Up to ten authors or topics whose names contain what is typed, those that begin
+    with it first: the side panel asks as the writer types, instead of carrying every
+    name in the page. Authors only for those who may set a byline (editors)."""
+    kind = request.GET.get("kind", "")
+    typed = " ".join(request.GET.get("q", "").split())[:100]
+    if kind == "authors":
+        if not may_edit_byline(request.user):
+            return JsonResponse({"error": "Editors decide who is in the byline."}, status=403)
+        found, field = Author.objects.all(), "display_name"
+    elif kind == "topics":
+        found, field = Topic.objects.all(), "name"
+    else:
+        return JsonResponse({"error": "Ask for authors or topics."}, status=400)
+    if typed:
+        found = found.filter(**{f"{field}__icontains": typed}).annotate(
+            begins=Case(When(**{f"{field}__istartswith": typed}, then=0), default=1)
+        )
+    else:
+        found = found.annotate(begins=Value(0))
+    names = list(found.order_by("begins", field).values_list(field, flat=True)[:SUGGESTIONS])
+    return JsonResponse({"names": names})
+
+
 # --- writing view --------------------------------------------------------------------------
 def writing_context(request, post, form):
     user = request.user
@@ -161,8 +193,6 @@ def writing_context(request, post, form):
         # The suggestion is what the post would get as its automatic summary (Post.save).
         "suggested_summary": summary_from_body(post.body_html),
         "summary_aim": SUMMARY_AIM,
-        "authors": Author.objects.order_by("display_name").values_list("display_name", flat=True),
-        "topics": Topic.objects.values_list("name", flat=True),
         "site_url": request.build_absolute_uri("/").rstrip("/"),
         "blog_slugs": dict(Blog.objects.values_list("pk", "slug")),
     }

@@ -357,6 +357,49 @@ def test_scrolling_a_long_source_scrolls_the_preview_in_proportion(
         )
 
 
+def test_an_editor_finds_authors_and_topics_by_keyboard_as_they_type(
+    chromium, live_server, blog, ada, ben, topic
+):
+    base = live_server.url
+    ada.user = member("Editors", "ines")
+    ada.save()
+    post = Post.objects.create(blog=blog, title="A byline to fill", body="Words.")
+    post.bylines.create(author=ada)
+    page = signed_in(chromium, base, "ines", f"/desk/{post.pk}/",
+                     viewport={"width": 1280, "height": 900})  # fmt: skip
+    page.click("#settings-toggle")
+    byline = page.locator("#id_byline")
+    byline.focus()
+    page.keyboard.press("End")
+    page.keyboard.type(", van der")
+    page.locator("#id_byline-options [role=option]", has_text="Ben van der Berg").wait_for()
+    assert byline.get_attribute("aria-expanded") == "true"
+    page.keyboard.press("ArrowDown")
+    assert byline.get_attribute("aria-activedescendant") == "id_byline-options-0"
+    page.keyboard.press("Enter")
+    assert byline.input_value() == "Ada Okafor, Ben van der Berg, "
+    assert page.locator("#id_byline-options").is_hidden()
+    topics = page.locator("#id_topic_names")
+    topics.focus()
+    page.keyboard.type("stor")
+    page.locator("#id_topic_names-options [role=option]", has_text="Grid Storage").wait_for()
+    # Escape closes the suggestions first, the panel only at the second press.
+    page.keyboard.press("Escape")
+    assert page.locator("#id_topic_names-options").is_hidden()
+    assert page.locator("#settings-panel").is_visible()
+    page.keyboard.press("ArrowDown")
+    page.locator("#id_topic_names-options [role=option]").first.wait_for()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    assert topics.input_value() == "Grid Storage, "
+    page.keyboard.press("Escape")
+    page.get_by_role("button", name="Save", exact=True).click()
+    assert "Saved." in message(page)
+    post.refresh_from_db()
+    assert post.byline == [ada, ben] and [t.name for t in post.topics.all()] == ["Grid Storage"]
+    assert page.violations == []
+
+
 def audit(page) -> list[str]:
     page.add_script_tag(path=str(AXE_SCRIPT))
     results = page.evaluate(

@@ -10,7 +10,7 @@ from django.core import mail
 from django.utils import timezone
 
 from masthead.discussion.roles import ensure_moderators_group
-from masthead.publishing.models import Post, PostAutosave, Topic
+from masthead.publishing.models import Author, Post, PostAutosave, Topic
 from tests.conftest import make_post
 from tests.importers.test_word import article_docx, media_root  # noqa: F401 - fixtures
 
@@ -308,10 +308,48 @@ def test_the_summary_suggestion_is_the_first_sentences_of_the_body(client, desk_
     assert "*" not in suggestion and "https" not in suggestion and "Heading" not in suggestion
 
 
-def test_author_names_are_offered_as_the_byline_is_typed(client, desk_editor, draft_post, ben):
+def test_names_are_found_as_they_are_typed_not_carried_in_the_page(
+    client, desk_editor, draft_post, ben
+):
+    Author.objects.bulk_create(
+        Author(display_name=f"Contributor {number:03}", slug=f"contributor-{number:03}")
+        for number in range(400)
+    )
     client.force_login(desk_editor)
     page = client.get(f"/desk/{draft_post.pk}/").content.decode()
-    assert '<datalist id="author-names">' in page and '<option value="Ben van der Berg">' in page
+    assert "Contributor 0" not in page and "<datalist" not in page
+    assert 'role="combobox"' in page and 'data-suggest="authors"' in page
+    found = client.get("/desk/names/", {"kind": "authors", "q": "contributor 2"}).json()["names"]
+    assert found == [f"Contributor {number:03}" for number in range(200, 210)]
+    # Those that begin with what is typed come first, then those that contain it.
+    Author.objects.create(display_name="Ava Bergson", slug="ava-bergson")
+    found = client.get("/desk/names/", {"kind": "authors", "q": "berg"}).json()["names"]
+    assert found == ["Ava Bergson", "Ben van der Berg"]
+    Author.objects.create(display_name="Bergen Aalto", slug="bergen-aalto")
+    found = client.get("/desk/names/", {"kind": "authors", "q": "  BERG "}).json()["names"]
+    assert found[0] == "Bergen Aalto" and len(found) == 3
+    topics = client.get("/desk/names/", {"kind": "topics", "q": "grid"}).json()["names"]
+    assert topics == []
+    Topic.objects.create(name="Grid Storage", slug="grid-storage")
+    assert client.get("/desk/names/", {"kind": "topics", "q": "stor"}).json() == {
+        "names": ["Grid Storage"]
+    }
+
+
+def test_name_suggestions_follow_the_permission_rules(client, writer, ben):
+    client.force_login(writer)
+    # A writer does not set bylines: no author search for them; topics they may type.
+    assert client.get("/desk/names/", {"kind": "authors", "q": "ben"}).status_code == 403
+    assert client.get("/desk/names/", {"kind": "topics", "q": "x"}).status_code == 200
+    assert client.get("/desk/names/", {"kind": "users", "q": "a"}).status_code == 400
+    assert client.post("/desk/names/", {"kind": "topics"}).status_code == 405
+    long = client.get("/desk/names/", {"kind": "topics", "q": "x" * 100_000})
+    assert long.status_code == 200 and long.json() == {"names": []}
+    client.logout()
+    assert client.get("/desk/names/", {"kind": "topics"}).status_code == 302
+    client.force_login(person("mo", ensure_moderators_group()))
+    answer = client.get("/desk/names/", {"kind": "authors", "q": "ben"})
+    assert answer.status_code == 302 and "Ben" not in answer.content.decode()
 
 
 def test_nothing_on_the_desk_carries_inline_script_or_style(client, desk_editor, draft_post):

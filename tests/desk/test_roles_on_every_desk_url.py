@@ -32,10 +32,17 @@ PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
 ROLES = ["anonymous", "moderator", "ada", "cleo", "editor"]
 
 
+# What a page is asked with, where it needs a question to answer at all.
+QUERIES = {"names": "?kind=authors&q=Cleo"}
+
+
 def desk_addresses():
     """(URL name, route with {pk} and {version_id}) for every desk page."""
     return [
-        (pattern.name, "/desk/" + PARAMETER.sub(r"{\1}", str(pattern.pattern)))
+        (
+            pattern.name,
+            "/desk/" + PARAMETER.sub(r"{\1}", str(pattern.pattern)) + QUERIES.get(pattern.name, ""),
+        )
         for pattern in desk_urls.urlpatterns
     ]
 
@@ -46,7 +53,7 @@ ADDRESSES = desk_addresses()
 def test_the_table_covers_every_kind_of_desk_page():
     names = {name for name, _ in ADDRESSES}
     assert {"home", "new", "new_autosave", "import", "write", "preview", "autosave", "images",
-            "step", "history", "restore", "discard_autosave"} <= names  # fmt: skip
+            "step", "history", "restore", "discard_autosave", "names"} <= names  # fmt: skip
 
 
 def person(username, group):
@@ -195,3 +202,22 @@ def test_an_editor_reads_every_desk_page_and_only_the_step_moves_a_status(client
             # A draft's publish time is set in the side panel; a public one's only by a step.
             assert post.publish_at == publish_at, name
     assert not post.transitions.exists()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_names_are_suggested_to_those_who_may_use_them_and_nobody_writes_through_them(
+    client, cast, role
+):
+    log_in(client, cast, role)
+    before = snapshot(cast["posts"])
+    for kind in ["authors", "topics"]:
+        answer = client.get("/desk/names/", {"kind": kind, "q": "c"})
+        expected = {
+            "anonymous": 302, "moderator": 302, "ada": 403 if kind == "authors" else 200,
+            "cleo": 403 if kind == "authors" else 200, "editor": 200,
+        }[role]  # fmt: skip
+        assert answer.status_code == expected, (role, kind)
+        if kind == "authors":
+            assert ("Cleo Marsh" in answer.content.decode()) == (role == "editor")
+        assert client.post("/desk/names/", {"kind": kind, "q": "c"}).status_code in {302, 405}
+    assert snapshot(cast["posts"]) == before

@@ -344,20 +344,97 @@
   // A field with an error is in the panel: open it so the writer sees why.
   if (panel.querySelector(".field-error")) setPanel(true);
 
-  // Authors and topics, several in one field: the suggestions complete the last name typed.
-  for (const input of panel.querySelectorAll("input[data-many]")) {
-    const list = document.getElementById(input.getAttribute("list"));
-    const all = [...list.options].map((option) => option.value);
+  // Authors and topics, several in one field: a combobox asks the desk for up to ten names
+  // matching the last one typed (Arrow keys move, Enter picks, Escape closes).
+  for (const input of panel.querySelectorAll("input[data-suggest]")) {
+    const list = document.getElementById(input.getAttribute("aria-controls"));
+    let active = -1;
+    let asked = 0;
+    let timer = null;
+    const options = () => [...list.querySelectorAll("[role=option]")];
+    const parts = () => {
+      const all = input.value.split(",");
+      const typed = all.pop().trim();
+      return { before: all.map((part) => part.trim()).filter(Boolean), typed };
+    };
+    function close() {
+      list.hidden = true;
+      list.replaceChildren();
+      input.setAttribute("aria-expanded", "false");
+      input.removeAttribute("aria-activedescendant");
+      active = -1;
+    }
+    function highlight(index) {
+      const all = options();
+      active = index;
+      all.forEach((option, at) => option.setAttribute("aria-selected", String(at === index)));
+      if (all[index]) {
+        input.setAttribute("aria-activedescendant", all[index].id);
+        all[index].scrollIntoView({ block: "nearest" });
+      } else {
+        input.removeAttribute("aria-activedescendant");
+      }
+    }
+    function pick(name) {
+      const { before } = parts();
+      input.value = [...before, name].join(", ") + ", ";
+      close();
+      input.focus();
+      input.dispatchEvent(new Event("change"));
+    }
+    function show(names) {
+      const { before } = parts();
+      const fresh = names.filter((name) => !before.includes(name));
+      list.replaceChildren(...fresh.map((name, index) => {
+        const option = document.createElement("li");
+        option.id = `${list.id}-${index}`;
+        option.setAttribute("role", "option");
+        option.setAttribute("aria-selected", "false");
+        option.textContent = name;
+        // mousedown, not click: the input keeps its focus.
+        option.addEventListener("mousedown", (event) => {
+          event.preventDefault();
+          pick(name);
+        });
+        return option;
+      }));
+      list.hidden = !fresh.length;
+      input.setAttribute("aria-expanded", String(fresh.length > 0));
+      active = -1;
+    }
+    function ask() {
+      const { typed } = parts();
+      const number = ++asked;
+      const url = `${form.dataset.namesUrl}?kind=${input.dataset.suggest}&q=${encodeURIComponent(typed)}`;
+      fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then((response) => response.json())
+        // An answer to an older question (slower than a later one) is not shown.
+        .then((answer) => { if (number === asked && answer.names) show(answer.names); })
+        .catch(() => close());
+    }
     input.addEventListener("input", () => {
-      const parts = input.value.split(",");
-      const typed = parts.pop().trim().toLowerCase();
-      const before = parts.map((part) => part.trim()).filter(Boolean);
-      const prefix = before.length ? `${before.join(", ")}, ` : "";
-      list.replaceChildren(...all
-        .filter((name) => !before.includes(name) && name.toLowerCase().includes(typed))
-        .slice(0, 20)
-        .map((name) => new Option(prefix + name)));
+      clearTimeout(timer);
+      timer = setTimeout(ask, 120);
     });
+    input.addEventListener("keydown", (event) => {
+      const all = options();
+      if (event.key === "ArrowDown") {
+        event.preventDefault();
+        if (list.hidden) ask();
+        else highlight(Math.min(all.length - 1, active + 1));
+      } else if (event.key === "ArrowUp" && !list.hidden) {
+        event.preventDefault();
+        highlight(Math.max(0, active - 1));
+      } else if (event.key === "Enter" && !list.hidden && all[active]) {
+        event.preventDefault();
+        pick(all[active].textContent);
+      } else if (event.key === "Escape" && !list.hidden) {
+        // Closes the suggestions only; a second Escape closes the panel.
+        event.stopPropagation();
+        close();
+      }
+    });
+    input.addEventListener("blur", () => setTimeout(close, 150));
   }
 
   // Summary: its length, and the body's first sentences as a suggestion.
