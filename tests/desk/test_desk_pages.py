@@ -164,6 +164,35 @@ def test_the_writing_view_offers_only_the_steps_this_person_may_take(
     assert 'value="approve"' in page and 'value="return"' in page and 'value="publish"' not in page
 
 
+def test_submitting_mails_the_editors_the_desk_address(
+    client, writer, desk_editor, draft_post, settings
+):
+    settings.MASTHEAD_SITE_URL = "https://commentary.example.org:8443"
+    second = person("noor", "Editors")
+    get_user_model().objects.filter(pk=person("quiet", "Editors").pk).update(email="")
+    person("root", is_superuser=True)
+    person("colleague", "Writers")
+    person("gone", "Editors", is_active=False)
+    client.force_login(writer)
+    client.post(f"/desk/{draft_post.pk}/step/", {"action": "submit"})
+    draft_post.refresh_from_db()
+    assert draft_post.status == Post.Status.IN_REVIEW
+    assert sorted(message.to[0] for message in mail.outbox) == sorted(
+        [desk_editor.email, second.email]
+    )
+    for message in mail.outbox:
+        assert len(message.to) == 1 and draft_post.title in message.subject
+        assert f"https://commentary.example.org:8443/desk/{draft_post.pk}/" in message.body
+        assert "Ada" in message.body or "ada" in message.body
+
+
+def test_a_refused_submission_mails_nobody(client, desk_editor, draft_post):
+    client.force_login(person("stranger", "Writers"))
+    client.post(f"/desk/{draft_post.pk}/step/", {"action": "submit"})
+    draft_post.refresh_from_db()
+    assert draft_post.status == Post.Status.DRAFT and not mail.outbox
+
+
 def test_returning_needs_a_note_which_is_kept_and_mailed_to_the_writer(
     client, writer, desk_editor, draft_post
 ):
