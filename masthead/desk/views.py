@@ -7,9 +7,7 @@ someone may not read answers 404, as if it did not exist.
 
 import functools
 import json
-import tempfile
 import uuid
-from pathlib import Path
 
 from csp.decorators import csp_replace
 from django.contrib import admin, messages
@@ -29,9 +27,8 @@ from masthead.desk import workflow
 from masthead.desk.forms import SUMMARY_AIM, PostForm, SearchForm
 from masthead.desk.models import NewPostKey
 from masthead.discussion.models import Comment
-from masthead.importers.admin_views import WordImportForm
-from masthead.importers.models import ImportedWordFile
-from masthead.importers.word import WordDocumentError, import_word_document
+from masthead.importers.word import WordDocumentError
+from masthead.importers.word_upload import WordImportForm, import_upload
 from masthead.publishing import post_admin_views
 from masthead.publishing.automatic_summary import summary_from_body
 from masthead.publishing.models import Author, Blog, Post, PostAutosave, Topic
@@ -466,50 +463,22 @@ def restore(request, pk, version_id):
 # --- Word files ---------------------------------------------------------------------------
 @desk_view
 def import_word(request):
-    """A .docx becomes a draft (or replaces one's body); the same file twice is noticed."""
+    """A .docx becomes a draft (or replaces one's body); the same file twice is noticed,
+    and the answer to "replace or new?" needs no second upload (``word_upload``)."""
     if not request.user.has_perm("publishing.add_post"):
         raise PermissionDenied("Only writers and editors can import documents.")
-    form = WordImportForm(request.POST or None, request.FILES or None, user=request.user)
-    earlier = None
+    initial = {"draft": request.GET.get("post")} if request.GET.get("post") else {}
+    form = WordImportForm(
+        request.POST or None, request.FILES or None, user=request.user, initial=initial
+    )
+    outcome = None
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["document"]
-        digest = ImportedWordFile.digest(upload.chunks())
-        upload.seek(0)
-        choice = request.POST.get("again", "")
-        known = ImportedWordFile.earlier(digest)
-        if known is not None and not may_read_post(request.user, known.post):
-            known = None
-        target = form.cleaned_data["draft"]
-        if known is not None and not target and choice not in {"replace", "new"}:
-            earlier = known
+        try:
+            outcome = import_upload(form, request.user, request.POST.get("again", ""))
+        except WordDocumentError as error:
+            form.add_error("document", f"Nothing was imported: {error}")
         else:
-            if choice == "replace" and known is not None:
-                if not may_change_post(request.user, known.post):
-                    raise PermissionDenied("That draft is not yours to change now.")
-                target = known.post
-            suffix = Path(upload.name).suffix.lower()[:8]
-            with tempfile.TemporaryDirectory(prefix="masthead-upload-") as folder:
-                path = Path(folder) / f"document{suffix}"
-                with path.open("wb") as handle:
-                    for chunk in upload.chunks():
-                        handle.write(chunk)
-                try:
-                    result = import_word_document(
-                        path, blog=form.cleaned_data["blog"],
-                        author=form.cleaned_data["author"], post=target,
-                    )  # fmt: skip
-                except WordDocumentError as error:
-                    form.add_error("document", f"Nothing was imported: {error}")
-                else:
-                    ImportedWordFile.objects.create(
-                        sha256=digest, post=result.post, name=upload.name[:200], by=request.user
-                    )
-                    if not result.post.bylines.exists():
-                        own = Author.objects.filter(user=request.user).first()
-                        if own is not None:
-                            result.post.bylines.create(author=own, position=0)
-                    text = f"Imported “{result.post}” with {len(result.images)} picture(s)."
-                    messages.success(request, " ".join([text, *result.notes]))
-                    return redirect("desk:write", result.post.pk)
-    context = {"form": form, "earlier": earlier}
-    return render(request, "desk/import.html", context)
+            if outcome.post is not None:
+                messages.success(request, " ".join(outcome.notes))
+                return redirect("desk:write", outcome.post.pk)
+    return render(request, "desk/import.html", {"form": form, "outcome": outcome})

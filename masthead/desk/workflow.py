@@ -125,6 +125,11 @@ def record_correction(post: Post, user, note: str) -> None:
         typed.delete()
 
 
+def desk_address(post: Post) -> str:
+    """The post's writing view, at the site's public address (mail has no request)."""
+    return settings.MASTHEAD_SITE_URL + reverse("desk:write", args=[post.pk])
+
+
 def mail_writers(post: Post, editor, step: Step, note: str) -> None:
     """The editor's note, to the writers in the byline who have an address."""
     recipients = [
@@ -134,7 +139,7 @@ def mail_writers(post: Post, editor, step: Step, note: str) -> None:
     ]
     if not recipients:
         return
-    address = settings.MASTHEAD_SITE_URL + reverse("desk:write", args=[post.pk])
+    address = desk_address(post)
     body = (
         f"{editor} chose “{step.label}” for your post “{post}”, with this note:\n\n"
         f"{note}\n\nThe post at the desk: {address}\n"
@@ -164,7 +169,7 @@ def mail_editors(post: Post, writer) -> None:
     recipients = sorted({user.email for user in editors_to_tell() if user != writer})
     if not recipients:
         return
-    address = settings.MASTHEAD_SITE_URL + reverse("desk:write", args=[post.pk])
+    address = desk_address(post)
     body = (
         f"{writer} submitted “{post}” ({post.blog}) for review.\n\n"
         f"Read it, then approve it or return it with a note, at the desk: {address}\n"

@@ -219,14 +219,19 @@ def test_a_pasted_post_goes_from_writer_to_editor_and_out_at_its_time(
     assert moderator.url == f"{base}/moderation/"
 
 
-def test_a_new_post_previews_and_takes_pictures_from_the_first_keystroke(
-    chromium, live_server, blog, ada
-):
-    base = live_server.url
+def writer_at_a_new_post(chromium, base, ada):
     ada.user = member("Writers", "ada")
     ada.save()
     page = signed_in(chromium, base, "ada", "/desk/new/", viewport={"width": 1280, "height": 900})
     page.wait_for_function("() => window.deskEditor")
+    return page
+
+
+def test_a_new_post_previews_and_takes_pictures_from_the_first_keystroke(
+    chromium, live_server, blog, ada
+):
+    base = live_server.url
+    page = writer_at_a_new_post(chromium, base, ada)
     page.locator(".CodeMirror textarea").focus()
     page.keyboard.type("## First words\n\nNobody pressed Save.")
     preview = page.frame_locator("#preview-frame")
@@ -254,10 +259,7 @@ def test_a_picture_pasted_into_an_empty_new_post_makes_the_draft_first(
     chromium, live_server, blog, ada
 ):
     base = live_server.url
-    ada.user = member("Writers", "ada")
-    ada.save()
-    page = signed_in(chromium, base, "ada", "/desk/new/", viewport={"width": 1280, "height": 900})
-    page.wait_for_function("() => window.deskEditor")
+    page = writer_at_a_new_post(chromium, base, ada)
     page.once("dialog", lambda dialog: dialog.accept("A map before any words"))
     page.evaluate(PASTE, [None, png_base64()])
     page.frame_locator("#preview-frame").locator(

@@ -1,43 +1,22 @@
 """The desk at /desk/: who comes in, what home shows, writing, the workflow, history, Word."""
 
 import datetime
+import os
 import re
+import time
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core import mail
 from django.utils import timezone
 
 from masthead.discussion.roles import ensure_moderators_group
 from masthead.publishing.models import Author, Post, PostAutosave, Topic
 from tests.conftest import make_post
+from tests.desk.conftest import person
 from tests.importers.test_word import article_docx, media_root  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.django_db
-PASSWORD = "a long enough password"
-
-
-def person(username, group=None, **fields):
-    user = get_user_model().objects.create_user(
-        username, f"{username}@harbour.example.org", PASSWORD, is_staff=True, **fields
-    )
-    if group is not None:
-        user.groups.add(group if isinstance(group, Group) else Group.objects.get(name=group))
-    return user
-
-
-@pytest.fixture
-def writer(ada):
-    user = person("ada", "Writers")
-    ada.user = user
-    ada.save()
-    return user
-
-
-@pytest.fixture
-def desk_editor(db):
-    return person("ines", "Editors")
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(client):
@@ -396,9 +375,15 @@ def upload(client, path, blog, **extra):
         return client.post("/desk/import/", {"document": handle, "blog": blog.pk, **extra})
 
 
+@pytest.fixture(autouse=True)
+def own_data_dir(settings, tmp_path):
+    """Kept Word files land under the data directory: one of this test's own."""
+    settings.DATA_DIR = tmp_path / "data"
+
+
 @pytest.mark.usefixtures("media_root")
 def test_a_word_file_lands_in_the_writing_view_and_a_second_upload_asks_what_to_do(
-    client, writer, blog, request
+    client, writer, blog, request, settings
 ):
     document = request.getfixturevalue("article_docx")
     client.force_login(writer)
@@ -406,15 +391,76 @@ def test_a_word_file_lands_in_the_writing_view_and_a_second_upload_asks_what_to_
     post = Post.objects.with_byline().get()
     assert answer.status_code == 302 and answer["Location"] == f"/desk/{post.pk}/"
     assert post.byline == [writer.author]
+    post.body = "Edited since the import."
+    post.save()
     again = upload(client, document, blog)
     page = again.content.decode()
     assert again.status_code == 200 and Post.objects.count() == 1
-    assert "This file was imported before" in page and f'href="/desk/{post.pk}/"' in page
+    assert "was imported before" in page and f'href="/desk/{post.pk}/"' in page
     assert 'value="replace"' in page and 'value="new"' in page
-    upload(client, document, blog, again="replace")
-    assert Post.objects.count() == 1
-    upload(client, document, blog, again="new")
+    assert 'type="file"' not in page  # the file is kept: no second upload
+    kept = re.search(r'name="kept" value="([0-9a-f]{64})"', page).group(1)
+    kept_files = list((settings.DATA_DIR / "word-uploads" / str(writer.pk)).iterdir())
+    assert [path.name for path in kept_files] == [f"{kept}.docx"]
+    # "Replace the draft": no file sent this time.
+    answer = client.post("/desk/import/", {
+        "blog": blog.pk, "kept": kept, "kept_name": "rates.docx", "again": "replace",
+    })  # fmt: skip
+    assert answer.status_code == 302 and answer["Location"] == f"/desk/{post.pk}/"
+    post.refresh_from_db()
+    assert Post.objects.count() == 1 and "Councils rely on" in post.body
+    assert not kept_files[0].exists()  # used, then removed
+    # "Make a new one", again without a second upload.
+    upload(client, document, blog)
+    client.post("/desk/import/", {"blog": blog.pk, "kept": kept, "again": "new"})
     assert Post.objects.count() == 2
+
+
+@pytest.mark.usefixtures("media_root")
+def test_a_kept_word_file_is_only_its_senders_and_not_kept_for_ever(
+    client, writer, blog, request, settings, tmp_path
+):
+    document = request.getfixturevalue("article_docx")
+    client.force_login(writer)
+    upload(client, document, blog)
+    page = upload(client, document, blog).content.decode()
+    kept = re.search(r'name="kept" value="([0-9a-f]{64})"', page).group(1)
+    # Another writer who learns the digest finds nothing of it.
+    client.force_login(person("ben", "Writers"))
+    answer = client.post("/desk/import/", {"blog": blog.pk, "kept": kept, "again": "new"})
+    assert answer.status_code == 200 and "no longer kept" in answer.content.decode()
+    assert Post.objects.count() == 1
+    for forged in ["../" * 4 + "etc/passwd", "*", kept.upper(), kept[:-1] + "g"]:
+        answer = client.post("/desk/import/", {"blog": blog.pk, "kept": forged, "again": "new"})
+        assert answer.status_code == 200 and Post.objects.count() == 1
+    # A day later (or five newer uploads on), the kept file is gone at the next upload.
+    client.force_login(writer)
+    folder = settings.DATA_DIR / "word-uploads" / str(writer.pk)
+    (only,) = folder.iterdir()
+    old = time.time() - 2 * 24 * 3600
+    os.utime(only, (old, old))
+    other = tmp_path / "another.docx"
+    other.write_bytes(document.read_bytes() + b"\0")
+    with other.open("rb") as handle:
+        client.post("/desk/import/", {"document": handle, "blog": blog.pk})
+    assert not only.exists()
+    answer = client.post("/desk/import/", {"blog": blog.pk, "kept": kept, "again": "new"})
+    assert "no longer kept" in answer.content.decode() and Post.objects.count() == 2
+
+
+@pytest.mark.usefixtures("media_root")
+def test_an_oversized_word_file_is_refused_and_not_kept(
+    client, writer, blog, request, settings, monkeypatch
+):
+    from masthead.importers import word_upload
+
+    document = request.getfixturevalue("article_docx")
+    monkeypatch.setattr(word_upload, "MAX_DOCUMENT_BYTES", document.stat().st_size - 1)
+    client.force_login(writer)
+    answer = upload(client, document, blog)
+    assert answer.status_code == 200 and "Nothing was imported" in answer.content.decode()
+    assert not Post.objects.exists()
+    assert not (settings.DATA_DIR / "word-uploads").exists()
 
 
 def test_an_empty_summary_follows_the_body_until_the_writer_writes_one(client, writer, blog):

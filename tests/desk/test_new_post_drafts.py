@@ -8,17 +8,9 @@ from django.test import RequestFactory
 from masthead.desk import views
 from masthead.desk.models import NewPostKey
 from masthead.publishing.models import Post
-from tests.desk.test_desk_pages import person
+from tests.desk.conftest import person
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def writer(ada):
-    user = person("ada", "Writers")
-    ada.user = user
-    ada.save()
-    return user
 
 
 def first_keystrokes(client, key, blog, **fields):
