@@ -6,18 +6,12 @@ appear in the answer; where it may not change it, nothing about it moves; and no
 page but the workflow's own step moves a status or a publish time.
 """
 
-import datetime
 import re
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
-from django.utils import timezone
 
 from masthead.desk import urls as desk_urls
-from masthead.discussion.roles import ensure_moderators_group
 from masthead.publishing.models import (
-    Author,
     BodyImage,
     Post,
     PostAuthor,
@@ -25,7 +19,7 @@ from masthead.publishing.models import (
     PostTransition,
     Topic,
 )
-from tests.conftest import make_post
+from tests.roles_table import cleo_and_ada, log_in
 
 pytestmark = pytest.mark.django_db
 PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
@@ -56,47 +50,9 @@ def test_the_table_covers_every_kind_of_desk_page():
             "step", "history", "restore", "discard_autosave", "names"} <= names  # fmt: skip
 
 
-def person(username, group):
-    user = get_user_model().objects.create_user(
-        username, f"{username}@harbour.example.org", "a long enough password", is_staff=True
-    )
-    user.groups.add(group)
-    return user
-
-
 @pytest.fixture
 def cast(blog):
-    """Cleo writes three posts (published, draft, scheduled); Ada writes none of them."""
-    writers = Group.objects.get(name="Writers")
-    cleo, ada = person("cleo", writers), person("ada", writers)
-    cleo_author = Author.objects.create(display_name="Cleo Marsh", slug="cleo", user=cleo)
-    Author.objects.create(display_name="Ada Okafor", slug="ada", user=ada)
-    now = timezone.now()
-    posts = {
-        "published": make_post(
-            blog, [cleo_author], title="SECRET-published-title",
-            body="SECRET-published-body", publish_at=now - datetime.timedelta(days=1),
-        ),
-        "draft": make_post(
-            blog, [cleo_author], title="SECRET-draft-title", body="SECRET-draft-body",
-            status=Post.Status.DRAFT,
-        ),
-        "scheduled": make_post(
-            blog, [cleo_author], title="SECRET-scheduled-title", body="SECRET-scheduled-body",
-            status=Post.Status.SCHEDULED, publish_at=now + datetime.timedelta(days=2),
-        ),
-    }  # fmt: skip
-    for post in posts.values():
-        # A second saved version: what a hostile restore would bring back.
-        post.body += "\n\nA later paragraph."
-        post.save()
-    return {
-        "cleo": cleo,
-        "ada": ada,
-        "moderator": person("mo", ensure_moderators_group()),
-        "editor": person("ines", Group.objects.get(name="Editors")),
-        "posts": posts,
-    }
+    return cleo_and_ada(blog)
 
 
 def snapshot(posts):
@@ -133,11 +89,6 @@ def hostile_form(post):
 def fill(template, post):
     version = post.history.earliest("history_date").history_id
     return template.format(pk=post.pk, version_id=version)
-
-
-def log_in(client, cast, role):
-    if role != "anonymous":
-        client.force_login(cast[role])
 
 
 @pytest.mark.parametrize("target", ["published", "draft", "scheduled"])
