@@ -226,7 +226,17 @@
     if (hint) hint.remove();
     const save = document.querySelector("button[form=post-form]");
     if (save) save.textContent = "Save";
-    if (frame) frame.src = post.preview_url;
+    if (frame) {
+      frame.src = post.preview_url;
+      frame.hidden = false;
+    }
+    const empty = document.getElementById("preview-empty");
+    if (empty) empty.remove();
+    const state = document.getElementById("post-state");
+    if (state) {
+      state.textContent = "Draft";
+      state.className = "status-badge status-badge--draft";
+    }
     for (const waiting of waitingForDraft.splice(0)) waiting.resolve();
   }
 
