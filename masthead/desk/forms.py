@@ -38,7 +38,9 @@ class PostForm(forms.ModelForm):
         ]  # fmt: skip
         widgets = {
             # Long titles wrap on the page as they will on the post, not scroll out of sight.
-            "title": forms.Textarea(attrs={"rows": 2, "class": "write__title"}),
+            "title": forms.Textarea(
+                attrs={"rows": 2, "class": "write__title", "placeholder": "Title"}
+            ),
             "summary": forms.Textarea(attrs={"rows": 3, "class": "write__summary"}),
             "body": forms.Textarea(attrs={"rows": 20, "class": "write__body"}),
             "publish_at": forms.DateTimeInput(

@@ -9,6 +9,7 @@ writers by mail.
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.urls import reverse
@@ -31,6 +32,9 @@ class Step:
 
 
 S = Post.Status
+# Who holds a permission through groups or their own grants (the object-level backend
+# answers only about one post).
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 STEPS = [
     Step("submit", "Submit for review", frozenset({S.DRAFT}), "publishing.submit_post"),
     Step("approve", "Approve", frozenset({S.IN_REVIEW}), "publishing.review_post",
@@ -90,6 +94,8 @@ def take(post: Post, name: str, user, note: str = "") -> str:
         record_correction(post, user, note)
     if note and name in {"approve", "return", "withdraw"}:
         mail_writers(post, user, step, note)
+    if name == "submit":
+        mail_editors(post, user)
     post.refresh_from_db()
     return f"“{post}” is now {post.get_status_display().lower()}."
 
@@ -119,6 +125,11 @@ def record_correction(post: Post, user, note: str) -> None:
         typed.delete()
 
 
+def desk_address(post: Post) -> str:
+    """The post's writing view, at the site's public address (mail has no request)."""
+    return settings.MASTHEAD_SITE_URL + reverse("desk:write", args=[post.pk])
+
+
 def mail_writers(post: Post, editor, step: Step, note: str) -> None:
     """The editor's note, to the writers in the byline who have an address."""
     recipients = [
@@ -128,7 +139,7 @@ def mail_writers(post: Post, editor, step: Step, note: str) -> None:
     ]
     if not recipients:
         return
-    address = settings.MASTHEAD_SITE_URL + reverse("desk:write", args=[post.pk])
+    address = desk_address(post)
     body = (
         f"{editor} chose “{step.label}” for your post “{post}”, with this note:\n\n"
         f"{note}\n\nThe post at the desk: {address}\n"
@@ -139,3 +150,30 @@ def mail_writers(post: Post, editor, step: Step, note: str) -> None:
         settings.DEFAULT_FROM_EMAIL,
         recipients,
     )
+
+
+def editors_to_tell():
+    """Those given the right to approve (the Editors group, or the permission itself),
+    active and with an address. Administrators who are not editors are not mailed."""
+    return (
+        get_user_model()
+        .objects.with_perm(
+            "publishing.review_post", include_superusers=False, backend=MODEL_BACKEND
+        )
+        .exclude(email="")
+    )
+
+
+def mail_editors(post: Post, writer) -> None:
+    """A post submitted for review: its editors hear of it, with its desk address."""
+    recipients = sorted({user.email for user in editors_to_tell() if user != writer})
+    if not recipients:
+        return
+    address = desk_address(post)
+    body = (
+        f"{writer} submitted “{post}” ({post.blog}) for review.\n\n"
+        f"Read it, then approve it or return it with a note, at the desk: {address}\n"
+    )
+    # One message per editor: no one learns the others' addresses.
+    for recipient in recipients:
+        send_mail(f"For review: “{post}”", body, settings.DEFAULT_FROM_EMAIL, [recipient])

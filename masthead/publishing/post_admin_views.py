@@ -197,20 +197,20 @@ def autosave(model_admin, request, object_id):
             "saved_at": now,
         },
     )
+    return JsonResponse(autosave_answer(post, request.user, body, base, now))
+
+
+def autosave_answer(post, user, body: str, base: int, now) -> dict:
+    """What the editor is told after its text is kept: the preview, the counts, who else
+    is editing and whether someone saved a newer version meanwhile."""
     recent = now - datetime.timedelta(seconds=EDITING_NOW_SECONDS)
-    others = (
-        post.autosaves.filter(saved_at__gte=recent)
-        .exclude(user=request.user)
-        .select_related("user")
-    )
+    others = post.autosaves.filter(saved_at__gte=recent).exclude(user=user).select_related("user")
     words = len(WORD.findall(IMAGE_MARKDOWN.sub(" ", body)))
-    return JsonResponse(
-        {
-            "saved_at": timezone.localtime(now).strftime("%H:%M:%S"),
-            "preview_html": post.render_body(body),
-            "words": words,
-            "minutes": max(1, -(-words // WORDS_PER_MINUTE)) if words else 0,
-            "others": sorted(str(saved.user) for saved in others),
-            "saved_meanwhile": post.revision != base,
-        }
-    )
+    return {
+        "saved_at": timezone.localtime(now).strftime("%H:%M:%S"),
+        "preview_html": post.render_body(body),
+        "words": words,
+        "minutes": max(1, -(-words // WORDS_PER_MINUTE)) if words else 0,
+        "others": sorted(str(saved.user) for saved in others),
+        "saved_meanwhile": post.revision != base,
+    }

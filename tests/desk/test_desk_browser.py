@@ -16,7 +16,7 @@ from django.utils import timezone
 from PIL import Image
 
 from masthead.discussion.roles import ensure_moderators_group
-from masthead.publishing.models import BodyImage, Post
+from masthead.publishing.models import BodyImage, Post, PostAutosave
 from tests.browser import launch_chromium
 from tests.e2e.conftest import AXE_SCRIPT
 from tests.e2e.test_accessibility import BLOCKING_IMPACTS, RULE_TAGS, WIDTHS, described
@@ -122,9 +122,11 @@ def test_a_pasted_post_goes_from_writer_to_editor_and_out_at_its_time(
     assert "[the schedule](https://example.org/tariffs)" in source
     assert "| Good | Rate |" in source and "- Steel" in source
     assert "[^1]" in source and "[^1]: Customs data, 2025." in source
-    page.click("text=Save the draft")
+    # The pasted text made the draft by itself: the page is now that post's writing view.
+    page.wait_for_url(f"{base}/desk/*/")
+    page.get_by_role("button", name="Save", exact=True).click()
     page.wait_for_function("() => window.deskEditor")
-    assert "The draft is saved." in message(page)
+    assert "Saved." in message(page)
     post = Post.objects.get(title="Who pays the tariff")
     assert post.byline == [ada]
 
@@ -215,6 +217,189 @@ def test_a_pasted_post_goes_from_writer_to_editor_and_out_at_its_time(
     # A moderator is kept out of the desk: sent to the moderation queue.
     moderator = signed_in(chromium, base, "mo", "/desk/", viewport={"width": 1280, "height": 900})
     assert moderator.url == f"{base}/moderation/"
+
+
+def writer_at_a_new_post(chromium, base, ada):
+    ada.user = member("Writers", "ada")
+    ada.save()
+    page = signed_in(chromium, base, "ada", "/desk/new/", viewport={"width": 1280, "height": 900})
+    page.wait_for_function("() => window.deskEditor")
+    return page
+
+
+def test_a_new_post_previews_and_takes_pictures_from_the_first_keystroke(
+    chromium, live_server, blog, ada
+):
+    base = live_server.url
+    page = writer_at_a_new_post(chromium, base, ada)
+    page.locator(".CodeMirror textarea").focus()
+    page.keyboard.type("## First words\n\nNobody pressed Save.")
+    preview = page.frame_locator("#preview-frame")
+    preview.locator(".post__body h2", has_text="First words").wait_for()
+    preview.locator(".post__body", has_text="Nobody pressed Save.").wait_for()
+    post = Post.objects.get()
+    assert page.url == f"{base}/desk/{post.pk}/"
+    assert post.status == Post.Status.DRAFT and post.byline == [ada]
+
+    # A picture pasted straight away goes to this draft and shows in the preview.
+    page.once("dialog", lambda dialog: dialog.accept("A first chart"))
+    page.evaluate("() => window.deskEditor.codemirror.execCommand('goDocEnd')")
+    page.evaluate(PASTE, [None, png_base64()])
+    preview.locator('.post__body img[alt="A first chart"]').wait_for()
+    assert BodyImage.objects.get().post == post
+    page.fill("#id_title", "Named at last")
+    page.get_by_role("button", name="Save", exact=True).click()
+    assert "Saved." in message(page)
+    assert list(Post.objects.values_list("title", flat=True)) == ["Named at last"]
+    assert "(image:" in Post.objects.get().body
+    assert page.violations == []
+
+
+def test_a_picture_pasted_into_an_empty_new_post_makes_the_draft_first(
+    chromium, live_server, blog, ada
+):
+    base = live_server.url
+    page = writer_at_a_new_post(chromium, base, ada)
+    page.once("dialog", lambda dialog: dialog.accept("A map before any words"))
+    page.evaluate(PASTE, [None, png_base64()])
+    page.frame_locator("#preview-frame").locator(
+        '.post__body img[alt="A map before any words"]'
+    ).wait_for()
+    picture = BodyImage.objects.get()
+    assert page.url == f"{base}/desk/{picture.post_id}/" and Post.objects.count() == 1
+
+
+def test_the_editor_offers_unsaved_text_and_the_preview_always_shows_what_it_holds(
+    chromium, live_server, blog, ada
+):
+    base = live_server.url
+    ada.user = member("Writers", "ada")
+    ada.save()
+    post = Post.objects.create(blog=blog, title="Grid notes", body="The saved paragraph.")
+    post.bylines.create(author=ada)
+    PostAutosave.objects.create(
+        post=post, user=ada.user, title="Grid notes, revised", summary="",
+        body="## Typed on Monday\n\nNever saved.", base_revision=post.revision,
+    )  # fmt: skip
+    page = signed_in(chromium, base, "ada", f"/desk/{post.pk}/",
+                     viewport={"width": 1280, "height": 900})  # fmt: skip
+    page.wait_for_function("() => window.deskEditor")
+    preview = page.frame_locator("#preview-frame")
+    preview.locator(".post__body", has_text="The saved paragraph.").wait_for()
+    assert page.evaluate("() => window.deskEditor.value()") == "The saved paragraph."
+    assert "Typed on Monday" not in preview.locator(".post__body").inner_text()
+    offer = page.locator("#unsaved-offer")
+    assert "Unsaved text from" in offer.inner_text()
+
+    page.get_by_role("button", name="Load the unsaved text").click()
+    assert page.evaluate("() => window.deskEditor.value()") == "## Typed on Monday\n\nNever saved."
+    assert page.input_value("#id_title") == "Grid notes, revised"
+    preview.locator(".post__body h2", has_text="Typed on Monday").wait_for()
+    assert not offer.count()
+    page.get_by_role("button", name="Save", exact=True).click()
+    assert "Saved." in message(page)
+    post.refresh_from_db()
+    # (A form sends its text's line ends as CRLF.)
+    assert post.body.replace("\r\n", "\n") == "## Typed on Monday\n\nNever saved."
+    assert post.title == "Grid notes, revised"
+
+    # Discarded instead: gone from the server, and the page shows the saved text alone.
+    PostAutosave.objects.create(post=post, user=ada.user, title="", summary="",
+                                body="Second thoughts.", base_revision=post.revision)  # fmt: skip
+    page.goto(f"{base}/desk/{post.pk}/")
+    page.get_by_role("button", name="Discard it").click()
+    assert "discarded" in message(page)
+    assert not page.locator("#unsaved-offer").count() and not PostAutosave.objects.exists()
+    assert "Typed on Monday" in page.evaluate("() => window.deskEditor.value()")
+    assert page.violations == []
+
+
+SCROLL_SOURCE = """(fraction) => {
+    // The source scrolls where it overflows: the editor's own scroller, or else the page.
+    const scroller = document.querySelector(".CodeMirror-scroll");
+    if (scroller.scrollHeight > scroller.clientHeight + 4) {
+        scroller.scrollTop = fraction * (scroller.scrollHeight - scroller.clientHeight);
+        return "editor";
+    }
+    const page = document.scrollingElement;
+    window.scrollTo(0, fraction * (page.scrollHeight - page.clientHeight));
+    return "page";
+}"""
+
+PREVIEW_FRACTION = """() => {
+    const view = document.getElementById("preview-frame").contentWindow;
+    const page = view.document.scrollingElement;
+    return page.scrollTop / Math.max(1, page.scrollHeight - view.innerHeight);
+}"""
+
+
+def test_scrolling_a_long_source_scrolls_the_preview_in_proportion(
+    chromium, live_server, blog, ada
+):
+    base = live_server.url
+    ada.user = member("Writers", "ada")
+    ada.save()
+    body = "\n\n".join(
+        f"## Part {number}\n\nParagraph {number} of a long argument, " + "with words " * 40
+        for number in range(1, 121)
+    )
+    post = Post.objects.create(blog=blog, title="A long read", body=body)
+    post.bylines.create(author=ada)
+    page = signed_in(chromium, base, "ada", f"/desk/{post.pk}/",
+                     viewport={"width": 1280, "height": 900})  # fmt: skip
+    page.wait_for_function("() => window.deskEditor")
+    page.frame_locator("#preview-frame").locator(".post__body h2", has_text="Part 120").wait_for(
+        state="attached"
+    )
+    assert page.evaluate(PREVIEW_FRACTION) < 0.05
+    for fraction in [0.5, 0.9, 0.25, 0.0]:
+        page.evaluate(SCROLL_SOURCE, fraction)
+        page.wait_for_function(
+            f"() => Math.abs(({PREVIEW_FRACTION})() - {fraction}) < 0.05", timeout=3000
+        )
+
+
+def test_an_editor_finds_authors_and_topics_by_keyboard_as_they_type(
+    chromium, live_server, blog, ada, ben, topic
+):
+    base = live_server.url
+    ada.user = member("Editors", "ines")
+    ada.save()
+    post = Post.objects.create(blog=blog, title="A byline to fill", body="Words.")
+    post.bylines.create(author=ada)
+    page = signed_in(chromium, base, "ines", f"/desk/{post.pk}/",
+                     viewport={"width": 1280, "height": 900})  # fmt: skip
+    page.click("#settings-toggle")
+    byline = page.locator("#id_byline")
+    byline.focus()
+    page.keyboard.press("End")
+    page.keyboard.type(", van der")
+    page.locator("#id_byline-options [role=option]", has_text="Ben van der Berg").wait_for()
+    assert byline.get_attribute("aria-expanded") == "true"
+    page.keyboard.press("ArrowDown")
+    assert byline.get_attribute("aria-activedescendant") == "id_byline-options-0"
+    page.keyboard.press("Enter")
+    assert byline.input_value() == "Ada Okafor, Ben van der Berg, "
+    assert page.locator("#id_byline-options").is_hidden()
+    topics = page.locator("#id_topic_names")
+    topics.focus()
+    page.keyboard.type("stor")
+    page.locator("#id_topic_names-options [role=option]", has_text="Grid Storage").wait_for()
+    # Escape closes the suggestions first, the panel only at the second press.
+    page.keyboard.press("Escape")
+    assert page.locator("#id_topic_names-options").is_hidden()
+    assert page.locator("#settings-panel").is_visible()
+    page.keyboard.press("ArrowDown")
+    page.locator("#id_topic_names-options [role=option]").first.wait_for()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    assert topics.input_value() == "Grid Storage, "
+    page.keyboard.press("Escape")
+    page.get_by_role("button", name="Save", exact=True).click()
+    assert "Saved." in message(page)
+    post.refresh_from_db()
+    assert post.byline == [ada, ben] and [t.name for t in post.topics.all()] == ["Grid Storage"]
+    assert page.violations == []
 
 
 def audit(page) -> list[str]:

@@ -1,43 +1,22 @@
 """The desk at /desk/: who comes in, what home shows, writing, the workflow, history, Word."""
 
 import datetime
+import os
 import re
+import time
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core import mail
 from django.utils import timezone
 
 from masthead.discussion.roles import ensure_moderators_group
-from masthead.publishing.models import Post, PostAutosave, Topic
+from masthead.publishing.models import Author, Post, PostAutosave, Topic
 from tests.conftest import make_post
+from tests.desk.conftest import person
 from tests.importers.test_word import article_docx, media_root  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.django_db
-PASSWORD = "a long enough password"
-
-
-def person(username, group=None, **fields):
-    user = get_user_model().objects.create_user(
-        username, f"{username}@harbour.example.org", PASSWORD, is_staff=True, **fields
-    )
-    if group is not None:
-        user.groups.add(group if isinstance(group, Group) else Group.objects.get(name=group))
-    return user
-
-
-@pytest.fixture
-def writer(ada):
-    user = person("ada", "Writers")
-    ada.user = user
-    ada.save()
-    return user
-
-
-@pytest.fixture
-def desk_editor(db):
-    return person("ines", "Editors")
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(client):
@@ -164,6 +143,35 @@ def test_the_writing_view_offers_only_the_steps_this_person_may_take(
     assert 'value="approve"' in page and 'value="return"' in page and 'value="publish"' not in page
 
 
+def test_submitting_mails_the_editors_the_desk_address(
+    client, writer, desk_editor, draft_post, settings
+):
+    settings.MASTHEAD_SITE_URL = "https://commentary.example.org:8443"
+    second = person("noor", "Editors")
+    get_user_model().objects.filter(pk=person("quiet", "Editors").pk).update(email="")
+    person("root", is_superuser=True)
+    person("colleague", "Writers")
+    person("gone", "Editors", is_active=False)
+    client.force_login(writer)
+    client.post(f"/desk/{draft_post.pk}/step/", {"action": "submit"})
+    draft_post.refresh_from_db()
+    assert draft_post.status == Post.Status.IN_REVIEW
+    assert sorted(message.to[0] for message in mail.outbox) == sorted(
+        [desk_editor.email, second.email]
+    )
+    for message in mail.outbox:
+        assert len(message.to) == 1 and draft_post.title in message.subject
+        assert f"https://commentary.example.org:8443/desk/{draft_post.pk}/" in message.body
+        assert "Ada" in message.body or "ada" in message.body
+
+
+def test_a_refused_submission_mails_nobody(client, desk_editor, draft_post):
+    client.force_login(person("stranger", "Writers"))
+    client.post(f"/desk/{draft_post.pk}/step/", {"action": "submit"})
+    draft_post.refresh_from_db()
+    assert draft_post.status == Post.Status.DRAFT and not mail.outbox
+
+
 def test_returning_needs_a_note_which_is_kept_and_mailed_to_the_writer(
     client, writer, desk_editor, draft_post
 ):
@@ -225,7 +233,7 @@ def test_a_correction_publishes_the_typed_text_and_keeps_what_readers_saw_as_a_v
     assert "Fixed a date." in page and "hours, not seasons" in page
 
 
-def test_the_preview_shows_the_writers_unsaved_text_through_the_public_template(
+def test_unsaved_text_is_offered_to_load_and_the_preview_shows_the_saved_text_until_then(
     client, writer, draft_post
 ):
     client.force_login(writer)
@@ -233,13 +241,38 @@ def test_the_preview_shows_the_writers_unsaved_text_through_the_public_template(
         "title": draft_post.title, "summary": "", "body": "## Typed, not saved\n\nWords.",
     })  # fmt: skip
     assert answer.status_code == 200 and "Typed, not saved" in answer.json()["preview_html"]
+    # Coming back: the editor holds the saved text, and so does the preview...
     preview = client.get(f"/desk/{draft_post.pk}/preview/")
     page = preview.content.decode()
-    assert '<div class="post__body">' in page and "Typed, not saved</h2>" in page
+    assert '<div class="post__body">' in page and "Typed, not saved" not in page
+    assert draft_post.body.split()[0] in page
     assert "frame-ancestors 'self'" in preview["Content-Security-Policy"]
     assert preview["X-Frame-Options"] == "SAMEORIGIN"
+    # ...and the page offers the unsaved text, to load or to discard.
+    writing = client.get(f"/desk/{draft_post.pk}/").content.decode()
+    assert 'id="unsaved-offer"' in writing and "Discard it" in writing
+    offered = writing.split('id="unsaved-text"')[1]
+    assert "## Typed, not saved" in offered.split("</script>")[0]
     draft_post.refresh_from_db()
     assert "Typed, not saved" not in draft_post.body  # kept apart until Save
+    discarded = client.post(f"/desk/{draft_post.pk}/autosave/discard/")
+    assert discarded.status_code == 302 and not PostAutosave.objects.exists()
+    assert 'id="unsaved-offer"' not in client.get(f"/desk/{draft_post.pk}/").content.decode()
+
+
+def test_nobody_discards_a_colleagues_unsaved_text_or_a_post_they_may_not_change(
+    client, writer, draft_post, desk_editor
+):
+    client.force_login(desk_editor)
+    client.post(f"/desk/{draft_post.pk}/autosave/", {"title": "t", "body": "the editor's words"})
+    client.force_login(writer)
+    client.post(f"/desk/{draft_post.pk}/autosave/discard/")
+    # The writer's discard drops only their own (they had none); the editor's stays.
+    assert PostAutosave.objects.get().user == desk_editor
+    draft_post.submit(by=writer)
+    client.post(f"/desk/{draft_post.pk}/autosave/", {"title": "t", "body": "late words"})
+    assert client.post(f"/desk/{draft_post.pk}/autosave/discard/").status_code == 403
+    assert PostAutosave.objects.count() == 1
 
 
 def test_saving_the_writing_view_keeps_a_version_and_drops_the_autosave(client, writer, draft_post):
@@ -283,10 +316,48 @@ def test_the_summary_suggestion_is_the_first_sentences_of_the_body(client, desk_
     assert "*" not in suggestion and "https" not in suggestion and "Heading" not in suggestion
 
 
-def test_author_names_are_offered_as_the_byline_is_typed(client, desk_editor, draft_post, ben):
+def test_names_are_found_as_they_are_typed_not_carried_in_the_page(
+    client, desk_editor, draft_post, ben
+):
+    Author.objects.bulk_create(
+        Author(display_name=f"Contributor {number:03}", slug=f"contributor-{number:03}")
+        for number in range(400)
+    )
     client.force_login(desk_editor)
     page = client.get(f"/desk/{draft_post.pk}/").content.decode()
-    assert '<datalist id="author-names">' in page and '<option value="Ben van der Berg">' in page
+    assert "Contributor 0" not in page and "<datalist" not in page
+    assert 'role="combobox"' in page and 'data-suggest="authors"' in page
+    found = client.get("/desk/names/", {"kind": "authors", "q": "contributor 2"}).json()["names"]
+    assert found == [f"Contributor {number:03}" for number in range(200, 210)]
+    # Those that begin with what is typed come first, then those that contain it.
+    Author.objects.create(display_name="Ava Bergson", slug="ava-bergson")
+    found = client.get("/desk/names/", {"kind": "authors", "q": "berg"}).json()["names"]
+    assert found == ["Ava Bergson", "Ben van der Berg"]
+    Author.objects.create(display_name="Bergen Aalto", slug="bergen-aalto")
+    found = client.get("/desk/names/", {"kind": "authors", "q": "  BERG "}).json()["names"]
+    assert found[0] == "Bergen Aalto" and len(found) == 3
+    topics = client.get("/desk/names/", {"kind": "topics", "q": "grid"}).json()["names"]
+    assert topics == []
+    Topic.objects.create(name="Grid Storage", slug="grid-storage")
+    assert client.get("/desk/names/", {"kind": "topics", "q": "stor"}).json() == {
+        "names": ["Grid Storage"]
+    }
+
+
+def test_name_suggestions_follow_the_permission_rules(client, writer, ben):
+    client.force_login(writer)
+    # A writer does not set bylines: no author search for them; topics they may type.
+    assert client.get("/desk/names/", {"kind": "authors", "q": "ben"}).status_code == 403
+    assert client.get("/desk/names/", {"kind": "topics", "q": "x"}).status_code == 200
+    assert client.get("/desk/names/", {"kind": "users", "q": "a"}).status_code == 400
+    assert client.post("/desk/names/", {"kind": "topics"}).status_code == 405
+    long = client.get("/desk/names/", {"kind": "topics", "q": "x" * 100_000})
+    assert long.status_code == 200 and long.json() == {"names": []}
+    client.logout()
+    assert client.get("/desk/names/", {"kind": "topics"}).status_code == 302
+    client.force_login(person("mo", ensure_moderators_group()))
+    answer = client.get("/desk/names/", {"kind": "authors", "q": "ben"})
+    assert answer.status_code == 302 and "Ben" not in answer.content.decode()
 
 
 def test_nothing_on_the_desk_carries_inline_script_or_style(client, desk_editor, draft_post):
@@ -304,9 +375,15 @@ def upload(client, path, blog, **extra):
         return client.post("/desk/import/", {"document": handle, "blog": blog.pk, **extra})
 
 
+@pytest.fixture(autouse=True)
+def own_data_dir(settings, tmp_path):
+    """Kept Word files land under the data directory: one of this test's own."""
+    settings.DATA_DIR = tmp_path / "data"
+
+
 @pytest.mark.usefixtures("media_root")
 def test_a_word_file_lands_in_the_writing_view_and_a_second_upload_asks_what_to_do(
-    client, writer, blog, request
+    client, writer, blog, request, settings
 ):
     document = request.getfixturevalue("article_docx")
     client.force_login(writer)
@@ -314,15 +391,76 @@ def test_a_word_file_lands_in_the_writing_view_and_a_second_upload_asks_what_to_
     post = Post.objects.with_byline().get()
     assert answer.status_code == 302 and answer["Location"] == f"/desk/{post.pk}/"
     assert post.byline == [writer.author]
+    post.body = "Edited since the import."
+    post.save()
     again = upload(client, document, blog)
     page = again.content.decode()
     assert again.status_code == 200 and Post.objects.count() == 1
-    assert "This file was imported before" in page and f'href="/desk/{post.pk}/"' in page
+    assert "was imported before" in page and f'href="/desk/{post.pk}/"' in page
     assert 'value="replace"' in page and 'value="new"' in page
-    upload(client, document, blog, again="replace")
-    assert Post.objects.count() == 1
-    upload(client, document, blog, again="new")
+    assert 'type="file"' not in page  # the file is kept: no second upload
+    kept = re.search(r'name="kept" value="([0-9a-f]{64})"', page).group(1)
+    kept_files = list((settings.DATA_DIR / "word-uploads" / str(writer.pk)).iterdir())
+    assert [path.name for path in kept_files] == [f"{kept}.docx"]
+    # "Replace the draft": no file sent this time.
+    answer = client.post("/desk/import/", {
+        "blog": blog.pk, "kept": kept, "kept_name": "rates.docx", "again": "replace",
+    })  # fmt: skip
+    assert answer.status_code == 302 and answer["Location"] == f"/desk/{post.pk}/"
+    post.refresh_from_db()
+    assert Post.objects.count() == 1 and "Councils rely on" in post.body
+    assert not kept_files[0].exists()  # used, then removed
+    # "Make a new one", again without a second upload.
+    upload(client, document, blog)
+    client.post("/desk/import/", {"blog": blog.pk, "kept": kept, "again": "new"})
     assert Post.objects.count() == 2
+
+
+@pytest.mark.usefixtures("media_root")
+def test_a_kept_word_file_is_only_its_senders_and_not_kept_for_ever(
+    client, writer, blog, request, settings, tmp_path
+):
+    document = request.getfixturevalue("article_docx")
+    client.force_login(writer)
+    upload(client, document, blog)
+    page = upload(client, document, blog).content.decode()
+    kept = re.search(r'name="kept" value="([0-9a-f]{64})"', page).group(1)
+    # Another writer who learns the digest finds nothing of it.
+    client.force_login(person("ben", "Writers"))
+    answer = client.post("/desk/import/", {"blog": blog.pk, "kept": kept, "again": "new"})
+    assert answer.status_code == 200 and "no longer kept" in answer.content.decode()
+    assert Post.objects.count() == 1
+    for forged in ["../" * 4 + "etc/passwd", "*", kept.upper(), kept[:-1] + "g"]:
+        answer = client.post("/desk/import/", {"blog": blog.pk, "kept": forged, "again": "new"})
+        assert answer.status_code == 200 and Post.objects.count() == 1
+    # A day later (or five newer uploads on), the kept file is gone at the next upload.
+    client.force_login(writer)
+    folder = settings.DATA_DIR / "word-uploads" / str(writer.pk)
+    (only,) = folder.iterdir()
+    old = time.time() - 2 * 24 * 3600
+    os.utime(only, (old, old))
+    other = tmp_path / "another.docx"
+    other.write_bytes(document.read_bytes() + b"\0")
+    with other.open("rb") as handle:
+        client.post("/desk/import/", {"document": handle, "blog": blog.pk})
+    assert not only.exists()
+    answer = client.post("/desk/import/", {"blog": blog.pk, "kept": kept, "again": "new"})
+    assert "no longer kept" in answer.content.decode() and Post.objects.count() == 2
+
+
+@pytest.mark.usefixtures("media_root")
+def test_an_oversized_word_file_is_refused_and_not_kept(
+    client, writer, blog, request, settings, monkeypatch
+):
+    from masthead.importers import word_upload
+
+    document = request.getfixturevalue("article_docx")
+    monkeypatch.setattr(word_upload, "MAX_DOCUMENT_BYTES", document.stat().st_size - 1)
+    client.force_login(writer)
+    answer = upload(client, document, blog)
+    assert answer.status_code == 200 and "Nothing was imported" in answer.content.decode()
+    assert not Post.objects.exists()
+    assert not (settings.DATA_DIR / "word-uploads").exists()
 
 
 def test_an_empty_summary_follows_the_body_until_the_writer_writes_one(client, writer, blog):

@@ -6,18 +6,12 @@ appear in the answer; where it may not change it, nothing about it moves; and no
 page but the workflow's own step moves a status or a publish time.
 """
 
-import datetime
 import re
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
-from django.utils import timezone
 
 from masthead.desk import urls as desk_urls
-from masthead.discussion.roles import ensure_moderators_group
 from masthead.publishing.models import (
-    Author,
     BodyImage,
     Post,
     PostAuthor,
@@ -25,17 +19,24 @@ from masthead.publishing.models import (
     PostTransition,
     Topic,
 )
-from tests.conftest import make_post
+from tests.roles_table import cleo_and_ada, log_in
 
 pytestmark = pytest.mark.django_db
 PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
 ROLES = ["anonymous", "moderator", "ada", "cleo", "editor"]
 
 
+# What a page is asked with, where it needs a question to answer at all.
+QUERIES = {"names": "?kind=authors&q=Cleo"}
+
+
 def desk_addresses():
     """(URL name, route with {pk} and {version_id}) for every desk page."""
     return [
-        (pattern.name, "/desk/" + PARAMETER.sub(r"{\1}", str(pattern.pattern)))
+        (
+            pattern.name,
+            "/desk/" + PARAMETER.sub(r"{\1}", str(pattern.pattern)) + QUERIES.get(pattern.name, ""),
+        )
         for pattern in desk_urls.urlpatterns
     ]
 
@@ -45,51 +46,13 @@ ADDRESSES = desk_addresses()
 
 def test_the_table_covers_every_kind_of_desk_page():
     names = {name for name, _ in ADDRESSES}
-    assert {"home", "new", "import", "write", "preview", "autosave", "images", "step",
-            "history", "restore"} <= names  # fmt: skip
-
-
-def person(username, group):
-    user = get_user_model().objects.create_user(
-        username, f"{username}@harbour.example.org", "a long enough password", is_staff=True
-    )
-    user.groups.add(group)
-    return user
+    assert {"home", "new", "new_autosave", "import", "write", "preview", "autosave", "images",
+            "step", "history", "restore", "discard_autosave", "names"} <= names  # fmt: skip
 
 
 @pytest.fixture
 def cast(blog):
-    """Cleo writes three posts (published, draft, scheduled); Ada writes none of them."""
-    writers = Group.objects.get(name="Writers")
-    cleo, ada = person("cleo", writers), person("ada", writers)
-    cleo_author = Author.objects.create(display_name="Cleo Marsh", slug="cleo", user=cleo)
-    Author.objects.create(display_name="Ada Okafor", slug="ada", user=ada)
-    now = timezone.now()
-    posts = {
-        "published": make_post(
-            blog, [cleo_author], title="SECRET-published-title",
-            body="SECRET-published-body", publish_at=now - datetime.timedelta(days=1),
-        ),
-        "draft": make_post(
-            blog, [cleo_author], title="SECRET-draft-title", body="SECRET-draft-body",
-            status=Post.Status.DRAFT,
-        ),
-        "scheduled": make_post(
-            blog, [cleo_author], title="SECRET-scheduled-title", body="SECRET-scheduled-body",
-            status=Post.Status.SCHEDULED, publish_at=now + datetime.timedelta(days=2),
-        ),
-    }  # fmt: skip
-    for post in posts.values():
-        # A second saved version: what a hostile restore would bring back.
-        post.body += "\n\nA later paragraph."
-        post.save()
-    return {
-        "cleo": cleo,
-        "ada": ada,
-        "moderator": person("mo", ensure_moderators_group()),
-        "editor": person("ines", Group.objects.get(name="Editors")),
-        "posts": posts,
-    }
+    return cleo_and_ada(blog)
 
 
 def snapshot(posts):
@@ -126,11 +89,6 @@ def hostile_form(post):
 def fill(template, post):
     version = post.history.earliest("history_date").history_id
     return template.format(pk=post.pk, version_id=version)
-
-
-def log_in(client, cast, role):
-    if role != "anonymous":
-        client.force_login(cast[role])
 
 
 @pytest.mark.parametrize("target", ["published", "draft", "scheduled"])
@@ -180,7 +138,7 @@ def test_an_editor_reads_every_desk_page_and_only_the_step_moves_a_status(client
     log_in(client, cast, "editor")
     post = cast["posts"][target]
     for name, template in ADDRESSES:
-        if name in {"autosave", "images", "step", "restore"}:
+        if name in {"autosave", "new_autosave", "discard_autosave", "images", "step", "restore"}:
             continue  # answer POST only
         answer = client.get(fill(template, post))
         assert answer.status_code == 200, (name, answer.status_code)
@@ -195,3 +153,22 @@ def test_an_editor_reads_every_desk_page_and_only_the_step_moves_a_status(client
             # A draft's publish time is set in the side panel; a public one's only by a step.
             assert post.publish_at == publish_at, name
     assert not post.transitions.exists()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_names_are_suggested_to_those_who_may_use_them_and_nobody_writes_through_them(
+    client, cast, role
+):
+    log_in(client, cast, role)
+    before = snapshot(cast["posts"])
+    for kind in ["authors", "topics"]:
+        answer = client.get("/desk/names/", {"kind": kind, "q": "c"})
+        expected = {
+            "anonymous": 302, "moderator": 302, "ada": 403 if kind == "authors" else 200,
+            "cleo": 403 if kind == "authors" else 200, "editor": 200,
+        }[role]  # fmt: skip
+        assert answer.status_code == expected, (role, kind)
+        if kind == "authors":
+            assert ("Cleo Marsh" in answer.content.decode()) == (role == "editor")
+        assert client.post("/desk/names/", {"kind": kind, "q": "c"}).status_code in {302, 405}
+    assert snapshot(cast["posts"]) == before

@@ -221,22 +221,34 @@ def test_an_unknown_blog_is_named_with_the_blogs_there_are(article_docx, blog):
 # --- the same from the admin ------------------------------------------------------
 
 
-def test_an_editor_uploads_a_word_document_in_the_admin_and_lands_on_the_new_draft(
+def test_an_editor_follows_the_admins_import_link_to_the_desk_and_lands_on_the_new_draft(
     editor_client, article_docx, blog, ada, media_root
 ):
     assert "Import a Word document" in editor_client.get("/admin/publishing/post/").content.decode()
+    # The admin's address sends people to the desk's page: one flow for both.
+    moved = editor_client.get("/admin/publishing/post/import-word/?post=7")
+    assert moved.status_code == 302 and moved["Location"] == "/desk/import/?post=7"
     with article_docx.open("rb") as upload:
         response = editor_client.post(
-            "/admin/publishing/post/import-word/",
+            "/desk/import/",
             {"document": upload, "blog": blog.pk, "author": ada.pk},
             follow=True,
         )
     post = Post.objects.get()
-    assert response.redirect_chain[-1][0] == f"/admin/publishing/post/{post.pk}/change/"
+    assert response.redirect_chain[-1][0] == f"/desk/{post.pk}/"
     assert "Imported “Rates, Rents and the Next Budget” with 1 picture(s)." in (
         response.content.decode()
     )
     assert "| Band | Rate |" in post.body
+
+
+def test_nobody_outside_the_desk_is_sent_on_from_the_admins_import_address(client, db):
+    from django.contrib.auth import get_user_model
+
+    client.force_login(
+        get_user_model().objects.create_user("staff", "s@example.org", "pw", is_staff=True)
+    )
+    assert client.get("/admin/publishing/post/import-word/").status_code == 403
 
 
 def test_a_word_upload_replaces_the_body_of_an_existing_draft(
@@ -244,7 +256,7 @@ def test_a_word_upload_replaces_the_body_of_an_existing_draft(
 ):
     with article_docx.open("rb") as upload:
         editor_client.post(
-            "/admin/publishing/post/import-word/",
+            "/desk/import/",
             {"document": upload, "blog": draft_post.blog_id, "draft": draft_post.pk},
         )
     draft_post.refresh_from_db()
@@ -258,9 +270,7 @@ def test_a_macro_enabled_upload_is_refused_on_the_form_and_creates_nothing(
     docm = tmp_path / "budget.docm"
     docm.write_bytes(article_docx.read_bytes())
     with docm.open("rb") as upload:
-        response = editor_client.post(
-            "/admin/publishing/post/import-word/", {"document": upload, "blog": blog.pk}
-        )
+        response = editor_client.post("/desk/import/", {"document": upload, "blog": blog.pk})
     assert response.status_code == 200
     assert "Nothing was imported: budget.docm is a macro-enabled Word file" in (
         response.content.decode()

@@ -3,39 +3,22 @@ hostile POST. The admin's addresses come from its own URL list (a view added lat
 tried without anyone remembering to add it here). A draft's words appear to no one
 but editors, and only in the admin; nobody but an editor changes a page anywhere."""
 
-import re
-
 import pytest
-from django.contrib import admin
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
-from django.urls import reverse
 
 from masthead.discussion.roles import ensure_moderators_group
 from masthead.pages.models import OldAddress, Page
+from tests.roles_table import admin_url_templates, log_in, person
 
 pytestmark = pytest.mark.django_db
 
-ROUTE_PARAMETER = re.compile(r"<[^>]+>|\([^)]*\)")
 ROLES = ["anonymous", "writer", "moderator", "editor"]
 
 
 def admin_addresses():
     """URL templates ({0}, {1} for their arguments) of every admin view of pages."""
-    found = []
-    guarded = {Page, OldAddress, Page.history.model}
-    for model, model_admin in admin.site._registry.items():
-        if model not in guarded:
-            continue
-        base = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
-        for pattern in model_admin.get_urls():
-            route = str(pattern.pattern).removeprefix("^").removesuffix("$")
-            pieces = ROUTE_PARAMETER.split(route)
-            found.append(base + "".join(
-                piece + (f"{{{index}}}" if index < len(pieces) - 1 else "")
-                for index, piece in enumerate(pieces)
-            ))  # fmt: skip
-    return found
+    return [
+        template for _model, template in admin_url_templates({Page, OldAddress, Page.history.model})
+    ]
 
 
 ADMIN = admin_addresses()
@@ -49,13 +32,6 @@ def test_the_table_covers_the_page_admin_and_its_history():
 
 @pytest.fixture
 def cast(institution):
-    def person(name, group):
-        user = get_user_model().objects.create_user(
-            name, f"{name}@harbour.example.org", "a long enough password", is_staff=True
-        )
-        user.groups.add(group)
-        return user
-
     about = Page.objects.create(title="About us", slug="about", status=Page.Status.PUBLISHED,
                                 body="PUBLIC-about-body")  # fmt: skip
     child = Page.objects.create(title="Staff", slug="staff", parent=about,
@@ -70,9 +46,9 @@ def cast(institution):
         page.save()
         OldAddress.objects.create(page=page, path=f"/old-{page.pk}/", wordpress_id=page.pk)
     return {
-        "writer": person("wren", Group.objects.get(name="Writers")),
+        "writer": person("wren", "Writers"),
         "moderator": person("mo", ensure_moderators_group()),
-        "editor": person("ines", Group.objects.get(name="Editors")),
+        "editor": person("ines", "Editors"),
         "pages": {"about": about, "child": child, "draft": draft, "draft_child": draft_child},
     }
 
@@ -111,8 +87,7 @@ def addresses(page):
 def test_no_address_shows_a_draft_or_lets_anyone_but_editors_change_a_page(
     client, cast, role, target
 ):
-    if role != "anonymous":
-        client.force_login(cast[role])
+    log_in(client, cast, role)
     page = cast["pages"][target]
     before = snapshot()
     for url in addresses(page):

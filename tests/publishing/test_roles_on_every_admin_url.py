@@ -8,16 +8,10 @@ post's status or publish time outside the desk's transitions.
 """
 
 import datetime
-import re
 
 import pytest
-from django.contrib import admin
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
-from django.urls import reverse
 from django.utils import timezone
 
-from masthead.discussion.roles import ensure_moderators_group
 from masthead.publishing.models import (
     Author,
     BodyImage,
@@ -28,33 +22,22 @@ from masthead.publishing.models import (
     PostVersion,
     PreviewLink,
 )
-from tests.conftest import make_post
 from tests.publishing.test_desk import change_form_data
+from tests.roles_table import admin_url_templates, cleo_and_ada, log_in
 
 pytestmark = pytest.mark.django_db
 
 # The models whose admin pages show or change a post or what hangs on it.
 GUARDED_MODELS = [Post, BodyImage, PostAuthor, PreviewLink, PostTransition, PostVersion]
-ROUTE_PARAMETER = re.compile(r"<[^>]+>|\([^)]*\)")
 
 
 def admin_addresses():
     """(model name, URL template with {0} {1} for its arguments) for every guarded admin URL."""
-    found = []
     historical = {model.history.model for model in GUARDED_MODELS if hasattr(model, "history")}
-    for model, model_admin in admin.site._registry.items():
-        if model not in GUARDED_MODELS and model not in historical:
-            continue
-        base = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
-        for pattern in model_admin.get_urls():
-            route = str(pattern.pattern).removeprefix("^").removesuffix("$")
-            pieces = ROUTE_PARAMETER.split(route)
-            template = "".join(
-                piece + (f"{{{index}}}" if index < len(pieces) - 1 else "")
-                for index, piece in enumerate(pieces)
-            )
-            found.append((model.__name__, base + template))
-    return found
+    return [
+        (model.__name__, template)
+        for model, template in admin_url_templates({*GUARDED_MODELS, *historical})
+    ]
 
 
 ADDRESSES = admin_addresses()
@@ -76,52 +59,17 @@ def test_the_table_covers_the_post_admin_and_simple_historys_pages():
         assert expected in templates
 
 
-def person(username, group=None, **fields):
-    user = get_user_model().objects.create_user(
-        username, f"{username}@harbour.example.org", "a long enough password", is_staff=True,
-        **fields,
-    )  # fmt: skip
-    if group is not None:
-        user.groups.add(group)
-    return user
-
-
 @pytest.fixture
 def cast(blog):
     """Cleo writes three posts (published, draft, scheduled); Ada writes none of them."""
-    writers = Group.objects.get(name="Writers")
-    cleo = person("cleo", writers)
-    ada = person("ada", writers)
-    cleo_author = Author.objects.create(display_name="Cleo Marsh", slug="cleo", user=cleo)
-    Author.objects.create(display_name="Ada Okafor", slug="ada", user=ada)
-    now = timezone.now()
-    posts = {
-        "published": make_post(
-            blog, [cleo_author], title="SECRET-published-title",
-            body="SECRET-published-body", publish_at=now - datetime.timedelta(days=1),
-        ),
-        "draft": make_post(
-            blog, [cleo_author], title="SECRET-draft-title", body="SECRET-draft-body",
-            status=Post.Status.DRAFT,
-        ),
-        "scheduled": make_post(
-            blog, [cleo_author], title="SECRET-scheduled-title", body="SECRET-scheduled-body",
-            status=Post.Status.SCHEDULED, publish_at=now + datetime.timedelta(days=2),
-        ),
-    }  # fmt: skip
-    for post in posts.values():
-        # An older saved version, as a draft: the record a hostile restore would bring back.
-        post.body += "\n\nA later paragraph."
-        post.save()
+
+    def workflow_and_link(post):
         PostTransition.objects.create(post=post, from_status="draft", to_status=post.status)
-        PreviewLink.objects.create(post=post, expires_at=now + datetime.timedelta(days=1))
-    return {
-        "cleo": cleo,
-        "ada": ada,
-        "moderator": person("mo", ensure_moderators_group()),
-        "editor": person("ines", Group.objects.get(name="Editors")),
-        "posts": posts,
-    }
+        PreviewLink.objects.create(
+            post=post, expires_at=timezone.now() + datetime.timedelta(days=1)
+        )
+
+    return cleo_and_ada(blog, workflow_and_link)
 
 
 def snapshot():
@@ -170,11 +118,6 @@ def arguments_for(model_name, post):
 
 def fill(template, model_name, post):
     return template.format(*arguments_for(model_name, post))
-
-
-def log_in(client, cast, role):
-    if role != "anonymous":
-        client.force_login(cast[role])
 
 
 def refused_readers(role, target):

@@ -80,9 +80,8 @@
   }
 
   function uploadPicture(file) {
-    const url = form.dataset.uploadUrl;
-    if (!url) {
-      tell("Save the draft first: pictures belong to a saved post.");
+    if (!form.dataset.uploadUrl && !form.dataset.newUrl) {
+      tell("Pictures cannot be added to this post now.");
       return;
     }
     const alt = window.prompt(`Describe “${file.name}” for readers who cannot see it:`, "");
@@ -94,7 +93,11 @@
     data.append("image", file);
     data.append("alt", alt.trim());
     tell(`Uploading ${file.name}…`);
-    fetch(url, { method: "POST", body: data, headers: { "X-CSRFToken": csrf }, credentials: "same-origin" })
+    // A new post's pictures wait for its draft, which the first autosave makes.
+    whenSaved()
+      .then(() => fetch(form.dataset.uploadUrl, {
+        method: "POST", body: data, headers: { "X-CSRFToken": csrf }, credentials: "same-origin",
+      }))
       .then((response) => response.json().then((answer) => ({ ok: response.ok, answer })))
       .then(({ ok, answer }) => {
         if (!ok) throw new Error(answer.error || "the picture was refused");
@@ -196,8 +199,50 @@
     frame.dispatchEvent(new CustomEvent("preview-updated"));
   }
 
+  // A new post becomes a draft at its first autosave; from then on the page is that
+  // post's writing view (its address, preview, pictures, history), without a reload.
+  const waitingForDraft = [];
+  function whenSaved() {
+    if (form.dataset.uploadUrl) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      waitingForDraft.push({ resolve, reject });
+      send();
+    });
+  }
+
+  function adopt(post) {
+    form.dataset.autosaveUrl = post.autosave_url;
+    form.dataset.uploadUrl = post.upload_url;
+    form.dataset.baseRevision = String(post.revision);
+    delete form.dataset.newUrl;
+    form.action = post.write_url;
+    window.history.replaceState(null, "", post.write_url);
+    const history = document.getElementById("history-link");
+    if (history) {
+      history.href = post.history_url;
+      history.hidden = false;
+    }
+    const hint = document.getElementById("new-post-hint");
+    if (hint) hint.remove();
+    const save = document.querySelector("button[form=post-form]");
+    if (save) save.textContent = "Save";
+    if (frame) {
+      frame.src = post.preview_url;
+      frame.hidden = false;
+    }
+    const empty = document.getElementById("preview-empty");
+    if (empty) empty.remove();
+    const state = document.getElementById("post-state");
+    if (state) {
+      state.textContent = "Draft";
+      state.className = "status-badge status-badge--draft";
+    }
+    for (const waiting of waitingForDraft.splice(0)) waiting.resolve();
+  }
+
   function send() {
-    const url = form.dataset.autosaveUrl;
+    const creating = !form.dataset.autosaveUrl;
+    const url = creating ? form.dataset.newUrl : form.dataset.autosaveUrl;
     if (!url) return;
     if (inFlight) {
       pending = true;
@@ -209,11 +254,17 @@
     data.append("title", title.value);
     data.append("summary", summary.value);
     data.append("body", bodyText());
-    data.append("base_revision", form.dataset.baseRevision);
+    if (creating) {
+      data.append("new_key", document.getElementById("new-key").value);
+      data.append("blog", document.getElementById("id_blog").value);
+    } else {
+      data.append("base_revision", form.dataset.baseRevision);
+    }
     fetch(url, { method: "POST", body: data, headers: { "X-CSRFToken": csrf }, credentials: "same-origin" })
       .then((response) => response.json())
       .then((answer) => {
         if (answer.error) throw new Error(answer.error);
+        if (answer.post) adopt(answer.post);
         showPreview(answer);
         wordsText = answer.words ? ` · ${answer.words} words, ${answer.minutes} min read` : "";
         let text = `Kept at ${answer.saved_at}${wordsText}`;
@@ -223,6 +274,7 @@
       })
       .catch((error) => {
         status.textContent = `Not kept: ${error.message}. Your text is still here.`;
+        for (const waiting of waitingForDraft.splice(0)) waiting.reject(error);
       })
       .finally(() => {
         inFlight = false;
@@ -250,6 +302,28 @@
     };
     editor.codemirror.on("scroll", follow);
     window.addEventListener("scroll", follow, { passive: true });
+  }
+
+  // --- unsaved text from an earlier visit: load it into the editor, or discard it -------
+  // The editor and the preview show the saved text until the writer chooses; loading puts
+  // the unsaved text in the editor, and the preview follows what the editor holds.
+  const offer = document.getElementById("unsaved-offer");
+  const load = document.getElementById("unsaved-load");
+  if (offer && load && editor) {
+    const unsaved = JSON.parse(document.getElementById("unsaved-text").textContent);
+    load.hidden = false;
+    load.addEventListener("click", () => {
+      // The loaded words were typed over this revision: a newer save is then reported.
+      form.dataset.baseRevision = String(unsaved.base_revision);
+      title.value = unsaved.title;
+      summary.value = unsaved.summary;
+      title.dispatchEvent(new Event("input"));
+      summary.dispatchEvent(new Event("input"));
+      editor.value(unsaved.body);
+      offer.remove();
+      tell("The unsaved text is in the editor; “Save” keeps it.");
+      editor.codemirror.focus();
+    });
   }
 
   // --- the phone's preview toggle ---------------------------------------------------------
@@ -280,20 +354,97 @@
   // A field with an error is in the panel: open it so the writer sees why.
   if (panel.querySelector(".field-error")) setPanel(true);
 
-  // Authors and topics, several in one field: the suggestions complete the last name typed.
-  for (const input of panel.querySelectorAll("input[data-many]")) {
-    const list = document.getElementById(input.getAttribute("list"));
-    const all = [...list.options].map((option) => option.value);
+  // Authors and topics, several in one field: a combobox asks the desk for up to ten names
+  // matching the last one typed (Arrow keys move, Enter picks, Escape closes).
+  for (const input of panel.querySelectorAll("input[data-suggest]")) {
+    const list = document.getElementById(input.getAttribute("aria-controls"));
+    let active = -1;
+    let asked = 0;
+    let timer = null;
+    const options = () => [...list.querySelectorAll("[role=option]")];
+    const parts = () => {
+      const all = input.value.split(",");
+      const typed = all.pop().trim();
+      return { before: all.map((part) => part.trim()).filter(Boolean), typed };
+    };
+    function close() {
+      list.hidden = true;
+      list.replaceChildren();
+      input.setAttribute("aria-expanded", "false");
+      input.removeAttribute("aria-activedescendant");
+      active = -1;
+    }
+    function highlight(index) {
+      const all = options();
+      active = index;
+      all.forEach((option, at) => option.setAttribute("aria-selected", String(at === index)));
+      if (all[index]) {
+        input.setAttribute("aria-activedescendant", all[index].id);
+        all[index].scrollIntoView({ block: "nearest" });
+      } else {
+        input.removeAttribute("aria-activedescendant");
+      }
+    }
+    function pick(name) {
+      const { before } = parts();
+      input.value = [...before, name].join(", ") + ", ";
+      close();
+      input.focus();
+      input.dispatchEvent(new Event("change"));
+    }
+    function show(names) {
+      const { before } = parts();
+      const fresh = names.filter((name) => !before.includes(name));
+      list.replaceChildren(...fresh.map((name, index) => {
+        const option = document.createElement("li");
+        option.id = `${list.id}-${index}`;
+        option.setAttribute("role", "option");
+        option.setAttribute("aria-selected", "false");
+        option.textContent = name;
+        // mousedown, not click: the input keeps its focus.
+        option.addEventListener("mousedown", (event) => {
+          event.preventDefault();
+          pick(name);
+        });
+        return option;
+      }));
+      list.hidden = !fresh.length;
+      input.setAttribute("aria-expanded", String(fresh.length > 0));
+      active = -1;
+    }
+    function ask() {
+      const { typed } = parts();
+      const number = ++asked;
+      const url = `${form.dataset.namesUrl}?kind=${input.dataset.suggest}&q=${encodeURIComponent(typed)}`;
+      fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then((response) => response.json())
+        // An answer to an older question (slower than a later one) is not shown.
+        .then((answer) => { if (number === asked && answer.names) show(answer.names); })
+        .catch(() => close());
+    }
     input.addEventListener("input", () => {
-      const parts = input.value.split(",");
-      const typed = parts.pop().trim().toLowerCase();
-      const before = parts.map((part) => part.trim()).filter(Boolean);
-      const prefix = before.length ? `${before.join(", ")}, ` : "";
-      list.replaceChildren(...all
-        .filter((name) => !before.includes(name) && name.toLowerCase().includes(typed))
-        .slice(0, 20)
-        .map((name) => new Option(prefix + name)));
+      clearTimeout(timer);
+      timer = setTimeout(ask, 120);
     });
+    input.addEventListener("keydown", (event) => {
+      const all = options();
+      if (event.key === "ArrowDown") {
+        event.preventDefault();
+        if (list.hidden) ask();
+        else highlight(Math.min(all.length - 1, active + 1));
+      } else if (event.key === "ArrowUp" && !list.hidden) {
+        event.preventDefault();
+        highlight(Math.max(0, active - 1));
+      } else if (event.key === "Enter" && !list.hidden && all[active]) {
+        event.preventDefault();
+        pick(all[active].textContent);
+      } else if (event.key === "Escape" && !list.hidden) {
+        // Closes the suggestions only; a second Escape closes the panel.
+        event.stopPropagation();
+        close();
+      }
+    });
+    input.addEventListener("blur", () => setTimeout(close, 150));
   }
 
   // Summary: its length, and the body's first sentences as a suggestion.
