@@ -278,6 +278,7 @@ def check_fetch_media(check, path: Path, Options, WordPressImport) -> None:
 
     from PIL import Image
 
+    from masthead.importers.models import ImportedPost
     from masthead.publishing.models import BodyImage, Post
 
     asked = []
@@ -321,6 +322,25 @@ def check_fetch_media(check, path: Path, Options, WordPressImport) -> None:
     left = [p.title for p in Post.objects.all()
             if re.search(rf'<img [^>]*src="{re.escape(base)}', p.body_html)]  # fmt: skip
     check("posts showing a picture from the old site", [], left)
+    # Where WordPress placed a picture (alignleft/right/center) is where it stands here.
+    by_wordpress_id = {r.wordpress_id: r.post for r in ImportedPost.objects.select_related("post")}
+    misplaced = []
+    for source in items_in_the_file(path, "post"):
+        made = by_wordpress_id.get(int(source["post_id"]))
+        if made is None:
+            continue
+        # A gallery is a grid the column's width (its alignment is not kept).
+        content = re.sub(r"<!-- wp:gallery.*?<!-- /wp:gallery -->", "",
+                         source.get("content", ""), flags=re.S)  # fmt: skip
+        for side in ("left", "right", "center"):
+            placed = (
+                rf"<img\b[^>]*\bclass=\"[^\"]*\balign{side}\b"
+                rf"|<figure class=\"wp-block-image[^\"]*\balign{side}\b"
+                rf"|\[caption[^\]]*align=\"align{side}\""
+            )
+            if re.search(placed, content) and f"align-{side}" not in made.body_html:
+                misplaced.append(f"{made.title}: align{side}")
+    check("pictures that lost their alignment", [], misplaced)
     if path.name in BODY_PICTURES:
         check(f"body pictures shown from here (the issue counted {BODY_PICTURES[path.name]})",
               BODY_PICTURES[path.name], BodyImage.objects.count())  # fmt: skip

@@ -158,11 +158,14 @@ def _attributes(text: str) -> dict[str, str]:
     return found
 
 
-def _figure(image_html: str, caption_html: str) -> str:
+def _figure(image_html: str, caption_html: str, align: str = "") -> str:
+    # [caption align="alignright"]: the figure carries it to its picture
+    # (wordpress_pictures.with_layout_classes).
+    opening = f'<figure class="{html.escape(align)}">' if align else "<figure>"
     caption = caption_html.strip()
     if caption:
-        return f"<figure>{image_html}<figcaption>{caption}</figcaption></figure>"
-    return f"<figure>{image_html}</figure>"
+        return f"{opening}{image_html}<figcaption>{caption}</figcaption></figure>"
+    return f"{opening}{image_html}</figure>"
 
 
 def _replace_shortcodes(
@@ -183,7 +186,7 @@ def _replace_shortcodes(
                 return inner
             counts["[caption] converted to a figure"] += 1
             caption = attrs.get("caption") or parts["caption"]
-            return "\n\n" + _figure(parts["image"], caption) + "\n\n"
+            return "\n\n" + _figure(parts["image"], caption, attrs.get("align", "")) + "\n\n"
         if name == "gallery":
             images = gallery_images(attrs)
             if not images:
@@ -316,6 +319,7 @@ def prepare(
         fragment = _COMMENT.sub("", fragment)
         fragment = _replace_shortcodes(fragment, counts, gallery_images, found, pictures_word)
         fragment = _auto_embeds(fragment, counts)
+        fragment = wordpress_pictures.with_layout_classes(fragment)
         fragment = sanitize_body_html(auto_paragraphs(fragment))
         if not body:  # a summary has no place for pictures
             return re.sub(rf"<p>{pictures_word}gal\d+x</p>", "", fragment)
