@@ -168,6 +168,10 @@ PRIVATE: dict[str, str] = {
     "importers.ImportedPost": "where an import came from",
     "importers.ImportedComment": "where an import came from",
     "importers.ImportedAttachment": "where an import came from",
+    "importers.ImportedDocument": (
+        "where an import came from: the copy of a linked document; the posts linking it "
+        "are what changes"
+    ),
     "importers.ImportedDisqusComment": "where an import came from",
     "importers.ImportedWordFile": "where an import came from (a second import is noticed)",
     "search.SearchDocument": "derived (the search consumer's own rows; it announces them)",

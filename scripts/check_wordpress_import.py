@@ -62,6 +62,12 @@ EXPECTED_BY_FILE = {
 # Figures only the theme unit test export states (issue 23 counted them by hand).
 BODY_PICTURES = {"themeunittestdata.wordpress.xml": 371}
 WIDTHS = (390, 1280)
+# What the stand-in old site answers for a document: the first bytes of each kind.
+DOCUMENT_STAND_INS = {
+    "pdf": b"%PDF-1.4\n% a stand-in for the old site's PDF\n" + b"0" * 4000,
+    "mp3": b"ID3\x04\x00\x00\x00\x00\x00\x00" + b"\xff\xfb\x90\x00" * 1000,
+    "mov": b"\x00\x00\x00\x14ftypqt  \x00\x00\x00\x00qt  " + b"\x00" * 4000,
+}
 
 
 def pages_in_the_file(path: Path) -> list[dict]:
@@ -286,6 +292,14 @@ def check_fetch_media(check, path: Path, Options, WordPressImport) -> None:
     class StandIn(BaseHTTPRequestHandler):
         def do_GET(self):  # noqa: N802 - the name http.server calls
             asked.append(self.path)
+            document = DOCUMENT_STAND_INS.get(self.path.rsplit(".", 1)[-1].lower())
+            if document is not None:  # a recording, a PDF: its first bytes make it one
+                self.send_response(200)
+                self.send_header("Content-Type", "application/octet-stream")
+                self.send_header("Content-Length", str(len(document)))
+                self.end_headers()
+                self.wfile.write(document)
+                return
             sized = re.search(r"-(\d{1,4})x(\d{1,4})\.\w+$", self.path)
             size = (int(sized[1]), int(sized[2])) if sized else (1600, 1067)
             buffer = io.BytesIO()
@@ -322,6 +336,15 @@ def check_fetch_media(check, path: Path, Options, WordPressImport) -> None:
     left = [p.title for p in Post.objects.all()
             if re.search(rf'<img [^>]*src="{re.escape(base)}', p.body_html)]  # fmt: skip
     check("posts showing a picture from the old site", [], left)
+    from masthead.importers.models import ImportedDocument
+    from masthead.importers.wordpress_documents import DOCUMENT_TYPES
+
+    kinds = "|".join(DOCUMENT_TYPES)
+    on_the_old_site = re.compile(rf'href="{re.escape(base)}[^"]*\.(?:{kinds})"')
+    linked = [p.title for p in Post.objects.all() if on_the_old_site.search(p.body_html)]
+    check("posts linking a document on the old site", [], linked)
+    names = sorted({d.stored_file.rsplit("/", 1)[1] for d in ImportedDocument.objects.all()})
+    print(f"  (documents brought home: {len(names)}: {', '.join(names)})")
     # Where WordPress placed a picture (alignleft/right/center) is where it stands here.
     by_wordpress_id = {r.wordpress_id: r.post for r in ImportedPost.objects.select_related("post")}
     misplaced = []
