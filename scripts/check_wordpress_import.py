@@ -336,6 +336,12 @@ def check_fetch_media(check, path: Path, Options, WordPressImport) -> None:
     left = [p.title for p in Post.objects.all()
             if re.search(rf'<img [^>]*src="{re.escape(base)}', p.body_html)]  # fmt: skip
     check("posts showing a picture from the old site", [], left)
+    from masthead.pages.models import Page, PageImage
+
+    left = [p.title for p in Page.objects.all()
+            if re.search(rf'<img [^>]*src="{re.escape(base)}', p.body_html)]  # fmt: skip
+    check("pages showing a picture from the old site", [], left)
+    print(f"  ({PageImage.objects.count()} pictures in pages shown from here)")
     from masthead.importers.models import ImportedDocument
     from masthead.importers.wordpress_documents import DOCUMENT_TYPES
 

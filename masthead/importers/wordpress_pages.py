@@ -16,11 +16,13 @@ Out: pages as ``page`` items (drafts as drafts), the header and footer menus as
 ``nav_menu_item`` items of the menus "header" and "footer".
 """
 
+import posixpath
 import re
 from urllib.parse import unquote, urlsplit
 from xml.sax.saxutils import escape, quoteattr
 
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 
 from masthead.importers import wordpress_html
 from masthead.importers.wordpress_mapping import (
@@ -31,7 +33,8 @@ from masthead.importers.wordpress_mapping import (
     parse_wordpress_date,
 )
 from masthead.importers.wxr import WxrItem
-from masthead.pages.models import MAX_DEPTH, OldAddress, Page
+from masthead.pages.models import MAX_DEPTH, OldAddress, Page, PageImage
+from masthead.publishing import media
 from masthead.publishing.models import RESERVED_BLOG_SLUGS, Blog
 
 FOOTER_MENU = re.compile(r"footer|bottom", re.I)
@@ -85,10 +88,10 @@ class WordPressPages:
             wordpress_html.prepare(
                 item.content,
                 self.run._gallery_images(item),
-                # Pages have no body pictures of their own (BodyImage belongs to posts): a
-                # page's pictures keep their old addresses for now (docs/pages.md).
-                None,
+                # A page's pictures come home as its own PageImages (below), as a post's do.
+                self.run._pictures_of(item),
                 footnotes_meta=item.meta.get("footnotes", ""),
+                local_document=self.run._documents_of(item),
             )
             for item in fresh
         ]
@@ -97,9 +100,13 @@ class WordPressPages:
         else:
             markdown = wordpress_html.to_markdown([p.html for p in prepared])
         for item, ready, text in zip(fresh, prepared, markdown, strict=True):
-            page = self._write_page(item, wordpress_html.finish(text, ready), known)
+            body = wordpress_html.finish(text, ready)
+            # Until the page has an id its pictures stand at their original addresses.
+            page = self._write_page(item, wordpress_html.with_pictures(body, ready, {}), known)
             if page is not None:
                 known[item.id] = page
+                if ready.images and not self.run.options.dry_run:
+                    self._show_page_images(page, ready, body)
         self._write_menus(known)
 
     @staticmethod
@@ -149,6 +156,32 @@ class WordPressPages:
         self._remember_old_address(item, page)
         self.summary.count("pages", "created", "as published" if published else "as a draft")
         return page
+
+    def _show_page_images(self, page: Page, ready, body: str) -> None:
+        """The page's pictures brought home, as its own ``PageImage``s named ``image:N``."""
+        named = {}
+        for number, picture in enumerate(ready.images):
+            if picture.stored:
+                alt = self.run._picture_alt(picture.url, picture.alt)
+                named[number] = self._page_image(page, picture.stored, alt, picture.caption)
+        if not named:
+            return
+        page.body = wordpress_html.with_pictures(body, ready, named)
+        page.save()
+        self.summary.note("pages", "pictures in bodies shown from here (with srcset)", len(named))
+
+    def _page_image(self, page: Page, full_name: str, alt: str, caption: str) -> PageImage:
+        match = media.PIPELINE_NAME.match(full_name)
+        folder = media.random_folder("pages/body")
+        names = self.run._copy_files(full_name, folder, default_storage)
+        picture = PageImage(
+            page=page, alt=_fit(alt, 300), caption=_fit(caption, 300),
+            width=int(match["width"]), height=int(match["height"]),
+            renditions=[[int(posixpath.basename(n).split("w.")[0]), n] for n in names[1:]],
+        )  # fmt: skip
+        picture.image.name = names[0]
+        picture.save()
+        return picture
 
     @staticmethod
     def _free_slug(base: str, page: Page) -> str:
