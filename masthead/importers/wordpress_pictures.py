@@ -62,11 +62,16 @@ def layout_of(classes: str, width: str = "") -> str:
     if align:
         names.append(f"align-{align[1].lower()}")
     size = _WORDPRESS_SIZE.search(classes or "")
-    if size:
-        names.append(f"size-{size[1].lower()}")
-    elif (width or "").strip().isdigit():
+    by_width = []
+    if (width or "").strip().isdigit():
         shown = int(width)
-        names += [f"size-{name}" for limit, name in _SIZE_BY_WIDTH if shown <= limit][:1]
+        by_width = [f"size-{name}" for limit, name in _SIZE_BY_WIDTH if shown <= limit][:1]
+    # "full" or "large" of a file WordPress showed 150 pixels wide is that small: the width
+    # it was shown at says more than the name of the size.
+    if size and not (by_width and size[1].lower() in ("full", "large")):
+        names.append(f"size-{size[1].lower()}")
+    else:
+        names += by_width
     return " ".join(names)
 
 

@@ -87,3 +87,35 @@ def test_only_the_known_layout_classes_reach_the_page():
     assert 'class="size-medium"' in html
     assert "evil" not in html and "onclick" not in html and "style" not in html
     assert 'id="top"' not in html and "navbar" not in html
+
+
+def test_a_small_picture_shown_at_its_full_size_stays_small():
+    from masthead.importers.wordpress_pictures import with_layout_classes
+
+    shown = with_layout_classes(
+        '<img class="size-full wp-image-904 alignleft" src="https://old.example/a-150x150.jpg" '
+        'alt="A" width="150" height="150" />'
+        '<img class="size-full alignright" src="https://old.example/b.jpg" width="1200" />'
+    )
+    assert 'class="align-left size-thumbnail"' in shown
+    assert 'class="align-right size-full"' in shown
+
+
+def test_attachments_whose_own_files_are_named_like_sizes_stay_apart(old_site, import_wxr):
+    # The theme test export's image-alignment-150x150.jpg and -580x300.jpg are two pictures.
+    sizes = {"150x150": (150, 150), "580x300": (580, 300)}
+    for name, size in sizes.items():
+        old_site.expect_request(
+            f"/wp-content/uploads/2013/03/diagram-{name}.jpg"
+        ).respond_with_data(jpeg_with_a_location(*size), content_type="image/jpeg")
+    url = lambda name: old_site.url_for(f"/wp-content/uploads/2013/03/diagram-{name}.jpg")  # noqa: E731
+    body = "".join(f'<p>See <img src="{url(name)}" alt="Diagram {name}"></p>' for name in sizes)
+    import_wxr(
+        export(*[attachment(20 + n, url(name), parent=1) for n, name in enumerate(sizes)],
+               post(1, content=body)),
+        "--fetch-media", "--allow-host", old_site.host,
+    )  # fmt: skip
+    pictures = ImportedPost.objects.get(wordpress_id=1).post.body_images.order_by("alt")
+    assert [(p.alt, p.width, p.height) for p in pictures] == [
+        ("Diagram 150x150", 150, 150), ("Diagram 580x300", 580, 300),
+    ]  # fmt: skip
