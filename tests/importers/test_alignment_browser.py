@@ -1,6 +1,6 @@
 """An imported picture's place, in Debian's Chromium: a left-floated thumbnail stands
-beside its words at its own small size on a wide screen, takes the column's width on a
-phone, and stays beside the words in print; nothing is wider than the page."""
+beside its words at its own small size on a wide screen, on a line of its own on a phone
+(still small), and beside the words in print; nothing is wider than the page."""
 
 import pytest
 
@@ -15,8 +15,10 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-BOX = "(selector) => { const b = document.querySelector(selector).getBoundingClientRect();" \
-      " return {left: b.left, right: b.right, top: b.top, width: b.width}; }"  # fmt: skip
+BOX = (
+    "(selector) => { const b = document.querySelector(selector).getBoundingClientRect();"
+    " return {left: b.left, right: b.right, top: b.top, bottom: b.bottom, width: b.width}; }"
+)
 
 
 def test_a_floated_thumbnail_beside_its_words_on_screen_full_width_on_a_phone(
@@ -68,8 +70,19 @@ def test_a_floated_thumbnail_beside_its_words_on_screen_full_width_on_a_phone(
         phone = chromium.new_context(viewport={"width": 390, "height": 844}).new_page()
         phone.goto(address)
         column = phone.evaluate(BOX, ".post__body")
+        # On a phone nothing stands beside a picture: each has a line of its own, from the
+        # column's left; the thumbnail keeps its own small size rather than being blown up.
         for selector in (heron, ".post__body figure.align-right"):
             shown = phone.evaluate(BOX, selector)
-            assert abs(shown["width"] - column["width"]) < 2, (selector, shown, column)
+            assert abs(shown["left"] - column["left"]) < 2, (selector, shown, column)
+        thumbnail = phone.evaluate(BOX, heron)
+        assert 150 <= thumbnail["width"] <= 170
+        words_start = phone.evaluate(
+            "() => { const r = document.createRange();"
+            " const p = document.querySelector('.post__body p');"
+            " r.selectNodeContents(p.lastChild); return r.getClientRects()[0]; }"
+        )
+        assert words_start["top"] >= thumbnail["bottom"] - 1  # below it, not beside
+        assert words_start["left"] < thumbnail["right"]
         assert phone.evaluate("document.documentElement.scrollWidth") <= 390
         assert not [text for text in console if "Content Security Policy" in text]
