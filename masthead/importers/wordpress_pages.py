@@ -24,7 +24,7 @@ from xml.sax.saxutils import escape, quoteattr
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 
-from masthead.importers import wordpress_html
+from masthead.importers import wordpress_html, wordpress_pictures
 from masthead.importers.wordpress_mapping import (
     SKIPPED_POST_STATUSES,
     _fit,
@@ -36,7 +36,13 @@ from masthead.importers.wxr import WxrItem
 from masthead.pages.models import MAX_DEPTH, OldAddress, Page, PageImage
 from masthead.publishing import media
 from masthead.publishing.models import RESERVED_BLOG_SLUGS, Blog
+from masthead.publishing.rendering import PICTURE_LAYOUT_CLASSES
 
+_IMG_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+# A picture as the import writes one at its old address: ![alt](<https://…> "caption").
+_MARKDOWN_PICTURE = re.compile(
+    r'!\[(?P<alt>[^\]\n]*)\]\(<?(?P<url>https?://[^\s<>)]+)>?(?:\s+"(?P<title>[^"\n]*)")?\)'
+)
 FOOTER_MENU = re.compile(r"footer|bottom", re.I)
 HEADER_MENU = re.compile(r"primary|main|header|top", re.I)
 # Ids of our own export's items, clear of the posts' and attachments' ids.
@@ -84,6 +90,7 @@ class WordPressPages:
         for item in ordered:
             if item.id in known:
                 self.summary.count("pages", "unchanged", "already imported (edited here since)")
+                self._bring_home_pictures_left(known[item.id], item)
         prepared = [
             wordpress_html.prepare(
                 item.content,
@@ -156,6 +163,51 @@ class WordPressPages:
         self._remember_old_address(item, page)
         self.summary.count("pages", "created", "as published" if published else "as a draft")
         return page
+
+    def _bring_home_pictures_left(self, page: Page, item: WxrItem) -> None:
+        """An imported page is left as it is (it may have been edited here), except that a
+        picture still shown from the old site, written as the import wrote it, comes home
+        now (an import without --fetch-media came first): that image, and only it, is
+        named ``image:N`` in the Markdown."""
+        if not self.run._brings_media or self.run.options.dry_run:
+            return
+        local_copy = self.run._pictures_of(item)
+        brought = []
+
+        def home(url: str, alt: str, caption: str = "") -> str | None:
+            """The picture's Markdown as one of the page's own, or None if it did not come."""
+            stored = local_copy(url) if url.startswith(("http://", "https://")) else ""
+            if not stored:
+                return None
+            alt = self.run._picture_alt(url, alt)
+            picture = self._page_image(page, stored, alt, caption.strip())
+            brought.append(picture)
+            return picture.markdown
+
+        def markdown_picture(match) -> str:
+            return home(match["url"], match["alt"], match["title"] or "") or match[0]
+
+        def img_tag(match) -> str:
+            # Pandoc keeps a picture with classes (its alignment) as an <img> tag.
+            attributes = wordpress_pictures._attributes(match[0])
+            shown = home(attributes.get("src", ""), attributes.get("alt", ""))
+            if shown is None:
+                return match[0]
+            given = attributes.get("class", "").split()
+            layout = " ".join(name for name in PICTURE_LAYOUT_CLASSES if name in given)
+            return shown + wordpress_pictures.attribute_list(layout)
+
+        lines = []
+        for line in _MARKDOWN_PICTURE.sub(markdown_picture, page.body).split("\n"):
+            # Inside an HTML block (a table kept as HTML) Markdown is not read: left alone.
+            if not line.lstrip().startswith("<") or line.lstrip().lower().startswith("<img"):
+                line = _IMG_TAG.sub(img_tag, line)
+            lines.append(line)
+        body = "\n".join(lines)
+        if brought:
+            page.body = body
+            page.save()
+            self.summary.note("pages", "pictures brought home into an imported page", len(brought))
 
     def _show_page_images(self, page: Page, ready, body: str) -> None:
         """The page's pictures brought home, as its own ``PageImage``s named ``image:N``."""

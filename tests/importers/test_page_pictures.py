@@ -84,3 +84,32 @@ def test_a_page_shows_only_its_own_pictures(old_site, import_wxr):
     picture = PageImage.objects.get()
     other = Page.objects.create(title="Contact", slug="contact", body=picture.markdown)
     assert picture.image.url not in other.body_html
+
+
+def test_importing_again_with_fetch_media_brings_an_imported_pages_pictures_home(
+    old_site, import_wxr
+):
+    old_site.expect_request(f"{UPLOADS}board.jpg").respond_with_data(
+        jpeg_with_a_location(), content_type="image/jpeg"
+    )
+    address = old_site.url_for(f"{UPLOADS}board.jpg")
+    text = export(
+        attachment(23, address, alt="The board", parent=5),
+        page_item(5, "About us", "about",
+                  f'<p>Hi.</p><img class="alignleft size-thumbnail" src="{address}" alt="B">'),
+    )  # fmt: skip
+    import_wxr(text)
+    page = Page.objects.get(slug="about")
+    assert address in page.body_html and old_site.log == []
+    # An editor's change since is kept: only the picture's address changes.
+    page.body = page.body.replace("Hi.", "Hello, and welcome.")
+    page.save()
+    summary = import_wxr(text, "--fetch-media", "--allow-host", old_site.host)
+    page.refresh_from_db()
+    picture = PageImage.objects.get()
+    assert page.body.startswith("Hello, and welcome.")
+    assert picture.markdown + "{.align-left .size-thumbnail}" in page.body
+    assert address not in page.body_html and picture.image.url in page.body_html
+    assert "1 pictures brought home into an imported page" in summary
+    import_wxr(text, "--fetch-media", "--allow-host", old_site.host)  # nothing more to do
+    assert PageImage.objects.count() == 1 and len(old_site.log) == 1
