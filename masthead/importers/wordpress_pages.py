@@ -16,6 +16,7 @@ Out: pages as ``page`` items (drafts as drafts), the header and footer menus as
 ``nav_menu_item`` items of the menus "header" and "footer".
 """
 
+import html
 import posixpath
 import re
 from urllib.parse import unquote, urlsplit
@@ -39,6 +40,11 @@ from masthead.publishing.models import RESERVED_BLOG_SLUGS, Blog
 from masthead.publishing.rendering import PICTURE_LAYOUT_CLASSES
 
 _IMG_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+_FIGURE_BLOCK = re.compile(
+    r"^<figure\b[^>]*>\s*(?:<p>\s*)?(?P<img><img\b[^>]*>)\s*(?:</p>\s*)?"
+    r"(?:<figcaption\b[^>]*>(?P<caption>.*?)</figcaption>\s*)?</figure>[ \t]*$",
+    re.IGNORECASE | re.MULTILINE | re.DOTALL,
+)
 # A picture as the import writes one at its old address: ![alt](<https://…> "caption").
 _MARKDOWN_PICTURE = re.compile(
     r'!\[(?P<alt>[^\]\n]*)\]\(<?(?P<url>https?://[^\s<>)]+)>?(?:\s+"(?P<title>[^"\n]*)")?\)'
@@ -197,8 +203,21 @@ class WordPressPages:
             layout = " ".join(name for name in PICTURE_LAYOUT_CLASSES if name in given)
             return shown + wordpress_pictures.attribute_list(layout)
 
+        def figure(match) -> str:
+            # A picture with its caption, kept by pandoc as an HTML block: the whole block
+            # becomes the picture, its caption the picture's caption (plain text, as in posts).
+            attributes = wordpress_pictures._attributes(match["img"])
+            caption = html.unescape(re.sub(r"<[^>]+>", "", match["caption"] or ""))
+            shown = home(attributes.get("src", ""), attributes.get("alt", ""), caption)
+            if shown is None:
+                return match[0]
+            given = attributes.get("class", "").split()
+            layout = " ".join(name for name in PICTURE_LAYOUT_CLASSES if name in given)
+            return shown + wordpress_pictures.attribute_list(layout)
+
+        body = _FIGURE_BLOCK.sub(figure, page.body)
         lines = []
-        for line in _MARKDOWN_PICTURE.sub(markdown_picture, page.body).split("\n"):
+        for line in _MARKDOWN_PICTURE.sub(markdown_picture, body).split("\n"):
             # Inside an HTML block (a table kept as HTML) Markdown is not read: left alone.
             if not line.lstrip().startswith("<") or line.lstrip().lower().startswith("<img"):
                 line = _IMG_TAG.sub(img_tag, line)

@@ -96,7 +96,10 @@ def test_importing_again_with_fetch_media_brings_an_imported_pages_pictures_home
     text = export(
         attachment(23, address, alt="The board", parent=5),
         page_item(5, "About us", "about",
-                  f'<p>Hi.</p><img class="alignleft size-thumbnail" src="{address}" alt="B">'),
+                  f'<p>Hi.</p><img class="alignleft size-thumbnail" src="{address}" alt="B">'
+                  f'\n\n[caption align="alignright" width="300"]<img src="{address}" alt="C" '
+                  f'width="300" /> The board, <a href="https://example.org/">2019</a>[/caption]'
+                  f"\n\n<p>{address}</p>"),
     )  # fmt: skip
     import_wxr(text)
     page = Page.objects.get(slug="about")
@@ -106,10 +109,14 @@ def test_importing_again_with_fetch_media_brings_an_imported_pages_pictures_home
     page.save()
     summary = import_wxr(text, "--fetch-media", "--allow-host", old_site.host)
     page.refresh_from_db()
-    picture = PageImage.objects.get()
+    first, captioned = PageImage.objects.get(alt="B"), PageImage.objects.get(alt="C")
     assert page.body.startswith("Hello, and welcome.")
-    assert picture.markdown + "{.align-left .size-thumbnail}" in page.body
-    assert address not in page.body_html and picture.image.url in page.body_html
-    assert "1 pictures brought home into an imported page" in summary
+    assert first.markdown + "{.align-left .size-thumbnail}" in page.body
+    assert captioned.markdown + "{.align-right .size-medium}" in page.body
+    assert captioned.caption == "The board, 2019"
+    assert f'<img src="{address}' not in page.body_html and first.image.url in page.body_html
+    # An address in the words (not a picture) is words: left as it was.
+    assert address in page.body
+    assert "2 pictures brought home into an imported page" in summary
     import_wxr(text, "--fetch-media", "--allow-host", old_site.host)  # nothing more to do
-    assert PageImage.objects.count() == 1 and len(old_site.log) == 1
+    assert PageImage.objects.count() == 2 and len(old_site.log) == 1
