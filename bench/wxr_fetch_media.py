@@ -34,6 +34,12 @@ ROOT = Path(__file__).resolve().parent.parent
 THEME = ROOT.parent / "shared" / "data" / "wordpress" / "themeunittestdata.wordpress.xml"
 SIZED = re.compile(r"-(\d{1,4})x(\d{1,4})\.[a-z]+$", re.IGNORECASE)
 PICTURE = re.compile(r"\.(jpe?g|png|gif|webp)$", re.IGNORECASE)
+# The documents bodies link to (brought home too): stand-ins of each kind, a few kB.
+DOCUMENTS = {
+    "pdf": b"%PDF-1.4\n% a stand-in for the old site's PDF\n" + b"0" * 4000,
+    "mp3": b"ID3\x04\x00\x00\x00\x00\x00\x00" + b"\xff\xfb\x90\x00" * 1000,
+    "mov": b"\x00\x00\x00\x14ftypqt  \x00\x00\x00\x00qt  " + b"\x00" * 4000,
+}
 
 
 class StandIn(BaseHTTPRequestHandler):
@@ -42,6 +48,14 @@ class StandIn(BaseHTTPRequestHandler):
     def do_GET(self):  # noqa: N802 - the name http.server calls
         path = urlsplit(self.path).path
         StandIn.asked.append(path)
+        document = DOCUMENTS.get(path.rsplit(".", 1)[-1].lower())
+        if document is not None:  # a PDF, a recording: its first bytes make it one
+            self.send_response(200)
+            self.send_header("Content-Type", "application/octet-stream")
+            self.send_header("Content-Length", str(len(document)))
+            self.end_headers()
+            self.wfile.write(document)
+            return
         if not PICTURE.search(path):
             self.send_error(404)
             return
@@ -102,7 +116,9 @@ def main() -> int:
     print(f"  the stand-in site was asked for {len(StandIn.asked)} addresses "
           f"({len(set(StandIn.asked))} distinct)")  # fmt: skip
     for line in lines:
-        if "picture" in line or "featured" in line or line.startswith(("posts:", "attach")):
+        if any(word in line for word in ("picture", "featured", "fetched", "brought")) or (
+            line.startswith(("posts:", "attach", "pages:", "documents:"))
+        ):
             print("  " + line.strip())
     if done.returncode:
         print(done.stderr[-2000:])

@@ -157,6 +157,7 @@ PRIVATE: dict[str, str] = {
     "publishing.HistoricalPost": "saved versions, read in the admin and the desk only",
     "pages.HistoricalPage": "saved versions of standing pages, read in the admin only",
     "publishing.BodyImage": "rendered into the body when its post is saved: that save counts",
+    "pages.PageImage": "rendered into the body when its page is saved: that save counts",
     "publishing.PostTransition": "the workflow's log, for editors",
     "publishing.PreviewLink": "links for unpublished drafts",
     "publishing.PostAutosave": "the desk's unsaved text",
@@ -169,6 +170,10 @@ PRIVATE: dict[str, str] = {
     "importers.ImportedPost": "where an import came from",
     "importers.ImportedComment": "where an import came from",
     "importers.ImportedAttachment": "where an import came from",
+    "importers.ImportedDocument": (
+        "where an import came from: the copy of a linked document; the posts linking it "
+        "are what changes"
+    ),
     "importers.ImportedDisqusComment": "where an import came from",
     "importers.ImportedWordFile": "where an import came from (a second import is noticed)",
     "search.SearchDocument": "derived (the search consumer's own rows; it announces them)",

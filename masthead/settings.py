@@ -268,6 +268,9 @@ MASTHEAD_BODY_IMAGE_MAX_PIXELS = env_int("MASTHEAD_BODY_IMAGE_MAX_PIXELS", 40_00
 # import_wxr --fetch-media: how long one picture may take, and the hosts allowed although
 # they resolve to private or loopback addresses (an intranet site; a test's local server).
 MASTHEAD_MEDIA_FETCH_SECONDS = env_int("MASTHEAD_MEDIA_FETCH_SECONDS", 30)
+# import_wxr --fetch-media: the largest document (PDF, audio, office file) a body links to
+# that is brought home; a larger one keeps its old address.
+MASTHEAD_DOCUMENT_FETCH_MAX_BYTES = env_int("MASTHEAD_DOCUMENT_FETCH_MAX_BYTES", 50_000_000)
 MASTHEAD_MEDIA_FETCH_ALLOWED_HOSTS = env_list("MASTHEAD_MEDIA_FETCH_ALLOWED_HOSTS", [])
 # Every pandoc run (Word and WordPress imports, citations) is killed past these bounds.
 MASTHEAD_PANDOC_SECONDS = env_int("MASTHEAD_PANDOC_SECONDS", 120)

@@ -79,6 +79,11 @@ def _checked_address(host: str, port: int, policy: FetchPolicy) -> str:
 
 def fetch(url: str, policy: FetchPolicy) -> bytes:
     """The body of ``url`` (following checked redirects), or ``FetchFailed``."""
+    return fetch_with_type(url, policy)[0]
+
+
+def fetch_with_type(url: str, policy: FetchPolicy) -> tuple[bytes, str]:
+    """The body of ``url`` and the type its server declared ("" if none), or ``FetchFailed``."""
     deadline = time.monotonic() + policy.seconds
     for _hop in range(policy.max_redirects + 1):
         parts = urlsplit(url)
@@ -100,7 +105,8 @@ def fetch(url: str, policy: FetchPolicy) -> bytes:
                 continue
             if response.status != 200:
                 raise FetchFailed(f"the old site answered {response.status}")
-            return _read_bounded(response, deadline, policy)
+            declared = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+            return _read_bounded(response, deadline, policy), declared
         finally:
             response.release_conn()
     raise FetchFailed(f"more than {policy.max_redirects} redirects")

@@ -137,3 +137,22 @@ class ImportedWordFile(models.Model):
     def earlier(cls, sha256: str) -> "ImportedWordFile | None":
         """The latest import of a file with these bytes, if any."""
         return cls.objects.filter(sha256=sha256).select_related("post__blog").last()
+
+
+class ImportedDocument(models.Model):
+    """A document a WordPress body linked to (a PDF, a recording, an office file), brought
+    home by ``import_wxr --fetch-media``: its old address, and the copy served from here.
+
+    The copy lies under the public media root (``documents/<year>/<random>/<name>``), as it
+    was public on the old site; the bodies that link it are rewritten to it. Importing
+    again finds the copy here by its old address and fetches nothing.
+    """
+
+    url = models.CharField("old address", max_length=500, unique=True)
+    stored_file = models.CharField(max_length=300, help_text="The copy in media storage.")
+    content_type = models.CharField(max_length=120)
+    size = models.PositiveBigIntegerField()
+    fetched_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return self.url

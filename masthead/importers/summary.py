@@ -5,7 +5,8 @@ from dataclasses import dataclass, field
 
 OUTCOMES = ("created", "updated", "unchanged", "skipped")
 KINDS = (
-    "institution", "blogs", "authors", "topics", "posts", "comments", "attachments", "pages",
+    "institution", "blogs", "authors", "topics", "posts", "comments", "attachments", "documents",
+    "pages",
     "menu items", "menus", "other items",
 )  # fmt: skip
 

@@ -43,6 +43,7 @@ from masthead.importers.models import (
 )
 from masthead.importers.names import split_display_name
 from masthead.importers.summary import Summary
+from masthead.importers.wordpress_documents import WordPressDocuments
 from masthead.importers.wordpress_mapping import (  # noqa: F401
     COAUTHORS_META,
     COMMENT_STATUS,
@@ -122,7 +123,7 @@ def _in_batches(items: Iterable, size: int) -> Iterator[tuple]:
         yield batch
 
 
-class WordPressImport(WordPressMapping, WordPressMedia):
+class WordPressImport(WordPressMapping, WordPressMedia, WordPressDocuments):
     """One run of ``import_wxr``: call ``run()`` once; it returns the summary."""
 
     def __init__(
@@ -152,6 +153,9 @@ class WordPressImport(WordPressMapping, WordPressMedia):
         self._missing: set[str] = set()
         self._incomplete_items: set[int] = set()
         self._new_files: list[str] = []
+        # Documents linked from bodies (wordpress_documents): old address → address here or "".
+        self._documents: dict[str, str] = {}
+        self._missing_documents: set[str] = set()
         self._default_blog: Blog | None = None
         # Pages and menu entries, written after the posts (wordpress_pages).
         self.standing_pages = WordPressPages(self)

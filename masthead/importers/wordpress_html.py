@@ -39,7 +39,7 @@ from pathlib import Path
 
 import nh3
 
-from masthead.importers import wordpress_galleries, wordpress_pictures
+from masthead.importers import wordpress_documents, wordpress_galleries, wordpress_pictures
 from masthead.publishing.rendering import sanitize_body_html
 from masthead.subprocesses import run_pandoc
 
@@ -158,11 +158,14 @@ def _attributes(text: str) -> dict[str, str]:
     return found
 
 
-def _figure(image_html: str, caption_html: str) -> str:
+def _figure(image_html: str, caption_html: str, align: str = "") -> str:
+    # [caption align="alignright"]: the figure carries it to its picture
+    # (wordpress_pictures.with_layout_classes).
+    opening = f'<figure class="{html.escape(align)}">' if align else "<figure>"
     caption = caption_html.strip()
     if caption:
-        return f"<figure>{image_html}<figcaption>{caption}</figcaption></figure>"
-    return f"<figure>{image_html}</figure>"
+        return f"{opening}{image_html}<figcaption>{caption}</figcaption></figure>"
+    return f"{opening}{image_html}</figure>"
 
 
 def _replace_shortcodes(
@@ -183,7 +186,7 @@ def _replace_shortcodes(
                 return inner
             counts["[caption] converted to a figure"] += 1
             caption = attrs.get("caption") or parts["caption"]
-            return "\n\n" + _figure(parts["image"], caption) + "\n\n"
+            return "\n\n" + _figure(parts["image"], caption, attrs.get("align", "")) + "\n\n"
         if name == "gallery":
             images = gallery_images(attrs)
             if not images:
@@ -211,6 +214,34 @@ def _replace_shortcodes(
         return f'\n\n<p><a href="{safe}">{safe}</a></p>\n\n'
 
     return _SHORTCODE.sub(replace, text)
+
+
+_MEDIA_FIGURE = re.compile(
+    r"<figure\b[^>]*>\s*(?P<element><(?P<name>audio|video)\b.*?</(?P=name)>)\s*"
+    r"(?:<figcaption\b[^>]*>(?P<caption>.*?)</figcaption>\s*)?</figure>",
+    re.IGNORECASE | re.DOTALL,
+)
+_MEDIA_ELEMENT = re.compile(r"<(?P<name>audio|video)\b.*?</(?P=name)>", re.IGNORECASE | re.DOTALL)
+_MEDIA_SOURCE = re.compile(r"""<(?:audio|video|source)\b[^>]*?\bsrc\s*=\s*["']([^"']+)""", re.I)
+
+
+def _media_elements(text: str, counts: Counter) -> str:
+    """The block editor's audio and video (``<audio src>`` in a figure, its caption beside)
+    become a link to the recording, named by the caption: a body here plays no media, and
+    the link is how the file is brought home (wordpress_documents)."""
+
+    def link(element: str, caption: str) -> str:
+        source = _MEDIA_SOURCE.search(element)
+        if source is None or not re.match(r"^https?://", source[1].strip()):
+            counts["audio or video without an address: dropped"] += 1
+            return ""
+        counts["audio or video converted to a link"] += 1
+        address = html.escape(html.unescape(source[1].strip()))
+        words = caption.strip() or address
+        return f'\n\n<p><a href="{address}">{words}</a></p>\n\n'
+
+    text = _MEDIA_FIGURE.sub(lambda m: link(m["element"], m["caption"] or ""), text)
+    return _MEDIA_ELEMENT.sub(lambda m: link(m[0], ""), text)
 
 
 def _auto_embeds(text: str, counts: Counter) -> str:
@@ -295,6 +326,7 @@ def prepare(
     gallery_images: Callable[[dict], list[GalleryImage]] = lambda attrs: [],
     local_copy: Callable[[str], str] | None = None,
     footnotes_meta: str = "",
+    local_document: Callable[[str], str] | None = None,
 ) -> Prepared:
     """Steps 1–4 and 6: the post's HTML, sanitised, with its teaser split off."""
     counts: Counter = Counter()
@@ -315,7 +347,9 @@ def prepare(
         fragment = wordpress_galleries.block_galleries(fragment, found, pictures_word, counts)
         fragment = _COMMENT.sub("", fragment)
         fragment = _replace_shortcodes(fragment, counts, gallery_images, found, pictures_word)
+        fragment = _media_elements(fragment, counts)
         fragment = _auto_embeds(fragment, counts)
+        fragment = wordpress_pictures.with_layout_classes(fragment)
         fragment = sanitize_body_html(auto_paragraphs(fragment))
         if not body:  # a summary has no place for pictures
             return re.sub(rf"<p>{pictures_word}gal\d+x</p>", "", fragment)
@@ -332,6 +366,8 @@ def prepare(
             )
         for gallery in found:
             gallery.numbers = wordpress_pictures.count_gallery(gallery, local_copy, pictures)
+        if local_document is not None:
+            fragment = wordpress_documents.with_local_documents(fragment, local_document)
         return fragment
 
     # The teaser is a copy of the body's opening: what it converts is counted once, below.

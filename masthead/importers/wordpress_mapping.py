@@ -175,6 +175,7 @@ class WordPressMapping:
                     self._gallery_images(item),
                     self._pictures_of(item),
                     footnotes_meta=item.meta.get("footnotes", ""),
+                    local_document=self._documents_of(item),
                 )
                 for what, times in prepared.counts.items():
                     self.summary.note("posts", what, times)

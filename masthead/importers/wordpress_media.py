@@ -71,6 +71,9 @@ class WordPressMedia:
         return relative.lstrip("/")
 
     def _uploads_index(self) -> dict[str, WxrItem]:
+        """Attachments by their file's exact name ("=2013/03/a-150x150.jpg") and by its
+        original's (``original_key``): an attachment whose own file is named like a size
+        (the theme test's ``image-alignment-150x150.jpg``) is found as itself first."""
         if self._attachments_by_upload is None:
             index = {}
             for attachment in self.attachments.values():
@@ -79,6 +82,7 @@ class WordPressMedia:
                     self._file_of(attachment.attachment_url or attachment.guid),
                 ):
                     if relative:
+                        index.setdefault("=" + relative.strip("/").lower(), attachment)
                         index.setdefault(original_key(relative), attachment)
             self._attachments_by_upload = index
         return self._attachments_by_upload
@@ -96,7 +100,10 @@ class WordPressMedia:
 
     def _attachment_for(self, url: str) -> WxrItem | None:
         relative = self._file_of(url)
-        return self._uploads_index().get(original_key(relative)) if relative else None
+        if not relative:
+            return None
+        index = self._uploads_index()
+        return index.get("=" + relative.strip("/").lower()) or index.get(original_key(relative))
 
     def _old_site_hosts(self) -> set[str]:
         if self._old_hosts is None:

@@ -16,13 +16,16 @@ Out: pages as ``page`` items (drafts as drafts), the header and footer menus as
 ``nav_menu_item`` items of the menus "header" and "footer".
 """
 
+import html
+import posixpath
 import re
 from urllib.parse import unquote, urlsplit
 from xml.sax.saxutils import escape, quoteattr
 
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 
-from masthead.importers import wordpress_html
+from masthead.importers import wordpress_html, wordpress_pictures
 from masthead.importers.wordpress_mapping import (
     SKIPPED_POST_STATUSES,
     _fit,
@@ -31,9 +34,21 @@ from masthead.importers.wordpress_mapping import (
     parse_wordpress_date,
 )
 from masthead.importers.wxr import WxrItem
-from masthead.pages.models import MAX_DEPTH, OldAddress, Page
+from masthead.pages.models import MAX_DEPTH, OldAddress, Page, PageImage
+from masthead.publishing import media
 from masthead.publishing.models import RESERVED_BLOG_SLUGS, Blog
+from masthead.publishing.rendering import PICTURE_LAYOUT_CLASSES
 
+_IMG_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+_FIGURE_BLOCK = re.compile(
+    r"^<figure\b[^>]*>\s*(?:<p>\s*)?(?P<img><img\b[^>]*>)\s*(?:</p>\s*)?"
+    r"(?:<figcaption\b[^>]*>(?P<caption>.*?)</figcaption>\s*)?</figure>[ \t]*$",
+    re.IGNORECASE | re.MULTILINE | re.DOTALL,
+)
+# A picture as the import writes one at its old address: ![alt](<https://…> "caption").
+_MARKDOWN_PICTURE = re.compile(
+    r'!\[(?P<alt>[^\]\n]*)\]\(<?(?P<url>https?://[^\s<>)]+)>?(?:\s+"(?P<title>[^"\n]*)")?\)'
+)
 FOOTER_MENU = re.compile(r"footer|bottom", re.I)
 HEADER_MENU = re.compile(r"primary|main|header|top", re.I)
 # Ids of our own export's items, clear of the posts' and attachments' ids.
@@ -81,14 +96,15 @@ class WordPressPages:
         for item in ordered:
             if item.id in known:
                 self.summary.count("pages", "unchanged", "already imported (edited here since)")
+                self._bring_home_pictures_left(known[item.id], item)
         prepared = [
             wordpress_html.prepare(
                 item.content,
                 self.run._gallery_images(item),
-                # Pages have no body pictures of their own (BodyImage belongs to posts): a
-                # page's pictures keep their old addresses for now (docs/pages.md).
-                None,
+                # A page's pictures come home as its own PageImages (below), as a post's do.
+                self.run._pictures_of(item),
                 footnotes_meta=item.meta.get("footnotes", ""),
+                local_document=self.run._documents_of(item),
             )
             for item in fresh
         ]
@@ -97,9 +113,13 @@ class WordPressPages:
         else:
             markdown = wordpress_html.to_markdown([p.html for p in prepared])
         for item, ready, text in zip(fresh, prepared, markdown, strict=True):
-            page = self._write_page(item, wordpress_html.finish(text, ready), known)
+            body = wordpress_html.finish(text, ready)
+            # Until the page has an id its pictures stand at their original addresses.
+            page = self._write_page(item, wordpress_html.with_pictures(body, ready, {}), known)
             if page is not None:
                 known[item.id] = page
+                if ready.images and not self.run.options.dry_run:
+                    self._show_page_images(page, ready, body)
         self._write_menus(known)
 
     @staticmethod
@@ -149,6 +169,90 @@ class WordPressPages:
         self._remember_old_address(item, page)
         self.summary.count("pages", "created", "as published" if published else "as a draft")
         return page
+
+    def _bring_home_pictures_left(self, page: Page, item: WxrItem) -> None:
+        """An imported page is left as it is (it may have been edited here), except that a
+        picture still shown from the old site, written as the import wrote it, comes home
+        now (an import without --fetch-media came first): that image, and only it, is
+        named ``image:N`` in the Markdown."""
+        if not self.run._brings_media or self.run.options.dry_run:
+            return
+        local_copy = self.run._pictures_of(item)
+        brought = []
+
+        def home(url: str, alt: str, caption: str = "") -> str | None:
+            """The picture's Markdown as one of the page's own, or None if it did not come."""
+            stored = local_copy(url) if url.startswith(("http://", "https://")) else ""
+            if not stored:
+                return None
+            alt = self.run._picture_alt(url, alt)
+            picture = self._page_image(page, stored, alt, caption.strip())
+            brought.append(picture)
+            return picture.markdown
+
+        def markdown_picture(match) -> str:
+            return home(match["url"], match["alt"], match["title"] or "") or match[0]
+
+        def img_tag(match) -> str:
+            # Pandoc keeps a picture with classes (its alignment) as an <img> tag.
+            attributes = wordpress_pictures._attributes(match[0])
+            shown = home(attributes.get("src", ""), attributes.get("alt", ""))
+            if shown is None:
+                return match[0]
+            given = attributes.get("class", "").split()
+            layout = " ".join(name for name in PICTURE_LAYOUT_CLASSES if name in given)
+            return shown + wordpress_pictures.attribute_list(layout)
+
+        def figure(match) -> str:
+            # A picture with its caption, kept by pandoc as an HTML block: the whole block
+            # becomes the picture, its caption the picture's caption (plain text, as in posts).
+            attributes = wordpress_pictures._attributes(match["img"])
+            caption = html.unescape(re.sub(r"<[^>]+>", "", match["caption"] or ""))
+            shown = home(attributes.get("src", ""), attributes.get("alt", ""), caption)
+            if shown is None:
+                return match[0]
+            given = attributes.get("class", "").split()
+            layout = " ".join(name for name in PICTURE_LAYOUT_CLASSES if name in given)
+            return shown + wordpress_pictures.attribute_list(layout)
+
+        body = _FIGURE_BLOCK.sub(figure, page.body)
+        lines = []
+        for line in _MARKDOWN_PICTURE.sub(markdown_picture, body).split("\n"):
+            # Inside an HTML block (a table kept as HTML) Markdown is not read: left alone.
+            if not line.lstrip().startswith("<") or line.lstrip().lower().startswith("<img"):
+                line = _IMG_TAG.sub(img_tag, line)
+            lines.append(line)
+        body = "\n".join(lines)
+        if brought:
+            page.body = body
+            page.save()
+            self.summary.note("pages", "pictures brought home into an imported page", len(brought))
+
+    def _show_page_images(self, page: Page, ready, body: str) -> None:
+        """The page's pictures brought home, as its own ``PageImage``s named ``image:N``."""
+        named = {}
+        for number, picture in enumerate(ready.images):
+            if picture.stored:
+                alt = self.run._picture_alt(picture.url, picture.alt)
+                named[number] = self._page_image(page, picture.stored, alt, picture.caption)
+        if not named:
+            return
+        page.body = wordpress_html.with_pictures(body, ready, named)
+        page.save()
+        self.summary.note("pages", "pictures in bodies shown from here (with srcset)", len(named))
+
+    def _page_image(self, page: Page, full_name: str, alt: str, caption: str) -> PageImage:
+        match = media.PIPELINE_NAME.match(full_name)
+        folder = media.random_folder("pages/body")
+        names = self.run._copy_files(full_name, folder, default_storage)
+        picture = PageImage(
+            page=page, alt=_fit(alt, 300), caption=_fit(caption, 300),
+            width=int(match["width"]), height=int(match["height"]),
+            renditions=[[int(posixpath.basename(n).split("w.")[0]), n] for n in names[1:]],
+        )  # fmt: skip
+        picture.image.name = names[0]
+        picture.save()
+        return picture
 
     @staticmethod
     def _free_slug(base: str, page: Page) -> str:

@@ -14,12 +14,15 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from masthead.publishing.images import BODY_IMAGE_SIZES
 from masthead.publishing.models import RESERVED_BLOG_SLUGS, Blog
-from masthead.publishing.rendering import render_markdown
+from masthead.publishing.rendering import BodyImageView, render_markdown
 
 # How deep pages may nest: enough for /about/people/research/, short enough to read.
 MAX_DEPTH = 4
@@ -222,7 +225,8 @@ class Page(models.Model):
 
     # --- saving -----------------------------------------------------------------------
     def save(self, *args, **kwargs):
-        self.body_html = render_markdown(self.body)
+        pictures = {p.pk: p.as_view() for p in self.body_images.all()} if self.pk else {}
+        self.body_html = render_markdown(self.body, pictures)
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         old_path = None
@@ -257,3 +261,57 @@ class OldAddress(models.Model):
 
     def __str__(self):
         return f"{self.path} → {self.page}"
+
+
+class PageImage(models.Model):
+    """A picture in a page's body, named ``![alt](image:ID)`` there as in posts, shown with
+    ``srcset``: a cleaned full copy and narrower ones (``publishing.images``), written by an
+    import (WordPress pages' pictures brought home). A page shows only its own pictures.
+
+    Pages are the institution's public face, so their pictures lie under the public media
+    root at once (in a random folder, as a post's do)."""
+
+    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="body_images")
+    image = models.ImageField(editable=False)
+    width = models.PositiveIntegerField(editable=False)
+    height = models.PositiveIntegerField(editable=False)
+    # [[width, stored name], ...], narrowest first, not including the full copy.
+    renditions = models.JSONField(default=list, editable=False)
+    alt = models.CharField("alt text", max_length=300)
+    caption = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"image:{self.pk} ({self.alt[:40]})"
+
+    @property
+    def markdown(self) -> str:
+        alt = re.sub(r"[\[\]\\\n]+", " ", self.alt).strip()
+        return f"![{alt}](image:{self.pk})"
+
+    def stored_names(self) -> list[str]:
+        return [self.image.name, *(name for _width, name in self.renditions)]
+
+    def as_view(self) -> BodyImageView:
+        storage = self.image.storage
+        sources = [(storage.url(name), width) for width, name in self.renditions]
+        sources.append((self.image.url, self.width))
+        return BodyImageView(
+            src=self.image.url,
+            srcset=", ".join(f"{url} {width}w" for url, width in sources),
+            sizes=BODY_IMAGE_SIZES,
+            width=self.width,
+            height=self.height,
+            alt=self.alt,
+            caption=self.caption,
+        )
+
+
+@receiver(post_delete, sender=PageImage)
+def delete_page_image_files(sender, instance: PageImage, **kwargs):
+    """A picture's files go with it (also when its page is deleted)."""
+    for name in instance.stored_names():
+        if name:
+            instance.image.storage.delete(name)

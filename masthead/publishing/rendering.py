@@ -17,6 +17,7 @@ from html import escape
 
 import nh3
 from markdown_it import MarkdownIt
+from mdit_py_plugins.attrs import attrs_plugin
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
@@ -43,6 +44,25 @@ class BodyImageView:
     alt: str
     caption: str = ""
     credit: str = ""
+
+
+# Where a picture stands and how large it shows, written after it as an attribute list:
+#
+#     ![Alt text](image:12){.align-left .size-thumbnail}
+#
+# (as WordPress's alignleft / size-thumbnail, which an import keeps this way). Only these
+# classes are kept; the floats and the sizes are site.css's (full width on a phone).
+PICTURE_LAYOUT_CLASSES = (
+    "align-left", "align-right", "align-center",
+    "size-thumbnail", "size-medium", "size-large", "size-full",
+)  # fmt: skip
+_LAYOUT = r"(?:align-(?:left|right|center)|size-(?:thumbnail|medium|large|full))"
+
+
+def picture_layout(token) -> str:
+    """The picture's layout classes from its attribute list, in a fixed order, known ones only."""
+    given = set((token.attrGet("class") or "").split())
+    return " ".join(name for name in PICTURE_LAYOUT_CLASSES if name in given)
 
 
 def _image_number(token) -> int | None:
@@ -73,6 +93,11 @@ def _render_image(self, tokens, idx, options, env):
     if token.meta.get("gallery"):
         return _gallery_item(self, token, options, env)
     number = _image_number(token)
+    layout = picture_layout(token)
+    if layout:
+        token.attrSet("class", layout)
+    elif token.attrGet("class") is not None:
+        del token.attrs["class"]
     if number is None:
         return self.image(tokens, idx, options, env)
     picture = env.get("images", {}).get(number)
@@ -80,10 +105,11 @@ def _render_image(self, tokens, idx, options, env):
         # Saving refuses a body naming another post's picture; an old version may still.
         return ""
     alt = self.renderInlineAsText(token.children or [], options, env).strip() or picture.alt
+    shown_in_text = "" if token.meta.get("figure") or not layout else f' class="{layout}"'
     img = (
         f'<img src="{escape(picture.src)}" srcset="{escape(picture.srcset)}" '
         f'sizes="{escape(picture.sizes)}" width="{picture.width}" height="{picture.height}" '
-        f'alt="{escape(alt)}" loading="lazy">'
+        f'alt="{escape(alt)}" loading="lazy"{shown_in_text}>'
     )
     if not token.meta.get("figure"):
         return img
@@ -91,7 +117,8 @@ def _render_image(self, tokens, idx, options, env):
     if picture.credit:
         caption += f' <small class="credit">{escape(picture.credit)}</small>'
     figcaption = f"<figcaption>{caption.strip()}</figcaption>" if caption.strip() else ""
-    return f'<figure class="body-image">{img}{figcaption}</figure>\n'
+    classes = f"body-image {layout}".strip()
+    return f'<figure class="{classes}">{img}{figcaption}</figure>\n'
 
 
 # A gallery in a body: a grid of pictures, each linked to its largest copy, written as
@@ -218,6 +245,7 @@ _markdown.add_render_rule("footnote_ref", _render_footnote_ref)
 _markdown.add_render_rule("footnote_block_open", _render_footnote_block_open)
 _markdown.add_render_rule("footnote_open", _render_footnote_open)
 _markdown.add_render_rule("footnote_anchor", _render_footnote_anchor)
+_markdown.use(attrs_plugin, after=("image",), allowed=("class",))
 _markdown.add_render_rule("image", _render_image)
 _markdown.core.ruler.push("body_image_figures", _mark_figures)
 _markdown.use(container_plugin, name="gallery", render=_render_gallery)
@@ -238,7 +266,7 @@ BODY_ATTRIBUTES = {
     "section": {"class", "aria-labelledby"},
     "h2": {"id"},
     "abbr": {"title"},
-    "img": {"src", "alt", "title", "width", "height", "srcset", "sizes", "loading"},
+    "img": {"src", "alt", "title", "width", "height", "srcset", "sizes", "loading", "class"},
     "figure": {"class"},
     "small": {"class"},
     "td": {"colspan", "rowspan"},
@@ -259,7 +287,8 @@ FILTERED_VALUES = {
     "aria-labelledby": re.compile(rf"^{NOTES_HEADING_ID}$"),
     "class": re.compile(
         r"^(footnotes|footnotes-list|footnote-(ref|item|backref)|body-image|credit"
-        r"|gallery gallery--columns-[1-9])$"
+        r"|gallery gallery--columns-[1-9]"
+        rf"|(body-image )?{_LAYOUT}( {_LAYOUT})?)$"
     ),
 }
 

@@ -74,7 +74,10 @@ def test_pictures_come_home_cleaned_and_the_body_shows_them_with_srcset(
         assert not stored.getexif()  # the camera's metadata, GPS included, is gone
     page = client.get(the_post.get_absolute_url()).text
     assert "127.0.0.1" not in page and "localhost" not in page.split("<body", 1)[1]
-    assert re.search(r'<figure class="body-image"><img src="/media/posts/body/[^"]+"', page)
+    # Shown 300 pixels wide in WordPress: the medium size here (site.css).
+    assert re.search(
+        r'<figure class="body-image size-medium"><img src="/media/posts/body/[^"]+"', page
+    )
     assert re.search(r'srcset="[^"]+ 480w, [^"]+ 800w, [^"]+ 1000w"', page)
     assert "<figcaption>The north line</figcaption>" in page
     # The featured image from _thumbnail_id, through the same pipeline.
