@@ -156,19 +156,36 @@ class CommentQuerySet(models.QuerySet):
         """Approved and not erased: what a reader sees, and so what a reply may hang under."""
         return self.approved().filter(erased_at__isnull=True)
 
+    def answerable(self, post, comment_id: int | None) -> "Comment | None":
+        """The comment a reader may answer on ``post``, with its ``parent`` loaded; else None.
+
+        Only a shown comment of this very post is answerable, and only while the top
+        comment of its thread is shown too, or the reply would hang under hidden text.
+        Whatever else is named (another post's comment, a held, rejected or erased one,
+        no comment at all) gives the same None, so the answer tells nothing about it.
+        """
+        if not comment_id or not 0 < comment_id < 2**63:
+            return None
+        top_is_shown = models.Q(parent__isnull=True) | models.Q(
+            parent__status=Comment.Status.APPROVED, parent__erased_at__isnull=True
+        )
+        return (
+            self.shown()
+            .filter(top_is_shown, post=post, pk=comment_id)
+            .select_related("parent")
+            .first()
+        )
+
     def reply_target(self, post, comment_id: int | None) -> "Comment | None":
         """The top comment a reply to ``comment_id`` hangs under, or None if there is none.
 
-        Replies are one level deep, so a reply to a reply joins its parent's thread;
-        that parent must be shown too, or the reply would hang under hidden text.
+        Replies are one level deep, so a reply to a reply joins its parent's thread
+        (and remembers, in ``in_reply_to``, the reply it answered).
         """
-        if not comment_id:
+        answered = self.answerable(post, comment_id)
+        if answered is None:
             return None
-        chosen = self.shown().filter(post=post, pk=comment_id).only("pk", "parent_id").first()
-        if chosen is None:
-            return None
-        top_id = chosen.parent_id or chosen.pk
-        return self.shown().filter(post=post, pk=top_id, parent__isnull=True).first()
+        return answered.parent or answered
 
 
 class ChangedSinceShown(Exception):
