@@ -260,3 +260,32 @@ def test_the_moderation_queue_shows_what_a_reply_answers(moderator_client, publi
     item = page[page.index("The slow half.") - 3000 :]
     assert re.search(r"In reply to <a [^>]*>Rita Reply</a>", item)
     assert "And the other half is the grid." in item
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "/comments/{post}/reply/{big}/",
+        "/comments/{big}/reply/{comment}/",
+        "/comments/{post}/reply/0/",
+        "/comments/{post}/reply/-1/",
+        "/comments/{post}/reply/1e3/",
+    ],
+)
+def test_a_reply_page_for_a_made_up_address_is_a_plain_not_found(
+    client, published_post, thread, address
+):
+    top, rita = thread
+    url = address.format(post=published_post.pk, comment=rita.pk, big="9" * 40)
+    assert client.get(url).status_code == 404
+
+
+def test_a_post_that_takes_no_more_comments_offers_no_reply(client, published_post, thread):
+    url = published_post.get_absolute_url()
+    assert ">Reply<" in client.get(url).content.decode()  # and that page is now cached
+    published_post.comments_open = False
+    published_post.save()
+    page = client.get(url).content.decode()
+    assert "Comments are closed." in page and ">Reply<" not in page
+    top, rita = thread
+    assert client.get(reply_url(published_post, rita)).status_code == 403
