@@ -151,3 +151,16 @@ def test_static_output_never_writes_a_draft_page(client, institution, tmp_path, 
     call_command("publish_static", str(folder), "--once")
     assert not (folder / "plans").exists()
     assert b"Unannounced" not in b"".join(path.read_bytes() for path in folder.rglob("*.html"))
+
+
+def test_a_version_and_a_draft_preview_obey_the_content_security_policy(client, privacy):
+    from tests.security.test_pages_under_the_policy import assert_obeys_policy
+
+    correct(privacy, "Two years.", "The period was wrong.")
+    Page.objects.create(title="Plans", slug="plans", body="Unannounced work.")
+    assert_obeys_policy(client.get("/privacy/"))
+    assert_obeys_policy(client.get("/privacy/versions/1/"))
+    client.force_login(staff_member("ines", "Editors"))
+    preview = client.get("/plans/")
+    assert preview.status_code == 200
+    assert_obeys_policy(preview)
