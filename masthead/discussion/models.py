@@ -176,17 +176,6 @@ class CommentQuerySet(models.QuerySet):
             .first()
         )
 
-    def reply_target(self, post, comment_id: int | None) -> "Comment | None":
-        """The top comment a reply to ``comment_id`` hangs under, or None if there is none.
-
-        Replies are one level deep, so a reply to a reply joins its parent's thread
-        (and remembers, in ``in_reply_to``, the reply it answered).
-        """
-        answered = self.answerable(post, comment_id)
-        if answered is None:
-            return None
-        return answered.parent or answered
-
 
 class ChangedSinceShown(Exception):
     """The commenter edited the comment after the moderator's page showed it."""
