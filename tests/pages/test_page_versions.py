@@ -164,3 +164,10 @@ def test_a_version_and_a_draft_preview_obey_the_content_security_policy(client, 
     preview = client.get("/plans/")
     assert preview.status_code == 200
     assert_obeys_policy(preview)
+
+
+def test_the_page_form_in_the_admin_links_the_earlier_versions(client, privacy):
+    correct(privacy, "Two years.", "The period was wrong.")
+    client.force_login(staff_member("ines", "Editors"))
+    form = client.get(f"/admin/pages/page/{privacy.pk}/change/").content.decode()
+    assert '<a href="/privacy/versions/1/">Version 1</a>, replaced' in form
