@@ -109,7 +109,8 @@ class Thread(models.Model):
         return max(1, math.ceil(self.approved_root_count / settings.MASTHEAD_COMMENTS_PER_PAGE))
 
     def cache_key(self, page_number: int) -> str:
-        return f"discussion:page:{self.post_id}:{self.version}:{page_number}"
+        # "t": the markup with Reply under every comment; copies rendered before it are not read.
+        return f"discussion:page:t:{self.post_id}:{self.version}:{page_number}"
 
     def recount(self, *, new_thread: bool = False) -> None:
         """Store the counts afresh; called inside the transaction that changed a comment.

@@ -121,7 +121,7 @@ def empty_form_html(post, institution, guidelines_url: str = "") -> str:
     """
     guidelines = institution.comment_guidelines if institution else ""
     version = hashlib.sha256(f"{guidelines}\n{guidelines_url}".encode()).hexdigest()[:12]
-    key = f"discussion:form:{post.pk}:{version}"
+    key = f"discussion:form:t:{post.pk}:{version}"  # "t": the form with id="comment-form"
     html = caching.get(key)
     if html is None:
         html = render_to_string(
