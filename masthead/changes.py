@@ -136,6 +136,8 @@ PUBLIC: dict[str, Public] = {
     # its change touches every post's page. Its old addresses answer redirects.
     "pages.Page": Public(lambda _page: None),
     "pages.OldAddress": Public(lambda _address: frozenset()),
+    # An earlier version is saved with its page's substantive update (which touches all).
+    "pages.PageVersion": Public(lambda _version: None),
 }
 
 # Every other model, and why its changes show nowhere public.

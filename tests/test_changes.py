@@ -23,7 +23,7 @@ from masthead.citations.models import (
     VersionCitation,
 )
 from masthead.discussion.models import Comment, Thread
-from masthead.pages.models import OldAddress, Page
+from masthead.pages.models import OldAddress, Page, PageVersion
 from masthead.publishing.models import Author, Blog, Institution, PostAuthor, PostVersion, Topic
 
 from .conftest import make_post
@@ -107,6 +107,15 @@ MAKERS = {
     "pages.Page": lambda post: Page.objects.create(title="About us", slug="about-us"),
     "pages.OldAddress": lambda post: OldAddress.objects.create(
         page=Page.objects.create(title="Staff", slug="staff"), path="/our-staff/"
+    ),
+    "pages.PageVersion": lambda post: PageVersion.objects.create(
+        page=Page.objects.create(title="Privacy", slug="privacy"),
+        number=1,
+        title="Privacy",
+        body="Old.",
+        body_html="<p>Old.</p>",
+        published_at=post.publish_at,
+        replaced_at=post.publish_at,
     ),
 }
 

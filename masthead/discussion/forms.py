@@ -9,6 +9,13 @@ from masthead.discussion.models import (
 )
 from masthead.discussion.text import clean_line, clean_text
 
+# One answer for every comment that cannot be answered (none such, not published, another
+# post's): it tells nothing about which it was.
+REPLY_TARGET_UNKNOWN = (
+    "The comment you were replying to is not published under this post, so it cannot be "
+    "answered. Your text is kept below: send it again to post it as a comment on the post."
+)
+
 
 class CleanTextField(forms.CharField):
     """Text cleaned (NFC, no control characters) before any validation sees it."""
@@ -69,6 +76,9 @@ class CommentForm(forms.Form):
     # Honeypot: hidden from people by CSS and from assistive technology by aria-hidden.
     website = forms.CharField(required=False, label="Leave this empty")
     started = forms.CharField(required=False, widget=forms.HiddenInput)
+    # The comment this one answers, as the reply page filled it in. ``parent`` is the name
+    # forms opened before threads kept who answered whom used; it means the same.
+    in_reply_to = forms.CharField(required=False, widget=forms.HiddenInput)
     parent = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def clean_author_name(self):
@@ -86,11 +96,20 @@ class CommentForm(forms.Form):
             raise forms.ValidationError("This email address is too long; please use a shorter one.")
         return email
 
-    def clean_parent(self) -> int | None:
-        # Hidden and only ever filled by our own reply page; anything else means "no parent".
-        raw = self.cleaned_data["parent"].strip()
-        # isascii: "²" is a digit to str.isdigit but not a number to int().
-        return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 19 else None
+    def clean_in_reply_to(self) -> int | None:
+        if self.data.get("not_a_reply"):
+            return None  # the reader chose to send the reply as a comment on the post
+        raw = (self.data.get("in_reply_to") or self.data.get("parent") or "").strip()
+        if not raw:
+            return None
+        # isascii: "²" is a digit to str.isdigit but not a number to int(); and no id
+        # column holds a number of 19 digits or more.
+        if raw.isascii() and raw.isdigit() and len(raw) < 19 and int(raw) > 0:
+            return int(raw)
+        raise forms.ValidationError(REPLY_TARGET_UNKNOWN, code="reply_target")
+
+    def clean_parent(self) -> None:
+        return None  # read by ``clean_in_reply_to``
 
     def clean_body(self):
         body = self.cleaned_data["body"]

@@ -109,7 +109,8 @@ class Thread(models.Model):
         return max(1, math.ceil(self.approved_root_count / settings.MASTHEAD_COMMENTS_PER_PAGE))
 
     def cache_key(self, page_number: int) -> str:
-        return f"discussion:page:{self.post_id}:{self.version}:{page_number}"
+        # "t": the markup with Reply under every comment; copies rendered before it are not read.
+        return f"discussion:page:t:{self.post_id}:{self.version}:{page_number}"
 
     def recount(self, *, new_thread: bool = False) -> None:
         """Store the counts afresh; called inside the transaction that changed a comment.
@@ -156,19 +157,25 @@ class CommentQuerySet(models.QuerySet):
         """Approved and not erased: what a reader sees, and so what a reply may hang under."""
         return self.approved().filter(erased_at__isnull=True)
 
-    def reply_target(self, post, comment_id: int | None) -> "Comment | None":
-        """The top comment a reply to ``comment_id`` hangs under, or None if there is none.
+    def answerable(self, post, comment_id: int | None) -> "Comment | None":
+        """The comment a reader may answer on ``post``, with its ``parent`` loaded; else None.
 
-        Replies are one level deep, so a reply to a reply joins its parent's thread;
-        that parent must be shown too, or the reply would hang under hidden text.
+        Only a shown comment of this very post is answerable, and only while the top
+        comment of its thread is shown too, or the reply would hang under hidden text.
+        Whatever else is named (another post's comment, a held, rejected or erased one,
+        no comment at all) gives the same None, so the answer tells nothing about it.
         """
-        if not comment_id:
+        if not comment_id or not 0 < comment_id < 2**63:
             return None
-        chosen = self.shown().filter(post=post, pk=comment_id).only("pk", "parent_id").first()
-        if chosen is None:
-            return None
-        top_id = chosen.parent_id or chosen.pk
-        return self.shown().filter(post=post, pk=top_id, parent__isnull=True).first()
+        top_is_shown = models.Q(parent__isnull=True) | models.Q(
+            parent__status=Comment.Status.APPROVED, parent__erased_at__isnull=True
+        )
+        return (
+            self.shown()
+            .filter(top_is_shown, post=post, pk=comment_id)
+            .select_related("parent")
+            .first()
+        )
 
 
 class ChangedSinceShown(Exception):

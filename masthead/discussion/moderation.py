@@ -63,7 +63,7 @@ CHANGED_SINCE_SHOWN = (
 @require_safe
 @moderator_required
 def queue(request):
-    pending = Comment.objects.pending().select_related("post__blog", "parent")[:200]
+    pending = Comment.objects.pending().select_related("post__blog", "parent", "in_reply_to")[:200]
     return render(
         request,
         "discussion/moderation/queue.html",

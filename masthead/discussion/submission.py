@@ -53,7 +53,8 @@ class Submission:
     started: str
     honeypot: str
     client_ip: str
-    parent_id: int | None = None
+    # The comment this one answers (any shown comment of the post; see ``Comment.answerable``).
+    in_reply_to_id: int | None = None
 
 
 @dataclass
@@ -67,7 +68,7 @@ class SubmissionResult:
 def submission_key(submission: Submission, body: str, ip_hash: str) -> str:
     """The same form sent twice (double click, resend) gives the same key: one comment."""
     parts = [
-        str(submission.post_id), str(submission.parent_id or ""), submission.email.lower(),
+        str(submission.post_id), str(submission.in_reply_to_id or ""), submission.email.lower(),
         body, ip_hash, submission.started,
     ]  # fmt: skip
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
@@ -217,10 +218,15 @@ def submit_comment(submission: Submission) -> SubmissionResult:
     if history.received_before:
         return SubmissionResult(Outcome.ALREADY_RECEIVED, _whole(found))
 
-    if submission.parent_id:
-        comment.parent = Comment.objects.reply_target(found, submission.parent_id)
-        if comment.parent is None:
+    if submission.in_reply_to_id:
+        # A reply to a reply joins the thread of the comment it answers (one level deep)
+        # and remembers which one it answered. Only checked when a reply is sent: a plain
+        # comment, the common case, costs no query more.
+        answered = Comment.objects.answerable(found, submission.in_reply_to_id)
+        if answered is None:
             return SubmissionResult(Outcome.REPLY_TARGET_GONE, _whole(found))
+        comment.in_reply_to = answered
+        comment.parent = answered.parent or answered
 
     comment.post = found
     comment.flags = abuse.flags_for(

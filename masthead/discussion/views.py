@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from masthead.client_limits import client_ip
 from masthead.discussion import abuse
-from masthead.discussion.forms import CommentForm, EditCommentForm
+from masthead.discussion.forms import REPLY_TARGET_UNKNOWN, CommentForm, EditCommentForm
 from masthead.discussion.models import Comment
 from masthead.discussion.policy import comments_are_open
 from masthead.discussion.submission import Outcome, Submission, submit_comment
@@ -39,29 +39,56 @@ def refusal(request, status: int, title: str, message: str, post=None, *, receiv
     return private(response)
 
 
-def form_page(request, post, form, parent=None, status=200, problem=""):
-    context = {"post": post, "blog": post.blog, "form": form, "parent": parent, "problem": problem}
+def form_page(request, post, form, answered=None, status=200, problem=""):
+    """The comment form on a page of its own; ``answered``: the comment a reply answers."""
+    context = {
+        "post": post,
+        "blog": post.blog,
+        "form": form,
+        "answered": answered,
+        "problem": problem,
+    }
     return private(render(request, "discussion/comment_form_page.html", context, status=status))
 
 
 @require_safe
 def reply(request, post_id, comment_id):
+    """The form to answer one shown comment. A page of its own, not a state of the post page:
+    post pages are stored for everyone, and "Replying to" belongs to one reader."""
     post = get_object_or_404(Post.objects.public().select_related("blog"), pk=post_id)
-    parent = Comment.objects.reply_target(post, comment_id)
-    if parent is None:
+    answered = Comment.objects.answerable(post, comment_id)
+    if answered is None:
         raise Http404("There is no published comment to reply to here.")
     if not comments_are_open(post):
         return closed(request, post)
-    form = CommentForm(initial={"parent": parent.pk, "started": abuse.new_form_token()})
-    return form_page(request, post, form, parent)
+    form = CommentForm(initial={"in_reply_to": answered.pk, "started": abuse.new_form_token()})
+    return form_page(request, post, form, answered)
 
 
-def form_again(request, post, form, *, status: int, problem: str, parent=None):
-    """The form once more, with what was typed and a fresh timestamp: nothing is lost."""
+def form_again(request, post, form, *, status: int, problem: str, answered=None):
+    """The form once more, with what was typed and a fresh timestamp: nothing is lost.
+
+    Without ``answered`` the form no longer names a comment: sent again, it is a
+    comment on the post.
+    """
     form.data = form.data.copy()
     form.data["started"] = abuse.new_form_token()
-    form.data["parent"] = str(parent.pk) if parent else ""
-    return form_page(request, post, form, parent, status=status, problem=problem)
+    form.data["in_reply_to"] = str(answered.pk) if answered else ""
+    form.data.pop("parent", None)
+    return form_page(request, post, form, answered, status=status, problem=problem)
+
+
+def invalid_form(request, post, form):
+    """Fields to correct. A reply stays a reply if what it answers may still be answered."""
+    named = form.cleaned_data.get("in_reply_to")
+    answered = Comment.objects.answerable(post, named)
+    unknown_target = "in_reply_to" in form.errors or (named and answered is None)
+    form.data = form.data.copy()
+    form.data["started"] = form.data.get("started") or abuse.new_form_token()
+    form.data["in_reply_to"] = str(answered.pk) if answered else ""
+    form.data.pop("parent", None)
+    problem = REPLY_TARGET_UNKNOWN if unknown_target else ""
+    return form_page(request, post, form, answered, status=400, problem=problem)
 
 
 # Exempt from Django's CSRF check because the form lives on pages cached for everyone,
@@ -88,15 +115,12 @@ def submit(request, post_id):
         post = get_object_or_404(public_posts(), pk=post_id)
         if not comments_are_open(post):
             return closed(request, post)
-        form.data = form.data.copy()
-        form.data["started"] = form.data.get("started") or abuse.new_form_token()
-        parent = Comment.objects.reply_target(post, form.cleaned_data.get("parent"))
-        return form_page(request, post, form, parent, status=400)
+        return invalid_form(request, post, form)
     data = form.cleaned_data
     result = submit_comment(
         Submission(
             post_id=post_id,
-            parent_id=data["parent"],
+            in_reply_to_id=data["in_reply_to"],
             author_name=data["author_name"],
             email=data["email"],
             body=data["body"],
@@ -124,13 +148,13 @@ def submit(request, post_id):
             post,
             received=True,
         )
-    parent = Comment.objects.reply_target(post, data["parent"])
+    answered = Comment.objects.answerable(post, data["in_reply_to"])
     if result.outcome is Outcome.RATE_LIMITED:
         response = form_again(
             request,
             post,
             form,
-            parent=parent,
+            answered=answered,
             status=429,
             problem="You have sent several comments in a short time. Please wait a few minutes "
             "and send this one again; your text is kept below so nothing is lost.",
@@ -143,15 +167,14 @@ def submit(request, post_id):
             post,
             form,
             status=409,
-            problem="The comment you were replying to is no longer published, so it takes no "
-            "replies. Your text is kept below: you can post it as a comment on the post.",
+            problem=REPLY_TARGET_UNKNOWN,
         )
     hours = settings.MASTHEAD_COMMENT_FORM_MAX_AGE_HOURS
     return form_again(
         request,
         post,
         form,
-        parent=parent,
+        answered=answered,
         status=400,
         problem=f"This form was opened more than {hours} hours ago, so we ask you to send it "
         "once more. Your text is kept below; please check it and submit again.",

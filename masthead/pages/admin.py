@@ -7,6 +7,9 @@ from it, which saves it as a new version (and so tells every consumer).
 """
 
 from django.contrib import admin
+from django.utils.formats import date_format
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
 
 from masthead.pages.models import OldAddress, Page
@@ -41,8 +44,24 @@ class PageAdmin(SimpleHistoryAdmin):
             },
         ),  # fmt: skip
         ("Role", {"fields": ["role"]}),
-        ("Corrections", {"fields": ["updated_at", "correction_note"]}),
+        ("Corrections", {"fields": ["updated_at", "correction_note", "earlier_versions"]}),
     ]
+    readonly_fields = ["earlier_versions"]
+
+    @admin.display(description="Earlier versions readers can read")
+    def earlier_versions(self, page):
+        """The versions a substantive update kept, each linked to its public address."""
+        versions = list(page.versions.all()) if page.pk else []
+        if not versions:
+            return "None yet: a new “last substantive update” keeps the version it replaces."
+        return format_html_join(
+            mark_safe("<br>"),
+            '<a href="{}">Version {}</a>, replaced {}',
+            (
+                (v.get_absolute_url(), v.number, date_format(v.replaced_at, "DATETIME_FORMAT"))
+                for v in versions
+            ),
+        )
 
     @admin.display(description="Address", ordering="path")
     def address(self, page):

@@ -10,7 +10,9 @@ A page is public when it and every page above it are published: a draft parent k
 its children out of sight, as their addresses pass through it.
 """
 
+import datetime
 import re
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -223,6 +225,41 @@ class Page(models.Model):
             )
         return None
 
+    # --- versions and corrections -----------------------------------------------------
+    def corrections(self) -> list["Correction"]:
+        """Every substantive update in order: when, what it said, and the version it replaced
+        (as a post's: the note of version N+1, or the page's own, tells why N was replaced)."""
+        earlier = list(self.versions.all())
+        if not earlier:
+            return []
+        notes = [version.update_note for version in earlier[1:]] + [self.correction_note]
+        return [
+            Correction(at=replaced.replaced_at, note=note, replaced=replaced)
+            for replaced, note in zip(earlier, notes, strict=True)
+        ]
+
+    def _keep_version_replaced_by_this_update(self) -> None:
+        """Before a substantive update of a public page, keep what readers saw until now.
+
+        As for posts: a substantive update is a new ``updated_at``; a typo fix leaves it
+        alone and keeps no version. Only what readers saw is kept, never a draft's text.
+        """
+        if self.pk is None or self.updated_at is None:
+            return
+        before = Page.objects.select_for_update().filter(pk=self.pk).first()
+        if before is None or before.updated_at == self.updated_at or not before.is_public:
+            return
+        PageVersion.objects.create(
+            page=self,
+            number=self.versions.count() + 1,
+            title=before.title,
+            body=before.body,
+            body_html=before.body_html,
+            published_at=before.updated_at or before.published_at or before.created_at,
+            update_note=before.correction_note if before.updated_at else "",
+            replaced_at=self.updated_at,
+        )
+
     # --- saving -----------------------------------------------------------------------
     def save(self, *args, **kwargs):
         pictures = {p.pk: p.as_view() for p in self.body_images.all()} if self.pk else {}
@@ -234,6 +271,7 @@ class Page(models.Model):
             old_path = Page.objects.filter(pk=self.pk).values_list("path", flat=True).first()
         self.path = self.path_from_parents()
         with transaction.atomic():
+            self._keep_version_replaced_by_this_update()
             super().save(*args, **kwargs)
             if old_path and old_path != self.path:
                 self._move_children()
@@ -245,6 +283,46 @@ class Page(models.Model):
         for child in self.children.all():
             child.parent = self
             child.save()
+
+
+@dataclass(frozen=True)
+class Correction:
+    at: datetime.datetime
+    note: str
+    replaced: "PageVersion"
+
+
+class PageVersion(models.Model):
+    """A page as readers saw it until a substantive update, at its own address.
+
+    Version 1 is the page as first published; the page itself is the current
+    version. Kept so that whoever quoted the page before a correction can be
+    checked, as posts' versions are.
+    """
+
+    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    body_html = models.TextField()
+    published_at = models.DateTimeField(help_text="When readers first saw this version.")
+    update_note = models.TextField(
+        blank=True, help_text="The correction note this version was published with."
+    )
+    replaced_at = models.DateTimeField(help_text="The substantive update that replaced it.")
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["page", "number"], name="one_version_number_per_page"),
+        ]
+        verbose_name = "published version"
+
+    def __str__(self):
+        return f"{self.page} (version {self.number})"
+
+    def get_absolute_url(self):
+        return reverse("pages:version", args=[self.page.path, self.number])
 
 
 class OldAddress(models.Model):

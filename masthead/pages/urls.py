@@ -17,4 +17,7 @@ class ReverseOnlyPath(PathConverter):
 
 register_converter(ReverseOnlyPath, "page_path")
 
-urlpatterns = [path("<page_path:page_path>/", views.page_detail, name="page")]
+urlpatterns = [
+    path("<page_path:page_path>/", views.page_detail, name="page"),
+    path("<page_path:page_path>/versions/<int:number>/", views.page_version, name="version"),
+]

@@ -42,6 +42,9 @@ def subjects_of(change: changes.Change) -> set[str]:
         return {f"post:{post_id}" for post_id in change.post_ids}
     if change.of("pages.Page"):
         return {f"page:{change.pk}"}
+    if change.of("pages.PageVersion"):
+        page_id = getattr(change.instance, "page_id", None)
+        return {f"page:{page_id}"} if page_id else set()
     if change.label in OWN_PAGES:
         return {f"{OWN_PAGES[change.label]}:{change.pk}"}
     kind = SUBJECTS.get(change.label)

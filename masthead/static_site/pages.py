@@ -141,7 +141,10 @@ def urls_of(owner: str) -> list[str]:
         return sitemap_block_urls(key)
     if kind == "page":
         page = Page.objects.public().filter(pk=int(key)).first()
-        return [page.get_absolute_url()] if page else []
+        if page is None:
+            return []
+        # The page and its earlier versions, as a post's versions are written with it.
+        return [page.get_absolute_url(), *(v.get_absolute_url() for v in page.versions.all())]
     model = {"blog": Blog, "author": Author, "topic": Topic, "post": Post, "extras": Post}[kind]
     queryset = Post.objects.public().select_related("blog") if model is Post else model.objects
     instance = queryset.filter(pk=int(key)).first()

@@ -90,3 +90,39 @@ def test_a_moderator_approves_with_the_keyboard(open_page, live_server, publishe
         page.keyboard.press("s")
     assert Comment.objects.get(body="Queued comment 0.").status == "spam"
     assert "Nothing awaits moderation." in page.content()
+
+
+def test_a_reader_on_a_phone_answers_a_reply_without_javascript(
+    open_page, live_server, published_post, tmp_path
+):
+    """At 390 px: the Reply link is there to tap, the reply page says whom it answers and
+    fits the screen, and the reply sent keeps the comment it answers."""
+    top = Comment(post=published_post, author_name="Tomasz Top", email="t@example.org")
+    top.set_text("Storage is half the answer; " + "transmission " * 30)
+    top.save()
+    top.approve()
+    rita = Comment(post=published_post, author_name="Rita Reply", email="r@example.org", parent=top)
+    rita.set_text("And the other half is the grid.")
+    rita.save()
+    rita.approve()
+    page = open_page(java_script_enabled=False, viewport={"width": 390, "height": 844})
+    page.goto(live_server.url + published_post.get_absolute_url() + f"#comment-{rita.pk}")
+    link = page.locator(f"#comment-{rita.pk} .comment__reply a")
+    # "Reply" to the eye; "Reply to Rita Reply" to a screen reader.
+    assert " ".join(link.inner_text().split()) == "Reply to Rita Reply"
+    assert link.is_visible()
+    assert link.bounding_box()["height"] >= 16
+    page.screenshot(path=str(tmp_path / "post-390.png"))
+    link.click()
+    assert "Replying to Rita Reply" in page.locator(".replying-to__head").inner_text()
+    assert page.locator(".replying-to__cancel").is_visible()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the reply page is {width} px wide on a 390 px screen"
+    page.fill("#id_author_name", "Nia Answer")
+    page.fill("#id_email", "nia@example.org")
+    page.fill("#id_body", "Rita, the grid half is the slow half.")
+    page.screenshot(path=str(tmp_path / "reply-390.png"), full_page=True)
+    page.click("text=Submit reply")
+    assert page.locator("h1").inner_text() == "Your comment awaits moderation"
+    nia = Comment.objects.get(author_name="Nia Answer")
+    assert (nia.in_reply_to_id, nia.parent_id) == (rita.pk, top.pk)

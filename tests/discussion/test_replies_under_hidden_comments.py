@@ -28,13 +28,14 @@ def reply_url(post, comment):
     return f"/comments/{post.pk}/reply/{comment.pk}/"
 
 
-def test_replying_to_an_approved_reply_answers_its_top_comment(
+def test_the_reply_page_of_an_approved_reply_answers_that_reply(
     client, published_post, approved_thread
 ):
     top, reply = approved_thread
     page = client.get(reply_url(published_post, reply))
     assert page.status_code == 200
-    assert "Reply to Tomasz Top" in page.content.decode()
+    assert "Replying to <a" in page.content.decode()
+    assert f'#comment-{reply.pk}">Rita Reply</a>' in page.content.decode()
 
 
 @pytest.mark.parametrize("takedown", ["reject", "mark_spam", "erase"])
@@ -72,4 +73,6 @@ def test_a_reply_sent_under_a_shown_reply_joins_its_top_comment(
         client, published_post, email="next@example.org", body="Second reply.", parent=reply.pk
     )
     assert response.status_code == 302
-    assert Comment.objects.get(body="Second reply.").parent == top
+    second = Comment.objects.get(body="Second reply.")
+    assert second.parent == top
+    assert second.in_reply_to == reply

@@ -90,7 +90,7 @@ def test_a_draft_closed_or_missing_post_takes_nothing(published_post, draft_post
 
 def test_a_reply_needs_a_shown_top_comment(published_post, moderator):
     pending = submit_comment(sent(published_post, email="top@example.org")).comment
-    reply = sent(published_post, body="Replying.", parent_id=pending.pk)
+    reply = sent(published_post, body="Replying.", in_reply_to_id=pending.pk)
     assert submit_comment(reply).outcome is Outcome.REPLY_TARGET_GONE
     pending.approve(by=moderator)
     accepted = submit_comment(reply)

@@ -77,17 +77,21 @@ def test_a_reply_with_a_mistake_stays_a_reply_on_the_error_page(client, publishe
     root.set_text("The first word.")
     root.save()
     root.approve()
-    response = submit(client, published_post, parent=root.pk, body="")
+    response = submit(client, published_post, in_reply_to=root.pk, body="")
     html = response.content.decode()
     assert response.status_code == 400
-    assert "Reply to Ada" in html
-    assert f'name="parent" value="{root.pk}"' in html
+    assert "Your reply to Ada" in html
+    assert f'name="in_reply_to" value="{root.pk}"' in html
 
 
-def test_a_tampered_reply_field_posts_an_ordinary_comment(client, published_post):
-    response = submit(client, published_post, parent="<script>")
-    assert response.status_code == 302
-    assert Comment.objects.get().parent is None
+def test_a_tampered_reply_field_is_refused_and_the_text_kept(client, published_post):
+    response = submit(client, published_post, in_reply_to="<script>", body="Kept words.")
+    assert response.status_code == 400
+    assert "cannot be answered" in response.content.decode()
+    assert "Kept words." in response.content.decode()
+    # Sent again, the form is a comment on the post: it no longer names a comment.
+    assert 'name="in_reply_to" value="' not in response.content.decode()
+    assert not Comment.objects.exists()
 
 
 def test_a_reply_to_a_comment_that_is_not_published_is_sent_back_with_its_text_kept(
@@ -99,6 +103,6 @@ def test_a_reply_to_a_comment_that_is_not_published_is_sent_back_with_its_text_k
     response = submit(client, published_post, parent=hidden.pk, body="Trying to reply.")
     assert response.status_code == 409
     page = response.content.decode()
-    assert "no longer published" in page and "Trying to reply." in page
+    assert "cannot be answered" in page and "Trying to reply." in page
     assert "Still pending, and private." not in page
     assert not Comment.objects.filter(body="Trying to reply.").exists()

@@ -25,7 +25,10 @@ from .conftest import (
 
 pytestmark = pytest.mark.django_db
 
-FIELDS = ["author_name", "email", "body", "notify_on_publish", "website", "started", "parent"]
+FIELDS = [
+    "author_name", "email", "body", "notify_on_publish", "website", "started",
+    "in_reply_to", "parent", "not_a_reply",
+]  # fmt: skip
 _unique = itertools.count()
 
 

@@ -1,9 +1,11 @@
 """Every address that reads or writes a standing page, tried by every role, GET and a
 hostile POST. The admin's addresses come from its own URL list (a view added later is
 tried without anyone remembering to add it here). A draft's words appear to no one
-but editors, and only in the admin; nobody but an editor changes a page anywhere."""
+but editors (in the admin, and previewed at its own address, never stored); nobody but an
+editor changes a page anywhere."""
 
 import pytest
+from django.utils import timezone
 
 from masthead.discussion.roles import ensure_moderators_group
 from masthead.pages.models import OldAddress, Page
@@ -36,15 +38,22 @@ def cast(institution):
                                 body="PUBLIC-about-body")  # fmt: skip
     child = Page.objects.create(title="Staff", slug="staff", parent=about,
                                 status=Page.Status.PUBLISHED, body="PUBLIC-staff-body")  # fmt: skip
-    draft = Page.objects.create(title="SECRET-title", slug="plans", body="SECRET-body")
+    # Public once (so it has an earlier version, with its words), a draft now.
+    draft = Page.objects.create(title="SECRET-title", slug="plans", body="SECRET-body",
+                                status=Page.Status.PUBLISHED)  # fmt: skip
     draft_child = Page.objects.create(
         title="SECRET-child", slug="inner", parent=draft, status=Page.Status.PUBLISHED,
         body="SECRET-child-body",
     )  # fmt: skip
     for page in (about, child, draft, draft_child):
+        # A substantive update: each page keeps version 1, as readers saw it before.
         page.body += " and a second version"
+        page.updated_at = timezone.now()
+        page.correction_note = "Corrected."
         page.save()
         OldAddress.objects.create(page=page, path=f"/old-{page.pk}/", wordpress_id=page.pk)
+    draft.status = Page.Status.DRAFT
+    draft.save()
     return {
         "writer": person("wren", "Writers"),
         "moderator": person("mo", ensure_moderators_group()),
@@ -71,8 +80,15 @@ def hostile_form(page):
     }  # fmt: skip
 
 
+def own_addresses(page):
+    """The page's own address and its versions': where those who may change it preview it."""
+    url = page.get_absolute_url()
+    return [url, f"{url}versions/1/", f"{url}versions/2/", f"{url}versions/0/",
+            f"{url}versions/{'9' * 9}/"]  # fmt: skip
+
+
 def public_addresses(page):
-    return [page.get_absolute_url(), f"/api/v1/pages/{page.path}", "/api/v1/pages",
+    return [*own_addresses(page), f"/api/v1/pages/{page.path}", "/api/v1/pages",
             f"/old-{page.pk}/", f"/?page_id={page.pk}", "/sitemap.xml", "/sitemap-pages.xml",
             "/search/?q=body", "/"]  # fmt: skip
 
@@ -94,8 +110,13 @@ def test_no_address_shows_a_draft_or_lets_anyone_but_editors_change_a_page(
         answer = client.get(url)
         text = answer.content.decode(errors="replace")
         is_admin = url.startswith("/admin/")
-        if not (role == "editor" and is_admin):
+        previewed = url in own_addresses(page)
+        if not (role == "editor" and (is_admin or previewed)):
             assert "SECRET" not in text, f"{role} read a draft at GET {url}"
+        if previewed and "SECRET" in text:
+            # An editor's preview of a page that is not public: for this editor only.
+            assert answer["Cache-Control"] == "private, no-store", url
+            assert "Preview — not public" in text and "noindex" in answer["X-Robots-Tag"]
         if not is_admin:
             continue
         written = client.post(url, hostile_form(page))
@@ -104,18 +125,32 @@ def test_no_address_shows_a_draft_or_lets_anyone_but_editors_change_a_page(
             assert "SECRET" not in written.content.decode(errors="replace"), url
             assert snapshot() == before, f"{role} changed {target} with POST {url}"
     # Public addresses are for reading only, whoever asks.
-    for url in public_addresses(page)[:2]:
+    for url in [*own_addresses(page), f"/api/v1/pages/{page.path}"]:
         assert client.post(url, hostile_form(page)).status_code in {403, 404, 405}
     if role != "editor":
         assert snapshot() == before
 
 
-def test_an_editor_reads_a_draft_in_the_admin_but_never_at_its_public_address(client, cast):
+def test_an_editor_previews_a_draft_at_its_address_and_nobody_else_sees_it(client, cast):
     client.force_login(cast["editor"])
     draft = cast["pages"]["draft"]
     assert "SECRET-body" in client.get(f"/admin/pages/page/{draft.pk}/change/").content.decode()
-    assert client.get("/plans/").status_code == 404
-    assert client.get("/plans/inner/").status_code == 404
+    for url in ["/plans/", "/plans/inner/", "/plans/versions/1/"]:
+        preview = client.get(url)
+        assert preview.status_code == 200, url
+        assert "Preview — not public" in preview.content.decode()
+        assert preview["Cache-Control"] == "private, no-store"
+        assert "X-Cache" not in client.get(url)  # the page cache never answers with it
+    for role in ["writer", "moderator"]:
+        client.force_login(cast[role])
+        for url in ["/plans/", "/plans/inner/", "/plans/versions/1/"]:
+            assert client.get(url).status_code == 404, (role, url)
+    client.logout()
+    for url in ["/plans/", "/plans/inner/", "/plans/versions/1/"]:
+        for _ in range(2):  # the second time from the page cache, if it had kept anything
+            answer = client.get(url)
+            assert answer.status_code == 404, url
+            assert "SECRET" not in answer.content.decode()
 
 
 def test_an_editor_restores_an_earlier_version_from_the_history(client, cast):

@@ -86,16 +86,17 @@ def discussion(context, post):
     thread = Thread.shown_for(post.pk)
     number = min(max(comment_page_number(request), 1), thread.page_count)
     comments_html = ""
+    is_open = comments_are_open(post)
     if thread.approved_root_count:
-        key = thread.cache_key(number)
+        # Each comment has its Reply link only while the post takes comments.
+        key = thread.cache_key(number) + ("" if is_open else ":closed")
         comments_html = caching.get(key)
         if comments_html is None:
             page = comment_page(post, thread, number)
             comments_html = render_to_string(
-                "discussion/_comment_list.html", {"page": page, "post": post}
+                "discussion/_comment_list.html", {"page": page, "post": post, "is_open": is_open}
             )
             caching.set(key, comments_html, timeout=settings.MASTHEAD_COMMENT_CACHE_SECONDS)
-    is_open = comments_are_open(post)
     institution = context.get("institution")
     return {
         "post": post,
@@ -120,7 +121,7 @@ def empty_form_html(post, institution, guidelines_url: str = "") -> str:
     """
     guidelines = institution.comment_guidelines if institution else ""
     version = hashlib.sha256(f"{guidelines}\n{guidelines_url}".encode()).hexdigest()[:12]
-    key = f"discussion:form:{post.pk}:{version}"
+    key = f"discussion:form:t:{post.pk}:{version}"  # "t": the form with id="comment-form"
     html = caching.get(key)
     if html is None:
         html = render_to_string(
