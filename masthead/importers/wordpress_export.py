@@ -195,8 +195,14 @@ def _write_post(out, post: Post, site: str, counts: dict[str, int]) -> None:
         "<wp:post_type>post</wp:post_type><wp:post_password></wp:post_password>"
         "<wp:is_sticky>0</wp:is_sticky>" + "".join(terms) + "".join(metas)
     )
+    exported = {comment.pk for comment in post.comments.all()}
     for comment in post.comments.all():
         counts["comments"] += 1
+        # WordPress threads by the comment answered; ours keeps the thread's first
+        # comment as parent and the one answered as in_reply_to, which the importer
+        # folds back. An answered comment left out of the export (held back, erased)
+        # leaves the reply under its thread's first comment.
+        answered = comment.in_reply_to_id if comment.in_reply_to_id in exported else None
         local_c, utc_c = _dates(comment.created_at)
         out.write(
             f"<wp:comment><wp:comment_id>{comment.pk}</wp:comment_id>"
@@ -209,7 +215,7 @@ def _write_post(out, post: Post, site: str, counts: dict[str, int]) -> None:
             f"<wp:comment_content>{_cdata(comment.body)}</wp:comment_content>"
             f"<wp:comment_approved>{COMMENT_STATUS_TO_WORDPRESS[comment.status]}"
             "</wp:comment_approved><wp:comment_type>comment</wp:comment_type>"
-            f"<wp:comment_parent>{comment.parent_id or 0}</wp:comment_parent>"
+            f"<wp:comment_parent>{answered or comment.parent_id or 0}</wp:comment_parent>"
             "<wp:comment_user_id>0</wp:comment_user_id></wp:comment>"
         )
     out.write("</item>\n")

@@ -59,6 +59,13 @@ def site(settings, tmp_path, institution, blog, other_blog, ada, ben, research_t
     reply.set_text("Agreed, see https://example.org/report")
     reply.save()
     reply.approve()
+    answer = Comment(
+        post=lead, author_name="Priya Raman", email="priya@example.org", parent=first,
+        in_reply_to=reply,
+    )  # fmt: skip
+    answer.set_text("Storage is the report's weak chapter.")
+    answer.save()
+    answer.approve()
     held = Comment(post=lead, author_name="Jo Whitfield", email="jo@example.com")
     held.set_text("Waiting for a moderator.")
     held.save()
@@ -109,7 +116,7 @@ def test_the_export_is_wxr_1_2_with_posts_authors_comments_and_images_by_address
     image = items[metas["_thumbnail_id"]]
     assert image.find(f"{WP}attachment_url").text.startswith("http")
     statuses = sorted(c.find(f"{WP}comment_approved").text for c in lead.findall(f"{WP}comment"))
-    assert statuses == ["0", "1", "1"]  # the rejected comment stays behind
+    assert statuses == ["0", "1", "1", "1"]  # the rejected comment stays behind
     kinds = sorted(i.find(f"{WP}status").text for i in items.values())
     assert kinds == ["draft", "future", "inherit", "publish", "publish"]
 
