@@ -6,9 +6,10 @@ the way to fix it, it does not skip.
 
 import contextlib
 import os
+import time
 
 import pytest
-from django.db import connections
+from django.db import OperationalError, connections
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -50,3 +51,21 @@ def launch_chromium():
             # it is seen, or PostgreSQL finds the test database still in use at the end.
             connections.close_all()
             chromium.close()
+
+
+def once_the_live_server_lets_go(write, seconds: float = 10):
+    """Run ``write`` (an ORM write from the test's own thread) once no request of the
+    live server holds a table it needs.
+
+    On SQLite the live server's threads and the test share one in-memory database in
+    shared-cache mode, where a table still being read for a request (an autosave sent
+    just before its page was closed) refuses a writer at once instead of waiting.
+    """
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            return write()
+        except OperationalError as error:
+            if "is locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)

@@ -10,7 +10,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from masthead.publishing.models import BodyImage, Post
-from tests.browser import launch_chromium
+from tests.browser import launch_chromium, once_the_live_server_lets_go
 from tests.publishing.test_desk_browser import (
     SCREENSHOTS,
     member,
@@ -139,11 +139,12 @@ def test_an_editor_inserts_images_by_keyboard_and_by_paste_and_readers_get_them_
         )
 
     # The editor's page sends its autosave every few seconds: closed first, so the
-    # server thread is not writing while this thread publishes (SQLite would refuse).
+    # server thread is not writing while this thread publishes (SQLite would refuse);
+    # a request already on its way when the page closed may still be answered.
     page.close()
     if SCREENSHOTS:
         narrow.close()
-    post.publish()
+    once_the_live_server_lets_go(post.publish)
     assert violations == []
 
     reader = open_page(viewport={"width": 390, "height": 844}, is_mobile=True)
