@@ -21,7 +21,7 @@ worker's memory at the start, peak and end of the send, and the readers' p50/p99
 and during the send (and their ratio).
 
     .venv/bin/python bench/newsletter_send.py [--readers 100000] [--rate 0]
-        [--connections 4] [--batch 25] [--smtp-processes 1] [--dkim]
+        [--connections 8] [--batch 25] [--smtp-processes 1] [--dkim]
         [--smtp-server aiosmtpd|smtp-sink] [--smtp-sink PATH]
 
 ``smtp-sink`` comes with Debian's ``postfix`` package. Without installing the mail
@@ -220,7 +220,7 @@ def main() -> None:
     parser.add_argument("--readers", type=int, default=100_000)
     parser.add_argument("--rate", type=int, default=0, help="MASTHEAD_NEWSLETTER_RATE")
     parser.add_argument("--idle-seconds", type=float, default=10)
-    parser.add_argument("--connections", type=int, default=4,
+    parser.add_argument("--connections", type=int, default=8,
                         help="MASTHEAD_NEWSLETTER_CONNECTIONS")  # fmt: skip
     parser.add_argument("--batch", type=int, default=25, help="MASTHEAD_NEWSLETTER_BATCH")
     parser.add_argument("--dkim", action="store_true",

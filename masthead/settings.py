@@ -548,9 +548,11 @@ MASTHEAD_NEWSLETTER_POSTAL_ADDRESS = env_str("MASTHEAD_NEWSLETTER_POSTAL_ADDRESS
 # Mails handed to the mail server per second; 0 sends as fast as it takes them.
 MASTHEAD_NEWSLETTER_RATE = env_int("MASTHEAD_NEWSLETTER_RATE", 0)
 # Connections to the mail server a mailing is sent over side by side, and how many mails
-# each hands over between two records in the database: a worker killed mid-send may send
-# at most CONNECTIONS x BATCH mails twice (those of the round it was in).
-MASTHEAD_NEWSLETTER_CONNECTIONS = env_int("MASTHEAD_NEWSLETTER_CONNECTIONS", 4)
+# each hands over per round. Each accepted mail is recorded before its connection hands
+# over the next, so a worker killed mid-send may send at most one mail a connection twice.
+# Eight: sending is bound by waiting for the server's replies, and four left the
+# worker idle about a third of the time (bench/newsletter_send.py, docs/newsletter.md).
+MASTHEAD_NEWSLETTER_CONNECTIONS = env_int("MASTHEAD_NEWSLETTER_CONNECTIONS", 8)
 MASTHEAD_NEWSLETTER_BATCH = env_int("MASTHEAD_NEWSLETTER_BATCH", 25)
 # One worker keeps a mailing this long at most per turn; a worker that dies mid-send is
 # taken over after it (so this is also the longest pause before a resumed send).
