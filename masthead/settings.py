@@ -551,7 +551,7 @@ MASTHEAD_NEWSLETTER_RATE = env_int("MASTHEAD_NEWSLETTER_RATE", 0)
 # each hands over per round. Each accepted mail is recorded before its connection hands
 # over the next, so a worker killed mid-send may send at most one mail a connection twice.
 # Eight: sending is bound by waiting for the server's replies, and four left the
-# worker idle about a third of the time (bench/newsletter_send.py, docs/newsletter.md).
+# worker idle about 40 % of the time (bench/newsletter_send.py, docs/newsletter.md).
 MASTHEAD_NEWSLETTER_CONNECTIONS = env_int("MASTHEAD_NEWSLETTER_CONNECTIONS", 8)
 MASTHEAD_NEWSLETTER_BATCH = env_int("MASTHEAD_NEWSLETTER_BATCH", 25)
 # One worker keeps a mailing this long at most per turn; a worker that dies mid-send is
