@@ -117,6 +117,16 @@ def test_the_export_is_wxr_1_2_with_posts_authors_comments_and_images_by_address
     assert image.find(f"{WP}attachment_url").text.startswith("http")
     statuses = sorted(c.find(f"{WP}comment_approved").text for c in lead.findall(f"{WP}comment"))
     assert statuses == ["0", "1", "1", "1"]  # the rejected comment stays behind
+    # WordPress threads by the comment answered: the answer to the reply names the reply.
+    parents = {
+        c.find(f"{WP}comment_content").text: c.find(f"{WP}comment_parent").text
+        for c in lead.findall(f"{WP}comment")
+    }
+    ids = {c.find(f"{WP}comment_content").text: c.find(f"{WP}comment_id").text
+           for c in lead.findall(f"{WP}comment")}  # fmt: skip
+    reply_text = "Agreed, see https://example.org/report"
+    assert parents["Storage is the report's weak chapter."] == ids[reply_text]
+    assert parents[reply_text] == ids["Transmission first.\nThen storage."]
     kinds = sorted(i.find(f"{WP}status").text for i in items.values())
     assert kinds == ["draft", "future", "inherit", "publish", "publish"]
 
